@@ -1,0 +1,3 @@
+module github.com/raftvm/raft
+
+go 1.26.8
