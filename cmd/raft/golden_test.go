@@ -1,0 +1,88 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// TestGolden runs every testdata/*.raft through the command, as
+// `raft run name.raft` from testdata/, and compares stdout, stderr and the
+// exit code with name.out, name.err and name.exit (see testdata/README.md).
+func TestGolden(t *testing.T) {
+	dir := filepath.Join("..", "..", "testdata")
+	files, err := filepath.Glob(filepath.Join(dir, "*.raft"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no golden scripts in %s: %v", dir, err)
+	}
+	wd, _ := os.Getwd()
+	if err := os.Chdir(dir); err != nil {
+		t.Fatal(err)
+	}
+	defer os.Chdir(wd)
+	for _, f := range files {
+		name := strings.TrimSuffix(filepath.Base(f), ".raft")
+		t.Run(name, func(t *testing.T) {
+			wantOut := readGolden(t, name+".out", true)
+			wantErr := readGolden(t, name+".err", false)
+			wantExit := 0
+			if s := readGolden(t, name+".exit", false); s != "" {
+				n, err := strconv.Atoi(strings.TrimSpace(s))
+				if err != nil {
+					t.Fatalf("%s.exit: %v", name, err)
+				}
+				wantExit = n
+			}
+			var stdout, stderr bytes.Buffer
+			code := realMain([]string{"run", "--timeout", "20s", name + ".raft"}, strings.NewReader(""), &stdout, &stderr)
+			if code != wantExit {
+				t.Errorf("exit code %d, want %d\nstderr:\n%s", code, wantExit, stderr.String())
+			}
+			if got := stdout.String(); got != wantOut {
+				t.Errorf("stdout differs:\n%s", diff(wantOut, got))
+			}
+			if got := stderr.String(); got != wantErr {
+				t.Errorf("stderr differs:\n%s", diff(wantErr, got))
+			}
+		})
+	}
+}
+
+// readGolden returns the text of a golden file; "" when it is absent and optional.
+func readGolden(t *testing.T, path string, required bool) string {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		if required || !os.IsNotExist(err) {
+			t.Fatalf("reading %s: %v", path, err)
+		}
+		return ""
+	}
+	return string(b)
+}
+
+// diff shows want and got line by line, marking the lines that differ.
+func diff(want, got string) string {
+	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
+	var b strings.Builder
+	for i := 0; i < len(w) || i < len(g); i++ {
+		var wl, gl string
+		if i < len(w) {
+			wl = w[i]
+		}
+		if i < len(g) {
+			gl = g[i]
+		}
+		mark := " "
+		if wl != gl || i >= len(w) || i >= len(g) {
+			mark = "!"
+		}
+		b.WriteString(mark + " want: " + strconv.Quote(wl) + "\n")
+		if mark == "!" {
+			b.WriteString("!  got: " + strconv.Quote(gl) + "\n")
+		}
+	}
+	return b.String()
+}

@@ -1,0 +1,146 @@
+// Command raft runs Raft programs: raft run, raft repl, raft disasm.
+//
+// It is thin: flags, files, exit codes and profile files; the work is done by
+// packages interp (compile, interpret) and sched (actors).
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/raftvm/raft/interp"
+)
+
+// Version is the release of this build.
+const Version = "0.1.0"
+
+// Exit codes.
+const (
+	exitOK      = 0
+	exitFailure = 1   // a runtime failure of the main actor
+	exitUsage   = 2   // a compile error or bad command line
+	exitTimeout = 124 // --timeout passed
+)
+
+const usage = `Raft is a concatenative language with Erlang-style actors.
+
+Usage:
+  raft run [flags] file.raft [args...]   run a program
+  raft repl                              read, run and print, line by line
+  raft disasm file.raft                  print the bytecode of a program
+  raft --version                         print the version
+  raft help                              print this help
+
+Flags of run:
+  --jit                 hand hot code to the native compiler (not in this build: the interpreter runs)
+  --workers N           scheduler workers (default: the number of CPUs)
+  --stats               print instruction, reduction, heap and actor counts on stderr at the end
+  --profile out.pb.gz   write a pprof profile of the Raft words that ran
+  --cpuprofile out.pprof  write a Go CPU profile of the runtime itself
+  --timeout 10s         stop the program after this long (exit code 124)
+
+Exit codes: 0 ok, 1 runtime failure, 2 compile or usage error, 124 timeout.
+`
+
+func main() {
+	os.Exit(realMain(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+// realMain is the whole command, with its streams passed in (tests call it).
+func realMain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return exitUsage
+	}
+	switch args[0] {
+	case "run":
+		return cmdRun(args[1:], stdout, stderr)
+	case "repl":
+		return cmdRepl(args[1:], stdin, stdout, stderr)
+	case "disasm":
+		return cmdDisasm(args[1:], stdout, stderr)
+	case "--version", "-version", "version":
+		fmt.Fprintf(stdout, "raft %s\n", Version)
+		return exitOK
+	case "help", "--help", "-help", "-h":
+		fmt.Fprint(stdout, usage)
+		return exitOK
+	}
+	fmt.Fprintf(stderr, "raft: unknown command %q\n\n%s", args[0], usage)
+	return exitUsage
+}
+
+// runFlags are the flags of raft run.
+type runFlags struct {
+	jit        bool
+	workers    int
+	stats      bool
+	profile    string
+	cpuprofile string
+	timeout    time.Duration
+}
+
+func cmdRun(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("run", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() { fmt.Fprint(stderr, usage) }
+	var f runFlags
+	fs.BoolVar(&f.jit, "jit", false, "")
+	fs.IntVar(&f.workers, "workers", 0, "")
+	fs.BoolVar(&f.stats, "stats", false, "")
+	fs.StringVar(&f.profile, "profile", "", "")
+	fs.StringVar(&f.cpuprofile, "cpuprofile", "", "")
+	fs.DurationVar(&f.timeout, "timeout", 0, "")
+	if err := fs.Parse(args); err != nil {
+		if err == flag.ErrHelp {
+			return exitOK
+		}
+		return exitUsage
+	}
+	if fs.NArg() == 0 {
+		fmt.Fprintf(stderr, "raft run: no file given\n\n%s", usage)
+		return exitUsage
+	}
+	if f.workers < 0 {
+		fmt.Fprintf(stderr, "raft run: --workers must be at least 1\n")
+		return exitUsage
+	}
+	file := fs.Arg(0)
+	prog, code := compileFile(file, stderr)
+	if prog == nil {
+		return code
+	}
+	return runProgram(prog, fs.Args()[1:], f, stdout, stderr)
+}
+
+// compileFile reads and compiles file, reporting errors on stderr.
+func compileFile(file string, stderr io.Writer) (*interp.Program, int) {
+	src, err := os.ReadFile(file)
+	if err != nil {
+		fmt.Fprintf(stderr, "raft: %v\n", strings.TrimPrefix(err.Error(), "open "))
+		return nil, exitUsage
+	}
+	prog, err := interp.Compile(file, src)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return nil, exitUsage
+	}
+	return prog, exitOK
+}
+
+func cmdDisasm(args []string, stdout, stderr io.Writer) int {
+	if len(args) != 1 {
+		fmt.Fprintf(stderr, "raft disasm: want one file\n\n%s", usage)
+		return exitUsage
+	}
+	prog, code := compileFile(args[0], stderr)
+	if prog == nil {
+		return code
+	}
+	interp.Disasm(stdout, prog)
+	return exitOK
+}

@@ -1,0 +1,337 @@
+package interp
+
+// This file defines the slow paths of arithmetic and comparison: floats,
+// mixed operands, strings and errors. The int fast paths are inline in run.go.
+
+import (
+	"math"
+
+	"github.com/raftvm/raft/gc"
+)
+
+// Runtime errors: the reasons of LANGUAGE.md §3, as Go errors.
+var (
+	errBadarith      = &RuntimeError{gc.Sym(gc.SymBadarith)}
+	errBadarg        = &RuntimeError{gc.Sym(gc.SymBadarg)}
+	errType          = &RuntimeError{gc.Sym(gc.SymType)}
+	errUnderflow     = &RuntimeError{gc.Sym(gc.SymStackUnderflow)}
+	errStackOverflow = &RuntimeError{gc.Sym(gc.SymStackOverflow)}
+	errOutOfBounds   = &RuntimeError{gc.Sym(gc.SymOutOfBounds)}
+	errOutOfMemory   = &RuntimeError{gc.Sym(gc.SymOutOfMemory)}
+)
+
+// RuntimeError fails an actor with Reason (a value that needs no heap, or
+// one owned by the failing machine's heap).
+type RuntimeError struct{ Reason gc.Value }
+
+func (e *RuntimeError) Error() string { return "runtime error" }
+
+// Fail returns an error that fails the actor with reason (owned by the
+// machine's heap), as the error word does.
+func Fail(reason gc.Value) error { return &RuntimeError{reason} }
+
+// allocErr maps a heap allocation error to the runtime error.
+func allocErr(err error) error {
+	if err == gc.ErrTooBig {
+		return errBadarg
+	}
+	return errOutOfMemory
+}
+
+func isNum(v gc.Value) bool { return v.K == gc.KInt || v.K == gc.KFloat }
+
+func toFloat(v gc.Value) float64 {
+	if v.K == gc.KInt {
+		return float64(v.AsInt())
+	}
+	return v.AsFloat()
+}
+
+// arith computes a op b for Add Sub Mul Div Mod Exp Min Max when the int
+// fast path did not apply. On success it releases a and b (the result is
+// new); on error they are untouched.
+func arith(h *gc.Heap, op Op, a, b gc.Value) (gc.Value, error) {
+	if a.K == gc.KInt && b.K == gc.KInt {
+		return intArith(op, a.AsInt(), b.AsInt())
+	}
+	if isNum(a) && isNum(b) {
+		x, y := toFloat(a), toFloat(b)
+		switch op {
+		case Add:
+			return gc.Float(x + y), nil
+		case Sub:
+			return gc.Float(x - y), nil
+		case Mul:
+			return gc.Float(x * y), nil
+		case Div:
+			return gc.Float(x / y), nil
+		case Mod:
+			return gc.Float(floorMod(x, y)), nil
+		case Exp:
+			return gc.Float(math.Pow(x, y)), nil
+		case Min:
+			if lessNum(b, a) {
+				return b, nil
+			}
+			return a, nil
+		case Max:
+			if lessNum(a, b) {
+				return b, nil
+			}
+			return a, nil
+		}
+	}
+	if op == Add && a.IsString() && b.IsString() {
+		x, y := h.Bytes(a), h.Bytes(b)
+		if len(x) == 0 && b.K == gc.KStr {
+			h.Release(a) // nothing to add: the result is b
+			return b, nil
+		}
+		buf := make([]byte, 0, len(x)+len(y))
+		buf = append(append(buf, x...), y...)
+		r, err := h.NewString(buf)
+		if err != nil {
+			return gc.Nil, allocErr(err)
+		}
+		h.Release(a)
+		h.Release(b)
+		return r, nil
+	}
+	if op == Min || op == Max {
+		if a.IsString() && b.IsString() {
+			c := compareBytes(h.Bytes(a), h.Bytes(b))
+			keep, drop := a, b
+			if (op == Min && c > 0) || (op == Max && c < 0) {
+				keep, drop = b, a
+			}
+			h.Release(drop)
+			return keep, nil
+		}
+	}
+	return gc.Nil, errType
+}
+
+// intArith is the int case of arith (wrapping; / truncates, mod floors).
+func intArith(op Op, x, y int64) (gc.Value, error) {
+	switch op {
+	case Add:
+		return gc.Int(x + y), nil
+	case Sub:
+		return gc.Int(x - y), nil
+	case Mul:
+		return gc.Int(x * y), nil
+	case Div:
+		if y == 0 {
+			return gc.Nil, errBadarith
+		}
+		if y == -1 {
+			return gc.Int(-x), nil // wraps for MinInt64
+		}
+		return gc.Int(x / y), nil
+	case Mod:
+		if y == 0 {
+			return gc.Nil, errBadarith
+		}
+		if y == -1 {
+			return gc.Int(0), nil
+		}
+		r := x % y
+		if r != 0 && (r < 0) != (y < 0) {
+			r += y
+		}
+		return gc.Int(r), nil
+	case Exp:
+		if y < 0 {
+			return gc.Float(math.Pow(float64(x), float64(y))), nil
+		}
+		r := int64(1)
+		for y > 0 {
+			if y&1 == 1 {
+				r *= x
+			}
+			x *= x
+			y >>= 1
+		}
+		return gc.Int(r), nil
+	case Min:
+		return gc.Int(min(x, y)), nil
+	case Max:
+		return gc.Int(max(x, y)), nil
+	}
+	panic("interp: intArith: bad op " + op.String())
+}
+
+// floorMod is mod with the sign of the divisor, for floats.
+func floorMod(x, y float64) float64 {
+	r := math.Mod(x, y)
+	if r != 0 && (r < 0) != (y < 0) {
+		r += y
+	}
+	return r
+}
+
+// lessNum orders two numbers (ints compared exactly, otherwise as floats).
+func lessNum(a, b gc.Value) bool {
+	if a.K == gc.KInt && b.K == gc.KInt {
+		return a.AsInt() < b.AsInt()
+	}
+	return cmpIntFloat(a, b) < 0
+}
+
+// cmpIntFloat compares two numbers exactly, even an int with a float:
+// -1, 0, 1, or 2 when unordered (NaN).
+func cmpIntFloat(a, b gc.Value) int {
+	if a.K == gc.KInt && b.K == gc.KInt {
+		x, y := a.AsInt(), b.AsInt()
+		switch {
+		case x < y:
+			return -1
+		case x > y:
+			return 1
+		}
+		return 0
+	}
+	if a.K == gc.KFloat && b.K == gc.KFloat {
+		return cmpFloat(a.AsFloat(), b.AsFloat())
+	}
+	if a.K == gc.KInt {
+		if c := cmpFloatInt(b.AsFloat(), a.AsInt()); c != 2 {
+			return -c
+		}
+		return 2
+	}
+	return cmpFloatInt(a.AsFloat(), b.AsInt())
+}
+
+func cmpFloat(x, y float64) int {
+	switch {
+	case x < y:
+		return -1
+	case x > y:
+		return 1
+	case x == y:
+		return 0
+	}
+	return 2
+}
+
+// cmpFloatInt compares a float with an int without losing precision
+// (2: unordered).
+func cmpFloatInt(x float64, n int64) int {
+	if math.IsNaN(x) {
+		return 2
+	}
+	if x < -9.223372036854775808e18 {
+		return -1
+	}
+	if x >= 9.223372036854775808e18 {
+		return 1
+	}
+	t := math.Trunc(x)
+	ti := int64(t)
+	switch {
+	case ti < n:
+		return -1
+	case ti > n:
+		return 1
+	case x > t:
+		return 1
+	case x < t:
+		return -1
+	}
+	return 0
+}
+
+func compareBytes(a, b []byte) int {
+	n := min(len(a), len(b))
+	for i := 0; i < n; i++ {
+		if a[i] != b[i] {
+			if a[i] < b[i] {
+				return -1
+			}
+			return 1
+		}
+	}
+	switch {
+	case len(a) < len(b):
+		return -1
+	case len(a) > len(b):
+		return 1
+	}
+	return 0
+}
+
+// compare orders a and b for < > <= >=: numbers with numbers, strings with
+// strings. It returns -1, 0, 1, or 2 when unordered (NaN).
+func compare(h *gc.Heap, a, b gc.Value) (int, error) {
+	if isNum(a) && isNum(b) {
+		return cmpIntFloat(a, b), nil
+	}
+	if a.IsString() && b.IsString() {
+		return compareBytes(h.Bytes(a), h.Bytes(b)), nil
+	}
+	return 0, errType
+}
+
+// compareOp evaluates a comparison opcode from compare's result.
+func compareOp(op Op, c int) bool {
+	if c == 2 {
+		return op == Ne
+	}
+	switch op {
+	case Lt:
+		return c < 0
+	case Gt:
+		return c > 0
+	case Le:
+		return c <= 0
+	case Ge:
+		return c >= 0
+	}
+	return false
+}
+
+// Equal reports whether a and b are structurally equal (LANGUAGE.md §2):
+// arrays element-wise, numbers by value, strings by content.
+func Equal(h *gc.Heap, a, b gc.Value) bool {
+	return equal(h, a, b, 0)
+}
+
+func equal(h *gc.Heap, a, b gc.Value, depth int) bool {
+	if isNum(a) && isNum(b) {
+		return cmpIntFloat(a, b) == 0
+	}
+	if a.IsString() && b.IsString() {
+		return string(h.Bytes(a)) == string(h.Bytes(b))
+	}
+	if a.K != b.K {
+		return false
+	}
+	switch a.K {
+	case gc.KArr:
+		if a.X == b.X {
+			return true
+		}
+		if depth > 10000 {
+			return false // a cycle reached through different paths
+		}
+		n := h.Len(a)
+		if n != h.Len(b) {
+			return false
+		}
+		for i := 0; i < n; i++ {
+			if !equal(h, h.Get(a, i), h.Get(b, i), depth+1) {
+				return false
+			}
+		}
+		return true
+	case gc.KCurry:
+		if a.X == b.X {
+			return true
+		}
+		x1, q1 := h.CurryParts(a)
+		x2, q2 := h.CurryParts(b)
+		return depth <= 10000 && equal(h, x1, x2, depth+1) && equal(h, q1, q2, depth+1)
+	}
+	return a.X == b.X
+}

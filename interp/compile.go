@@ -1,0 +1,806 @@
+package interp
+
+// This file defines the compiler: tokens in, verified functions out.
+//
+// A program is compiled whole. Pass 1 (collect) walks the files, follows
+// includes, and records every definition (`: name ... ;`) and constant, so
+// that pass 2 (compile) can resolve a word used before its definition. The
+// top-level code of every file, with included files spliced in where they are
+// included, becomes the main function.
+
+import (
+	"encoding/binary"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/raftvm/raft/gc"
+)
+
+// Func is one compiled function: a word, a quotation or a program's top level.
+type Func struct {
+	Name    string     // the word's name; "<main>" or "<quot>" otherwise
+	Code    []byte     // bytecode
+	Consts  []gc.Value // constants used by PushConst (ints too big for PushInt, floats, strings, symbols)
+	NLocals int        // local slots, hidden loop and array slots included
+	MaxPush int        // values a run from any check point may push before the next (see verify.go)
+	Index   uint32     // its index in the program's function table
+	Quot    bool       // a [ ] quotation
+	Lib     bool       // library code (prelude), not shown in failure traces
+	Pos     Pos        // where it is defined
+	lines   []lineEntry
+}
+
+// lineEntry maps the instruction starting at pc to its source position.
+// There is one entry per instruction, in pc order (clox's layout; small
+// enough for now).
+type lineEntry struct {
+	pc  int32
+	pos Pos
+}
+
+// PosAt returns the source position of the instruction at pc.
+func (f *Func) PosAt(pc int) Pos {
+	lo, hi := 0, len(f.lines)
+	for lo < hi {
+		mid := (lo + hi) / 2
+		if int(f.lines[mid].pc) <= pc {
+			lo = mid + 1
+		} else {
+			hi = mid
+		}
+	}
+	if lo == 0 {
+		return f.Pos
+	}
+	return f.lines[lo-1].pos
+}
+
+// Program is compiled Raft code: a table of functions and the dictionary
+// that names them. In the REPL a program grows line by line while its
+// actors run; the function table is replaced as a whole (copy on write).
+type Program struct {
+	In   *gc.Interns
+	Main uint32 // the top-level function of the last compiled unit
+
+	funcs atomic.Pointer[[]*Func] // published function table; pairs with the Load in Funcs
+
+	mu       sync.Mutex        // guards dict and included: one compilation at a time
+	dict     map[string]*entry // user and library words, constants
+	included map[string]bool   // files already compiled (cleaned paths)
+
+	// ReadFile reads an included file; nil means os.ReadFile.
+	ReadFile func(path string) ([]byte, error)
+}
+
+// Funcs returns the program's function table.
+func (p *Program) Funcs() []*Func { return *p.funcs.Load() }
+
+type entryKind uint8
+
+const (
+	eWord  entryKind = iota // a compiled word: slot is its function index
+	eConst                  // a constant: val
+)
+
+type entry struct {
+	kind entryKind
+	slot uint32
+	val  gc.Value
+	pos  Pos
+	lib  bool
+}
+
+// syntax words: handled by the compiler, never names of definitions.
+var syntaxWords = map[string]bool{
+	":": true, ";": true, "[": true, "]": true, "{": true, "}": true,
+	"if": true, "else": true, "then": true, "begin": true, "until": true,
+	"again": true, "while": true, "repeat": true, "do": true, "loop": true,
+	"+loop": true, "i": true, "j": true, "leave": true, "return": true,
+	"|": true, "to": true, "'": true, "constant": true, "include": true,
+}
+
+// NewProgram returns an empty program with the library words defined.
+func NewProgram() *Program {
+	p := &Program{In: gc.NewInterns(), dict: map[string]*entry{}, included: map[string]bool{}}
+	empty := []*Func{}
+	p.funcs.Store(&empty)
+	if _, err := p.compile("<lib>", []byte(prelude), true, false); err != nil {
+		panic("interp: prelude: " + err.Error())
+	}
+	return p
+}
+
+// Compile compiles the program in file (its text is src), with its includes.
+func Compile(file string, src []byte) (*Program, error) {
+	p := NewProgram()
+	if _, err := p.compile(file, src, false, false); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// CompileMore compiles more source into p, as the REPL does with each line:
+// words may be redefined (later calls see the new definition). It returns
+// the index of the function that runs the new top-level code. On error p is
+// unchanged.
+func (p *Program) CompileMore(name string, src []byte) (uint32, error) {
+	return p.compile(name, src, false, true)
+}
+
+// compiler holds the state of one compilation.
+type compiler struct {
+	p        *Program
+	lib      bool
+	repl     bool
+	dict     map[string]*entry // copy of p.dict, committed on success
+	included map[string]bool
+	funcs    []*Func // the function table being built
+	bodies   []defBody
+	top      []token
+}
+
+type defBody struct {
+	name string
+	pos  Pos
+	toks []token
+	slot uint32
+}
+
+func (p *Program) compile(file string, src []byte, lib, repl bool) (uint32, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	c := &compiler{p: p, lib: lib, repl: repl, dict: make(map[string]*entry, len(p.dict)), included: make(map[string]bool, len(p.included))}
+	for k, v := range p.dict {
+		c.dict[k] = v
+	}
+	for k, v := range p.included {
+		c.included[k] = v
+	}
+	old := p.Funcs()
+	c.funcs = append(make([]*Func, 0, len(old)+16), old...)
+
+	toks, err := lex(file, src)
+	if err != nil {
+		return 0, err
+	}
+	if !repl {
+		c.included[filepath.Clean(file)] = true
+	}
+	if err := c.collect(file, toks, []string{file}); err != nil {
+		return 0, err
+	}
+	for _, d := range c.bodies {
+		fn, err := c.function(d.name, d.pos, d.toks, nil, false)
+		if err != nil {
+			return 0, err
+		}
+		fn.Index = d.slot
+		c.funcs[d.slot] = fn
+	}
+	mainPos := Pos{File: file, Line: 1, Col: 1}
+	main, err := c.function("<main>", mainPos, c.top, nil, false)
+	if err != nil {
+		return 0, err
+	}
+	main.Index = c.add(main)
+	for _, fn := range c.funcs[len(old):] {
+		if err := verify(fn, len(c.funcs)); err != nil {
+			panic(fmt.Sprintf("interp: compiler produced bad code for %s: %v", fn.Name, err))
+		}
+	}
+	// Redefinitions replace functions in place: verify those too.
+	for _, d := range c.bodies {
+		if int(d.slot) < len(old) {
+			if err := verify(c.funcs[d.slot], len(c.funcs)); err != nil {
+				panic(fmt.Sprintf("interp: compiler produced bad code for %s: %v", d.name, err))
+			}
+		}
+	}
+	p.dict, p.included = c.dict, c.included
+	funcs := c.funcs
+	p.funcs.Store(&funcs) // publishes the functions to Funcs
+	p.Main = main.Index
+	return main.Index, nil
+}
+
+// add appends fn to the function table and returns its index.
+func (c *compiler) add(fn *Func) uint32 {
+	c.funcs = append(c.funcs, fn)
+	i := uint32(len(c.funcs) - 1)
+	if fn != nil {
+		fn.Index = i
+	}
+	return i
+}
+
+// checkName reports whether t may name a definition or constant.
+func (c *compiler) checkName(t token) *Error {
+	if t.isLiteral() {
+		return errorf(t.pos, "bad word name %s", tokenText(t))
+	}
+	if syntaxWords[t.text] || isBuiltinWord(t.text) {
+		return errorf(t.pos, "cannot redefine builtin word %s", t.text)
+	}
+	if e, ok := c.dict[t.text]; ok {
+		if e.lib && !c.lib {
+			return errorf(t.pos, "cannot redefine builtin word %s", t.text)
+		}
+		if !c.repl {
+			return errorf(t.pos, "redefinition of %s (first defined at %s)", t.text, e.pos)
+		}
+	}
+	return nil
+}
+
+func tokenText(t token) string {
+	if t.kind == tString {
+		return quoteString(t.text)
+	}
+	if t.kind == tSymbol {
+		return ":" + t.text
+	}
+	return t.text
+}
+
+// collect is pass 1 over one file's tokens: definitions and constants go to
+// the dictionary, includes are followed, the rest is top-level code.
+// chain is the include chain that led here (for cycle errors).
+func (c *compiler) collect(file string, toks []token, chain []string) error {
+	depth := 0         // [ ] nesting in top-level code
+	lastLit := -1      // index in c.top of a literal just collected from this file
+	for i := 0; i < len(toks); i++ {
+		t := toks[i]
+		if t.kind != tWord {
+			c.top = append(c.top, t)
+			lastLit = len(c.top) - 1
+			continue
+		}
+		switch t.text {
+		case ":":
+			if depth > 0 {
+				return errorf(t.pos, ": inside a quotation")
+			}
+			if i+1 >= len(toks) {
+				return errorf(t.pos, ": without ;")
+			}
+			name := toks[i+1]
+			if name.kind == tWord && (name.text == ";" || name.text == ":") {
+				return errorf(name.pos, "definition needs a name")
+			}
+			if err := c.checkName(name); err != nil {
+				return err
+			}
+			j := i + 2
+			for ; j < len(toks); j++ {
+				if toks[j].kind == tWord && toks[j].text == ";" {
+					break
+				}
+				if toks[j].kind == tWord && toks[j].text == ":" {
+					return errorf(toks[j].pos, ": inside a definition")
+				}
+			}
+			if j == len(toks) {
+				return errorf(t.pos, ": without ;")
+			}
+			slot := uint32(0)
+			if e, ok := c.dict[name.text]; ok && e.kind == eWord && c.repl {
+				slot = e.slot // a redefinition in the REPL replaces the function
+			} else {
+				slot = c.add(nil)
+			}
+			c.dict[name.text] = &entry{kind: eWord, slot: slot, pos: name.pos, lib: c.lib}
+			c.bodies = append(c.bodies, defBody{name: name.text, pos: name.pos, toks: toks[i+2 : j], slot: slot})
+			i = j
+			lastLit = -1
+		case ";":
+			return errorf(t.pos, "; without :")
+		case "constant":
+			if depth > 0 {
+				return errorf(t.pos, "constant inside a quotation")
+			}
+			if lastLit < 0 || lastLit != len(c.top)-1 {
+				return errorf(t.pos, "constant needs one literal before it")
+			}
+			if i+1 >= len(toks) {
+				return errorf(t.pos, "constant needs a name")
+			}
+			name := toks[i+1]
+			if err := c.checkName(name); err != nil {
+				return err
+			}
+			lit := c.top[lastLit]
+			c.top = c.top[:lastLit]
+			lastLit = -1
+			c.dict[name.text] = &entry{kind: eConst, val: c.literal(lit), pos: name.pos, lib: c.lib}
+			i++
+		case "include":
+			if depth > 0 {
+				return errorf(t.pos, "include inside a quotation")
+			}
+			if i+1 >= len(toks) || toks[i+1].kind != tString {
+				return errorf(t.pos, "include needs a string path")
+			}
+			i++
+			if err := c.include(file, toks[i], chain); err != nil {
+				return err
+			}
+			lastLit = -1
+		default:
+			if t.text == "[" {
+				depth++
+			} else if t.text == "]" && depth > 0 {
+				depth--
+			}
+			c.top = append(c.top, t)
+			lastLit = -1
+		}
+	}
+	return nil
+}
+
+// include compiles the file named by t (relative to file's directory) once.
+func (c *compiler) include(file string, t token, chain []string) error {
+	path := t.text
+	if !filepath.IsAbs(path) {
+		path = filepath.Join(filepath.Dir(file), path)
+	}
+	path = filepath.Clean(path)
+	for i, f := range chain {
+		if filepath.Clean(f) == path {
+			cycle := append(append([]string{}, chain[i:]...), path)
+			return errorf(t.pos, "include cycle: %s", strings.Join(cycle, " -> "))
+		}
+	}
+	if c.included[path] {
+		return nil
+	}
+	read := c.p.ReadFile
+	if read == nil {
+		read = os.ReadFile
+	}
+	src, err := read(path)
+	if err != nil {
+		return errorf(t.pos, "include not found: %s", t.text)
+	}
+	c.included[path] = true
+	toks, lerr := lex(path, src)
+	if lerr != nil {
+		return lerr
+	}
+	return c.collect(path, toks, append(chain, path))
+}
+
+// literal returns the value of a literal token.
+func (c *compiler) literal(t token) gc.Value {
+	switch t.kind {
+	case tInt:
+		return gc.Int(t.i)
+	case tFloat:
+		return gc.Float(t.f)
+	case tString:
+		return c.p.In.StaticString(t.text)
+	case tSymbol:
+		return c.p.In.Intern(t.text)
+	case tTrue:
+		return gc.True
+	case tFalse:
+		return gc.False
+	}
+	return gc.Nil
+}
+
+// ctlKind is an open control structure.
+type ctlKind uint8
+
+const (
+	cIf ctlKind = iota
+	cElse
+	cBegin
+	cWhile
+	cDo
+	cBrace
+)
+
+var ctlOpen = [...]string{cIf: "if", cElse: "else", cBegin: "begin", cWhile: "while", cDo: "do", cBrace: "{"}
+var ctlClose = [...]string{cIf: "then", cElse: "then", cBegin: "until, again or repeat", cWhile: "repeat", cDo: "loop", cBrace: "}"}
+
+type ctl struct {
+	kind   ctlKind
+	pos    Pos
+	fixup  int   // pc of a u32 operand to patch with the end (if, else, while)
+	target int   // begin: loop head; do: body start
+	slot   int   // do: index slot; {: depth slot
+	doPC   int   // do: pc of the DoInit instruction
+	leaves []int // do: operands of leave jumps to patch
+}
+
+// fcomp compiles one function.
+type fcomp struct {
+	c      *compiler
+	fn     *Func
+	consts map[gc.Value]uint32
+	locals map[string]int
+	outer  map[string]bool // locals of the enclosing functions (for the quotation error)
+	ctl    []ctl
+	inLoop bool // the enclosing function is inside a do loop (for the quotation error)
+}
+
+// function compiles toks as the body of a function.
+func (c *compiler) function(name string, pos Pos, toks []token, outer map[string]bool, outerLoop bool) (*Func, error) {
+	f := &fcomp{c: c, fn: &Func{Name: name, Pos: pos, Lib: c.lib, Quot: name == "<quot>"}, consts: map[gc.Value]uint32{}, locals: map[string]int{}, outer: outer, inLoop: outerLoop}
+	if err := f.body(toks); err != nil {
+		return nil, err
+	}
+	if n := len(f.ctl); n > 0 {
+		o := f.ctl[n-1]
+		return nil, errorf(o.pos, "%s without %s", ctlOpen[o.kind], ctlClose[o.kind])
+	}
+	end := pos
+	if len(toks) > 0 {
+		end = toks[len(toks)-1].pos
+	}
+	f.emit(Return, end)
+	return f.fn, nil
+}
+
+func (f *fcomp) pc() int { return len(f.fn.Code) }
+
+// emit appends an instruction without operands.
+func (f *fcomp) emit(op Op, pos Pos) {
+	f.fn.lines = append(f.fn.lines, lineEntry{int32(f.pc()), pos})
+	f.fn.Code = append(f.fn.Code, byte(op))
+}
+
+func (f *fcomp) emitU16(op Op, a int, pos Pos) {
+	f.emit(op, pos)
+	f.fn.Code = binary.LittleEndian.AppendUint16(f.fn.Code, uint16(a))
+}
+
+// emitU32 emits op with a u32 (or i32) operand and returns the operand's pc.
+func (f *fcomp) emitU32(op Op, a uint32, pos Pos) int {
+	f.emit(op, pos)
+	at := f.pc()
+	f.fn.Code = binary.LittleEndian.AppendUint32(f.fn.Code, a)
+	return at
+}
+
+// emitSlotTarget emits op with a u16 slot and a u32 target; it returns the
+// pc of the target operand.
+func (f *fcomp) emitSlotTarget(op Op, slot int, target int, pos Pos) int {
+	f.emit(op, pos)
+	f.fn.Code = binary.LittleEndian.AppendUint16(f.fn.Code, uint16(slot))
+	at := f.pc()
+	f.fn.Code = binary.LittleEndian.AppendUint32(f.fn.Code, uint32(target))
+	return at
+}
+
+// patch sets the u32 operand at pc to the current end of code.
+func (f *fcomp) patch(at int) {
+	binary.LittleEndian.PutUint32(f.fn.Code[at:], uint32(f.pc()))
+}
+
+// newSlot allocates a local slot.
+func (f *fcomp) newSlot(n int) (int, *Error) {
+	s := f.fn.NLocals
+	if s+n > 0xffff {
+		return 0, errorf(f.fn.Pos, "too many locals in %s", f.fn.Name)
+	}
+	f.fn.NLocals += n
+	return s, nil
+}
+
+func (f *fcomp) pushConst(v gc.Value, pos Pos) *Error {
+	if v.K == gc.KInt && int64(int32(v.X)) == int64(v.X) {
+		f.emitU32(PushInt, uint32(int32(v.X)), pos)
+		return nil
+	}
+	k, ok := f.consts[v]
+	if !ok {
+		k = uint32(len(f.fn.Consts))
+		f.fn.Consts = append(f.fn.Consts, v)
+		f.consts[v] = k
+	}
+	f.emitU32(PushConst, k, pos)
+	return nil
+}
+
+// open returns the innermost open structure, or nil.
+func (f *fcomp) top() *ctl {
+	if len(f.ctl) == 0 {
+		return nil
+	}
+	return &f.ctl[len(f.ctl)-1]
+}
+
+// closeErr reports a closing word t that does not match the innermost open
+// structure: if a matching opener is open further out, the innermost one is
+// the unbalanced one; otherwise t has no opener.
+func (f *fcomp) closeErr(t token, want ...ctlKind) *Error {
+	for i := len(f.ctl) - 1; i >= 0; i-- {
+		for _, k := range want {
+			if f.ctl[i].kind == k {
+				o := f.ctl[len(f.ctl)-1]
+				return errorf(o.pos, "%s without %s", ctlOpen[o.kind], ctlClose[o.kind])
+			}
+		}
+	}
+	return errorf(t.pos, "%s without %s", t.text, ctlOpen[want[0]])
+}
+
+// innermostDo returns the n-th enclosing do loop (0 = innermost).
+func (f *fcomp) enclosingDo(n int) *ctl {
+	for i := len(f.ctl) - 1; i >= 0; i-- {
+		if f.ctl[i].kind == cDo {
+			if n == 0 {
+				return &f.ctl[i]
+			}
+			n--
+		}
+	}
+	return nil
+}
+
+func (f *fcomp) body(toks []token) error {
+	for i := 0; i < len(toks); i++ {
+		t := toks[i]
+		if t.isLiteral() {
+			f.pushConst(f.c.literal(t), t.pos)
+			continue
+		}
+		if slot, ok := f.locals[t.text]; ok {
+			f.emitU16(LocalGet, slot, t.pos)
+			continue
+		}
+		switch t.text {
+		case "[":
+			depth, j := 1, i+1
+			for ; j < len(toks); j++ {
+				if toks[j].kind == tWord {
+					if toks[j].text == "[" {
+						depth++
+					} else if toks[j].text == "]" {
+						if depth--; depth == 0 {
+							break
+						}
+					}
+				}
+			}
+			if j == len(toks) {
+				return errorf(t.pos, "[ without ]")
+			}
+			outer := map[string]bool{}
+			for k := range f.outer {
+				outer[k] = true
+			}
+			for k := range f.locals {
+				outer[k] = true
+			}
+			q, err := f.c.function("<quot>", t.pos, toks[i+1:j], outer, f.inLoop || f.enclosingDo(0) != nil)
+			if err != nil {
+				return err
+			}
+			f.emitU32(PushQuot, f.c.add(q), t.pos)
+			i = j
+		case "]":
+			return errorf(t.pos, "] without [")
+		case "if":
+			f.ctl = append(f.ctl, ctl{kind: cIf, pos: t.pos, fixup: f.emitU32(JumpIfFalse, 0, t.pos)})
+		case "else":
+			o := f.top()
+			if o == nil || o.kind != cIf {
+				return f.closeErr(t, cIf)
+			}
+			j := f.emitU32(Jump, 0, t.pos)
+			f.patch(o.fixup)
+			o.kind, o.fixup = cElse, j
+		case "then":
+			o := f.top()
+			if o == nil || (o.kind != cIf && o.kind != cElse) {
+				return f.closeErr(t, cIf, cElse)
+			}
+			f.patch(o.fixup)
+			f.ctl = f.ctl[:len(f.ctl)-1]
+		case "begin":
+			f.ctl = append(f.ctl, ctl{kind: cBegin, pos: t.pos, target: f.pc()})
+		case "until", "again":
+			o := f.top()
+			if o == nil || o.kind != cBegin {
+				return f.closeErr(t, cBegin)
+			}
+			op := JumpIfFalse
+			if t.text == "again" {
+				op = Jump
+			}
+			f.emitU32(op, uint32(o.target), t.pos)
+			f.ctl = f.ctl[:len(f.ctl)-1]
+		case "while":
+			o := f.top()
+			if o == nil || o.kind != cBegin {
+				return f.closeErr(t, cBegin)
+			}
+			o.kind, o.fixup = cWhile, f.emitU32(JumpIfFalse, 0, t.pos)
+		case "repeat":
+			o := f.top()
+			if o == nil || o.kind != cWhile {
+				return f.closeErr(t, cWhile)
+			}
+			f.emitU32(Jump, uint32(o.target), t.pos)
+			f.patch(o.fixup)
+			f.ctl = f.ctl[:len(f.ctl)-1]
+		case "do":
+			s, err := f.newSlot(2)
+			if err != nil {
+				return err
+			}
+			at := f.pc()
+			fix := f.emitSlotTarget(DoInit, s, 0, t.pos)
+			f.ctl = append(f.ctl, ctl{kind: cDo, pos: t.pos, slot: s, doPC: at, fixup: fix, target: f.pc()})
+		case "loop", "+loop":
+			o := f.top()
+			if o == nil || o.kind != cDo {
+				return f.closeErr(t, cDo)
+			}
+			op := Loop
+			if t.text == "+loop" {
+				op = PlusLoop
+				f.fn.Code[o.doPC] = byte(DoInitStep)
+			}
+			f.emitSlotTarget(op, o.slot, o.target, t.pos)
+			f.patch(o.fixup)
+			for _, l := range o.leaves {
+				f.patch(l)
+			}
+			f.ctl = f.ctl[:len(f.ctl)-1]
+		case "i", "j", "leave":
+			n := 0
+			if t.text == "j" {
+				n = 1
+			}
+			o := f.enclosingDo(n)
+			if o == nil {
+				if f.inLoop {
+					return errorf(t.pos, "%s is not visible inside a quotation", t.text)
+				}
+				switch t.text {
+				case "i":
+					return errorf(t.pos, "i outside a do loop")
+				case "j":
+					return errorf(t.pos, "j outside two do loops")
+				}
+				return errorf(t.pos, "leave outside a do loop")
+			}
+			if t.text == "leave" {
+				o.leaves = append(o.leaves, f.emitU32(Jump, 0, t.pos))
+			} else {
+				f.emitU16(LocalGet, o.slot, t.pos)
+			}
+		case "{":
+			s, err := f.newSlot(1)
+			if err != nil {
+				return err
+			}
+			f.emitU16(Mark, s, t.pos)
+			f.ctl = append(f.ctl, ctl{kind: cBrace, pos: t.pos, slot: s})
+		case "}":
+			o := f.top()
+			if o == nil || o.kind != cBrace {
+				return f.closeErr(t, cBrace)
+			}
+			f.emitU16(MakeArray, o.slot, t.pos)
+			f.ctl = f.ctl[:len(f.ctl)-1]
+		case "return":
+			f.emit(Return, t.pos)
+		case "|":
+			j := i + 1
+			for j < len(toks) && !(toks[j].kind == tWord && toks[j].text == "|") {
+				j++
+			}
+			if j == len(toks) {
+				return errorf(t.pos, "| without |")
+			}
+			names := toks[i+1 : j]
+			slots := make([]int, len(names))
+			for k, n := range names {
+				if n.isLiteral() || syntaxWords[n.text] {
+					return errorf(n.pos, "bad local name %s", tokenText(n))
+				}
+				s, err := f.newSlot(1)
+				if err != nil {
+					return err
+				}
+				slots[k] = s
+			}
+			for k := len(names) - 1; k >= 0; k-- {
+				f.emitU16(LocalSet, slots[k], names[k].pos)
+			}
+			for k, n := range names {
+				f.locals[n.text] = slots[k]
+			}
+			i = j
+		case "to":
+			if i+1 >= len(toks) || toks[i+1].isLiteral() {
+				return errorf(t.pos, "to needs a local name")
+			}
+			n := toks[i+1]
+			slot, ok := f.locals[n.text]
+			if !ok {
+				if f.outer[n.text] {
+					return errorf(n.pos, "local %s is not visible inside a quotation", n.text)
+				}
+				return errorf(n.pos, "to: unknown local %s", n.text)
+			}
+			f.emitU16(LocalSet, slot, t.pos)
+			i++
+		case "'":
+			if i+1 >= len(toks) || toks[i+1].isLiteral() {
+				return errorf(t.pos, "' needs a word name")
+			}
+			i++
+			if err := f.quote(toks[i]); err != nil {
+				return err
+			}
+		case ":":
+			return errorf(t.pos, ": inside a definition")
+		case ";":
+			return errorf(t.pos, "; without :")
+		case "constant":
+			return errorf(t.pos, "constant inside a definition")
+		case "include":
+			return errorf(t.pos, "include inside a definition")
+		default:
+			if err := f.word(t); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// word compiles a use of the word t.
+func (f *fcomp) word(t token) *Error {
+	if op, ok := wordOps[t.text]; ok {
+		f.emit(op, t.pos)
+		return nil
+	}
+	if b, ok := builtinIndex[t.text]; ok && (!builtins[b].lib || f.c.lib) {
+		f.emitU16(Builtin, b, t.pos)
+		return nil
+	}
+	if e, ok := f.c.dict[t.text]; ok {
+		if e.kind == eConst {
+			return f.pushConst(e.val, t.pos)
+		}
+		f.emitU32(Call, e.slot, t.pos)
+		return nil
+	}
+	if f.outer[t.text] {
+		return errorf(t.pos, "local %s is not visible inside a quotation", t.text)
+	}
+	return errorf(t.pos, "unknown word %s", t.text)
+}
+
+// quote compiles ' name: push the word as a quotation.
+func (f *fcomp) quote(t token) *Error {
+	if _, ok := f.locals[t.text]; ok || syntaxWords[t.text] {
+		return errorf(t.pos, "cannot quote %s", t.text)
+	}
+	if e, ok := f.c.dict[t.text]; ok && e.kind == eWord {
+		f.emitU32(PushQuot, e.slot, t.pos)
+		return nil
+	}
+	// A builtin, an opcode word or a constant: wrap it in a function.
+	w := &fcomp{c: f.c, fn: &Func{Name: t.text, Pos: t.pos, Lib: true}, consts: map[gc.Value]uint32{}, locals: map[string]int{}}
+	if err := w.word(t); err != nil {
+		if f.outer[t.text] {
+			return errorf(t.pos, "local %s is not visible inside a quotation", t.text)
+		}
+		return errorf(t.pos, "' of unknown word %s", t.text)
+	}
+	w.emit(Return, t.pos)
+	f.emitU32(PushQuot, f.c.add(w.fn), t.pos)
+	return nil
+}

@@ -1,0 +1,72 @@
+package interp
+
+// This file defines the disassembler: one instruction a line, with its
+// source position, read from opTable (raft disasm and traces use it).
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/raftvm/raft/gc"
+)
+
+// Disasm writes every function of p that is not library code.
+func Disasm(w io.Writer, p *Program) {
+	for _, fn := range p.Funcs() {
+		if fn == nil || fn.Lib {
+			continue
+		}
+		DisasmFunc(w, p, fn)
+	}
+}
+
+// DisasmFunc writes one function.
+func DisasmFunc(w io.Writer, p *Program, fn *Func) {
+	fmt.Fprintf(w, "%s (function %d, %d locals, max push %d) at %s\n", fn.Name, fn.Index, fn.NLocals, fn.MaxPush, fn.Pos)
+	last := Pos{}
+	for pc := 0; pc < len(fn.Code); pc += Op(fn.Code[pc]).Size() {
+		pos := fn.PosAt(pc)
+		where := fmt.Sprintf("%d:%d", pos.Line, pos.Col)
+		if pos == last {
+			where = "|"
+		}
+		last = pos
+		fmt.Fprintf(w, "  %5d  %-8s %s\n", pc, where, Instruction(p, fn, pc))
+	}
+}
+
+// Instruction returns the text of the instruction at pc: its name and operands.
+func Instruction(p *Program, fn *Func, pc int) string {
+	op := Op(fn.Code[pc])
+	var b strings.Builder
+	b.WriteString(op.String())
+	switch opTable[op].Operand {
+	case oU16:
+		s := u16(fn.Code, pc+1)
+		if op == Builtin {
+			fmt.Fprintf(&b, " %s", builtins[s].name)
+		} else {
+			fmt.Fprintf(&b, " %d", s)
+		}
+	case oI32:
+		fmt.Fprintf(&b, " %d", int32(u32(fn.Code, pc+1)))
+	case oU32:
+		a := u32(fn.Code, pc+1)
+		switch op {
+		case PushConst:
+			fmt.Fprintf(&b, " %s", AppendValue(nil, gc.NewHeap(p.In), nil, fn.Consts[a], true))
+		case Call, PushQuot:
+			name := "?"
+			if fs := p.Funcs(); int(a) < len(fs) && fs[a] != nil {
+				name = fs[a].Name
+			}
+			fmt.Fprintf(&b, " %d (%s)", a, name)
+		default:
+			fmt.Fprintf(&b, " %d", a)
+		}
+	case oU16U32:
+		fmt.Fprintf(&b, " %d %d", u16(fn.Code, pc+1), u32(fn.Code, pc+3))
+	}
+	return b.String()
+}

@@ -1,0 +1,250 @@
+package interp
+
+// This file defines the bytecode: the opcodes and the one table that
+// describes them. The compiler, the verifier, the disassembler and
+// docs/bytecode.md all read opTable; adding an opcode is one constant, one
+// table row and one case in run.go.
+
+import "fmt"
+
+// Op is a bytecode opcode. Code is a byte slice: an opcode byte followed by
+// its operands, little endian, of the widths opTable gives.
+type Op uint8
+
+// The opcodes. Each comment gives the stack effect ( before -- after ), top
+// rightmost, then the operands. ORDER OP: keep opTable in step.
+const (
+	// Stack.
+	PushConst Op = iota // -- k[i]             ; u32 i: index in the function's constants
+	PushInt             // -- n                ; i32 n
+	PushQuot            // -- q                ; u32 f: function index
+	Pop                 // x --                ; (drop)
+	Dup                 // x -- x x
+	Swap                // a b -- b a
+	Peek                // xn..x0 n -- xn..x0 xn ; (pick)
+	Over                // a b -- a b a
+	Rot                 // a b c -- b c a
+	MinusRot            // a b c -- c a b
+	Nip                 // a b -- b
+	Tuck                // a b -- b a b
+	TwoDup              // a b -- a b a b
+	TwoDrop             // a b --
+	TwoSwap             // a b c d -- c d a b
+	Depth               // -- n
+
+	// Arithmetic.
+	Add // a b -- a+b       ; ints wrap; a float operand gives a float; strings concatenate
+	Sub // a b -- a-b
+	Mul // a b -- a*b
+	Div // a b -- a/b       ; ints truncate toward zero; int by zero is :badarith
+	Mod // a b -- a mod b   ; floored: the sign of b
+	Neg // a -- -a
+	Exp // a b -- a**b      ; int**non-negative int is an int, else a float
+	Inc // a -- a+1         ; (1+)
+	Dec // a -- a-1         ; (1-)
+	Abs // a -- |a|
+	Min // a b -- min
+	Max // a b -- max
+
+	// Comparison and logic.
+	Eq     // a b -- bool     ; structural
+	Ne     // a b -- bool
+	Lt     // a b -- bool     ; numbers with numbers, strings with strings
+	Gt     // a b -- bool
+	Le     // a b -- bool
+	Ge     // a b -- bool
+	Not    // x -- bool       ; true when x is false or nil
+	And    // a b -- c        ; bools: logical; ints: bitwise
+	Or     // a b -- c
+	Xor    // a b -- c
+	Invert // n -- ^n
+	Lshift // n k -- n<<k
+	Rshift // n k -- n>>k     ; arithmetic
+	ZeroEq // n -- bool       ; (0=)
+	ZeroLt // n -- bool       ; (0<)
+
+	// Control.
+	Jump        // --                 ; u32 target
+	JumpIfFalse // x --               ; u32 target: jumps when x is false or nil
+	Call        // ... -- ...         ; u32 f: calls function f
+	CallQuot    // ... q -- ...       ; (call) runs quotation q
+	Return      // --                 ; returns from the current function
+
+	// Locals and loops. A do loop keeps its index in local slot s and its
+	// limit in slot s+1 (hidden locals), so i and j are LocalGet.
+	LocalGet   // -- x                 ; u16 slot
+	LocalSet   // x --                 ; u16 slot (to, and | a b | binding)
+	DoInit     // limit start --       ; u16 s, u32 exit: no pass when start >= limit
+	DoInitStep // limit start --       ; u16 s, u32 exit: no pass when start = limit (+loop)
+	Loop       // --                   ; u16 s, u32 body: i++, jumps back while i < limit
+	PlusLoop   // step --              ; u16 s, u32 body: i+=step, jumps back while not past the limit
+
+	// Arrays.
+	Mark      // --                  ; u16 s: remembers the depth in slot s ({)
+	MakeArray // x1..xn -- arr       ; u16 s: an array of what was pushed since Mark s (})
+	Get       // arr i -- x
+	Set       // arr i x --
+	Push      // arr x --
+	ArrPop    // arr -- x            ; (pop)
+	Len       // arr|str -- n
+
+	// Words written in Go.
+	Builtin // ... -- ...              ; u16 b: runs builtins[b]
+
+	// Actors.
+	SpawnActor     // q -- pid
+	SendMessage    // msg pid|name --
+	ReceiveMessage // -- msg          ; waits while the mailbox is empty
+
+	// Supervisors.
+	SpawnSupervisor // specs strategy -- pid
+	SetStrategy     // sup strategy --
+	RestartChild    // sup name -- pid
+
+	numOps
+)
+
+// Notes.
+//   - Calls and backward jumps (Jump to a lower pc, Loop, PlusLoop) charge the
+//     reduction budget; they are the only places an actor is preempted.
+//   - JumpIfFalse, DoInit and DoInitStep only jump forward (the compiler
+//     never emits a backward conditional jump); the verifier checks it.
+//   - Builtin, CallQuot, Peek and MakeArray have effects that depend on
+//     values; the table gives their minimum and the verifier skips them in
+//     depth tracking past their fixed part.
+
+// operand widths
+type operand uint8
+
+const (
+	oNone operand = iota
+	oU16
+	oU32
+	oI32
+	oU16U32 // a u16 slot then a u32 target
+)
+
+var operandSize = [...]int{oNone: 0, oU16: 2, oU32: 4, oI32: 4, oU16U32: 6}
+
+// opFlags describe an opcode's control flow.
+type opFlags uint8
+
+const (
+	fBranch opFlags = 1 << iota // may jump to its u32 target
+	fJump                       // always jumps (no fall-through)
+	fCall                       // calls code (charges reductions)
+	fEnd                        // ends the function (Return)
+	fVar                        // stack effect depends on values (In is a minimum)
+	fBlock                      // may block the actor (wait for a message)
+)
+
+// OpInfo describes one opcode.
+type OpInfo struct {
+	Name    string  // as printed by disasm
+	Word    string  // the source word that compiles to it, if any
+	Operand operand // operand layout
+	In, Out int     // values popped and pushed
+	Flags   opFlags
+}
+
+// opTable is the one table of opcodes, keyed by Op.
+var opTable = [numOps]OpInfo{
+	PushConst: {"PushConst", "", oU32, 0, 1, 0},
+	PushInt:   {"PushInt", "", oI32, 0, 1, 0},
+	PushQuot:  {"PushQuot", "", oU32, 0, 1, 0},
+	Pop:       {"Pop", "drop", oNone, 1, 0, 0},
+	Dup:       {"Dup", "dup", oNone, 1, 2, 0},
+	Swap:      {"Swap", "swap", oNone, 2, 2, 0},
+	Peek:      {"Peek", "pick", oNone, 1, 1, fVar},
+	Over:      {"Over", "over", oNone, 2, 3, 0},
+	Rot:       {"Rot", "rot", oNone, 3, 3, 0},
+	MinusRot:  {"MinusRot", "-rot", oNone, 3, 3, 0},
+	Nip:       {"Nip", "nip", oNone, 2, 1, 0},
+	Tuck:      {"Tuck", "tuck", oNone, 2, 3, 0},
+	TwoDup:    {"TwoDup", "2dup", oNone, 2, 4, 0},
+	TwoDrop:   {"TwoDrop", "2drop", oNone, 2, 0, 0},
+	TwoSwap:   {"TwoSwap", "2swap", oNone, 4, 4, 0},
+	Depth:     {"Depth", "depth", oNone, 0, 1, 0},
+
+	Add: {"Add", "+", oNone, 2, 1, 0},
+	Sub: {"Sub", "-", oNone, 2, 1, 0},
+	Mul: {"Mul", "*", oNone, 2, 1, 0},
+	Div: {"Div", "/", oNone, 2, 1, 0},
+	Mod: {"Mod", "mod", oNone, 2, 1, 0},
+	Neg: {"Neg", "neg", oNone, 1, 1, 0},
+	Exp: {"Exp", "**", oNone, 2, 1, 0},
+	Inc: {"Inc", "1+", oNone, 1, 1, 0},
+	Dec: {"Dec", "1-", oNone, 1, 1, 0},
+	Abs: {"Abs", "abs", oNone, 1, 1, 0},
+	Min: {"Min", "min", oNone, 2, 1, 0},
+	Max: {"Max", "max", oNone, 2, 1, 0},
+
+	Eq:     {"Eq", "=", oNone, 2, 1, 0},
+	Ne:     {"Ne", "<>", oNone, 2, 1, 0},
+	Lt:     {"Lt", "<", oNone, 2, 1, 0},
+	Gt:     {"Gt", ">", oNone, 2, 1, 0},
+	Le:     {"Le", "<=", oNone, 2, 1, 0},
+	Ge:     {"Ge", ">=", oNone, 2, 1, 0},
+	Not:    {"Not", "not", oNone, 1, 1, 0},
+	And:    {"And", "and", oNone, 2, 1, 0},
+	Or:     {"Or", "or", oNone, 2, 1, 0},
+	Xor:    {"Xor", "xor", oNone, 2, 1, 0},
+	Invert: {"Invert", "invert", oNone, 1, 1, 0},
+	Lshift: {"Lshift", "lshift", oNone, 2, 1, 0},
+	Rshift: {"Rshift", "rshift", oNone, 2, 1, 0},
+	ZeroEq: {"ZeroEq", "0=", oNone, 1, 1, 0},
+	ZeroLt: {"ZeroLt", "0<", oNone, 1, 1, 0},
+
+	Jump:        {"Jump", "", oU32, 0, 0, fBranch | fJump},
+	JumpIfFalse: {"JumpIfFalse", "", oU32, 1, 0, fBranch},
+	Call:        {"Call", "", oU32, 0, 0, fCall | fVar},
+	CallQuot:    {"CallQuot", "call", oNone, 1, 0, fCall | fVar},
+	Return:      {"Return", "", oNone, 0, 0, fEnd},
+
+	LocalGet:   {"LocalGet", "", oU16, 0, 1, 0},
+	LocalSet:   {"LocalSet", "", oU16, 1, 0, 0},
+	DoInit:     {"DoInit", "", oU16U32, 2, 0, fBranch},
+	DoInitStep: {"DoInitStep", "", oU16U32, 2, 0, fBranch},
+	Loop:       {"Loop", "", oU16U32, 0, 0, fBranch},
+	PlusLoop:   {"PlusLoop", "", oU16U32, 1, 0, fBranch},
+
+	Mark:      {"Mark", "", oU16, 0, 0, 0},
+	MakeArray: {"MakeArray", "", oU16, 0, 1, fVar},
+	Get:       {"Get", "get", oNone, 2, 1, 0},
+	Set:       {"Set", "set", oNone, 3, 0, 0},
+	Push:      {"Push", "push", oNone, 2, 0, 0},
+	ArrPop:    {"ArrPop", "pop", oNone, 1, 1, 0},
+	Len:       {"Len", "len", oNone, 1, 1, 0},
+
+	Builtin: {"Builtin", "", oU16, 0, 0, fVar | fBlock},
+
+	SpawnActor:     {"SpawnActor", "spawn", oNone, 1, 1, 0},
+	SendMessage:    {"SendMessage", "send", oNone, 2, 0, 0},
+	ReceiveMessage: {"ReceiveMessage", "receive", oNone, 0, 1, fBlock},
+
+	SpawnSupervisor: {"SpawnSupervisor", "supervisor", oNone, 2, 1, fBlock},
+	SetStrategy:     {"SetStrategy", "set-strategy", oNone, 2, 0, fBlock},
+	RestartChild:    {"RestartChild", "restart-child", oNone, 2, 1, fBlock},
+}
+
+// String returns the opcode's name.
+func (op Op) String() string {
+	if op < numOps {
+		return opTable[op].Name
+	}
+	return fmt.Sprintf("Op(%d)", op)
+}
+
+// Size returns the length in bytes of an instruction with opcode op.
+func (op Op) Size() int { return 1 + operandSize[opTable[op].Operand] }
+
+// wordOps maps source words to the opcodes they compile to.
+var wordOps = func() map[string]Op {
+	m := map[string]Op{}
+	for op := Op(0); op < numOps; op++ {
+		if w := opTable[op].Word; w != "" {
+			m[w] = op
+		}
+	}
+	return m
+}()

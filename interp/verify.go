@@ -1,0 +1,87 @@
+package interp
+
+// This file defines the verifier, run on every compiled function before it
+// can run: opcodes and operands in range, jump targets on instruction
+// starts, no fall-through off the end. It also computes MaxPush, the stack
+// headroom the interpreter reserves.
+//
+// Stack depth in Raft is not static (a loop may push a value per pass), so
+// the interpreter checks headroom at check points instead: function entry,
+// every backward jump, every return into the function and after an opcode
+// of variable effect. Between two check points no instruction runs twice
+// (that would need a backward jump), so the sum of all pushes of the
+// function bounds the growth: that sum is MaxPush.
+
+import "fmt"
+
+func verify(fn *Func, nfuncs int) error {
+	code := fn.Code
+	if len(code) == 0 {
+		return fmt.Errorf("empty code")
+	}
+	start := make([]bool, len(code)+1)
+	var targets []int
+	push := 0
+	last := Op(0)
+	for pc := 0; pc < len(code); {
+		op := Op(code[pc])
+		if op >= numOps {
+			return fmt.Errorf("pc %d: bad opcode %d", pc, op)
+		}
+		size := op.Size()
+		if pc+size > len(code) {
+			return fmt.Errorf("pc %d: %s: truncated operand", pc, op)
+		}
+		start[pc] = true
+		info := &opTable[op]
+		switch info.Operand {
+		case oU16:
+			if s := u16(code, pc+1); (op == LocalGet || op == LocalSet || op == Mark || op == MakeArray) && s >= fn.NLocals {
+				return fmt.Errorf("pc %d: %s: slot %d of %d", pc, op, s, fn.NLocals)
+			} else if op == Builtin && s >= len(builtins) {
+				return fmt.Errorf("pc %d: builtin %d out of range", pc, s)
+			}
+		case oU32:
+			a := int(u32(code, pc+1))
+			switch op {
+			case PushConst:
+				if a >= len(fn.Consts) {
+					return fmt.Errorf("pc %d: constant %d of %d", pc, a, len(fn.Consts))
+				}
+				if fn.Consts[a].IsHeap() {
+					return fmt.Errorf("pc %d: heap constant", pc)
+				}
+			case PushQuot, Call:
+				if a >= nfuncs {
+					return fmt.Errorf("pc %d: function %d of %d", pc, a, nfuncs)
+				}
+			case Jump, JumpIfFalse:
+				targets = append(targets, a)
+			}
+		case oU16U32:
+			if s := u16(code, pc+1); s+1 >= fn.NLocals {
+				return fmt.Errorf("pc %d: %s: loop slot %d of %d", pc, op, s, fn.NLocals)
+			}
+			targets = append(targets, int(u32(code, pc+3)))
+		}
+		out := info.Out
+		if op == Builtin {
+			if b := builtins[u16(code, pc+1)]; b.out > 0 {
+				out = b.out
+			}
+		}
+		push += out
+		last = op
+		pc += size
+	}
+	if last != Return && last != Jump {
+		return fmt.Errorf("code falls off the end")
+	}
+	for _, t := range targets {
+		if t < 0 || t >= len(code) || !start[t] {
+			return fmt.Errorf("jump target %d is not an instruction", t)
+		}
+	}
+	fn.MaxPush = push
+	return nil
+}
