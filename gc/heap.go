@@ -1,9 +1,60 @@
+// Package gc holds what one Raft actor's memory is made of: the Value, a
+// pointer-free 16-byte tagged word, and the Heap, a per-actor arena of
+// strings, arrays and curried quotations addressed by 32-bit handles and
+// freed by reference counting, with a mark pass that reclaims cycles.
+//
+// Values go in, values come out; the package knows nothing of bytecode,
+// actors or scheduling (it imports none of interp, sched, jit).
+//
+// # Heap invariants
+//
+// Every user of the package relies on these; every function of the package
+// keeps them.
+//
+//   - Only the owning actor changes a Heap, its refcounts included; there are
+//     no atomics and no locks. Another actor never reads or writes it (Copy
+//     is called by someone who owns both heaps for the time of the call).
+//   - A heap Value (kind Str, Arr or Curry) is a reference: every copy of it
+//     that is stored somewhere (stack slot, local, array element, curry) owns
+//     one count. Retain when copying, Release when dropping. A handle is valid
+//     until its count drops to zero; then the object is freed at once (and
+//     what it holds is released, with a worklist, never by recursion) and the
+//     handle may be reused by the next allocation. KStaticStr values belong
+//     to the program's Interns, not to a heap: they are never counted.
+//   - The cycle collector starts from the roots its caller passes (stack,
+//     locals, frames, queued messages), which must hold every reference the
+//     actor has: whatever it cannot reach is freed, and the count of what it
+//     reaches is set to the number of references it saw, from the roots and
+//     from reached objects. Nothing else about a reached object changes.
+//   - Sending copies: Copy(dst, src, v) rebuilds v in another heap and shares
+//     nothing with src, so one actor's crash or collection never touches
+//     another's memory. KStaticStr, symbols, pids and plain quotations are
+//     the same in every heap of a program and copy as they are.
+//   - Arena memory holds no Go pointers, so the Go collector never scans it:
+//     a table indexed by handle, of counts and of headers (kind, size class,
+//     offset, length), a slab of Values for array and curry elements and a slab of
+//     bytes for string text. A block of a slab holds a power of two of units
+//     (its size class); freed blocks and handles go to free lists and are
+//     reused. A zero-length object has a header and no block.
+//   - Views returned by Bytes and Elems point into a slab: an allocation may
+//     move the slab or reuse a freed block, so a view is valid only until
+//     the next allocation or free on the heap.
+//   - The arena's size (headers plus the used part of both slabs) never
+//     passes Limit: an allocation that would, fails with ErrOutOfMemory
+//     before anything is made, and a length over MaxObjectLen fails with
+//     ErrTooBig.
 package gc
 
-import "errors"
+// This file defines the Heap API: the heap type, reference counting and
+// the operations on strings, arrays and curried quotations. The arena
+// beneath it is in arena.go, the cycle collector in collect.go, the copy
+// between heaps in copy.go.
 
-// This file defines the Heap API. The bodies are placeholders until the
-// arena implementation lands; the signatures and doc comments are the contract.
+import (
+	"errors"
+	"math"
+	"unsafe"
+)
 
 // Allocation errors. The interpreter turns them into :badarg (ErrTooBig, a
 // size the language cannot hold) and :out-of-memory (ErrOutOfMemory).
@@ -18,8 +69,24 @@ const MaxObjectLen = 1 << 28
 // DefaultLimit is the default byte limit of one heap (Heap.Limit).
 const DefaultLimit = 4 << 30
 
+// defaultLimit is DefaultLimit as an int, clipped where int is 32 bits.
+const defaultLimit = min(DefaultLimit, math.MaxInt)
+
+// collectBase is the least number of live objects at which NeedsCollect
+// reports true (unless Stress is set).
+const collectBase = 64 << 10
+
 // Heap is one actor's arena. Create it with NewHeap. A new Heap allocates
 // nothing until its first object (an idle actor must stay small).
+//
+// A typical use, in the owning actor:
+//
+//	h := gc.NewHeap(in)
+//	s, err := h.NewString([]byte("hi")) // count 1: the caller's reference
+//	arr, err := h.ArrayOf([]gc.Value{s}) // the array takes over s's count
+//	h.Retain(arr)                        // a second reference, e.g. a local
+//	h.Release(arr)                       // ... dropped again
+//	h.Release(arr)                       // last reference: arr and s are freed
 type Heap struct {
 	In *Interns // the program's symbols and static strings
 
@@ -30,6 +97,23 @@ type Heap struct {
 	// Stress makes NeedsCollect always true, so the interpreter runs the
 	// cycle collector at every safe point (tests only).
 	Stress bool
+
+	rcs   []uint32   // object counts, indexed by handle; 0 for a free handle
+	hdrs  []hdr      // object headers, indexed by handle
+	vals  []Value    // slab of array and curry elements
+	bytes []byte     // slab of string bytes
+	fl    *freeLists // free handles and blocks; nil until the first object
+
+	work   []uint32 // scratch worklist of Release's slow path and Collect
+	cwork  []uint32 // scratch of Copy into this heap: (src, dst) handle pairs
+	cbuilt []uint32 // scratch of Copy into this heap: handles made so far
+
+	size      int // arena bytes in use: headers and the used part of both slabs
+	peak      int // largest size seen
+	live      int // objects alive
+	collectAt int // NeedsCollect is true when live > collectBase+collectAt
+
+	allocs, frees, collections uint64
 }
 
 // NewHeap returns an empty heap for a program whose interned symbols and
@@ -37,77 +121,217 @@ type Heap struct {
 func NewHeap(in *Interns) *Heap { return &Heap{In: in} }
 
 // Retain adds a reference to v if it is a heap value; other values are ignored.
-func (h *Heap) Retain(v Value) { panic("unimplemented") }
+func (h *Heap) Retain(v Value) {
+	if v.K >= KStr {
+		h.rcs[v.X]++
+	}
+}
 
 // Release drops a reference to v if it is a heap value, freeing the object
 // (and releasing what it holds, iteratively, never by deep recursion) when
 // its count reaches zero. Other values are ignored.
-func (h *Heap) Release(v Value) { panic("unimplemented") }
+func (h *Heap) Release(v Value) {
+	if v.K >= KStr {
+		if h.rcs[v.X] > 1 {
+			h.rcs[v.X]--
+		} else {
+			h.releaseLast(v)
+		}
+	}
+}
 
 // RefCount returns the count of heap value v (for tests and assertions).
-func (h *Heap) RefCount(v Value) int { panic("unimplemented") }
+func (h *Heap) RefCount(v Value) int {
+	if v.K < KStr {
+		return 0
+	}
+	return int(h.rcs[v.X])
+}
 
 // NewString returns a new heap string holding a copy of b, count 1.
-func (h *Heap) NewString(b []byte) (Value, error) { panic("unimplemented") }
+//
+// b may be a view of h itself (NewString(h.Bytes(s)) is fine).
+func (h *Heap) NewString(b []byte) (Value, error) {
+	x, err := h.newObject(KStr, len(b))
+	if err != nil {
+		return Nil, err
+	}
+	copy(h.strBytes(x), b)
+	return Value{K: KStr, X: uint64(x)}, nil
+}
 
 // Bytes returns the text of a string value, static or heap. The slice is a
 // view: valid until the next allocation or free on h; never modify it.
-func (h *Heap) Bytes(v Value) []byte { panic("unimplemented") }
+//
+// The view of a static string points at the Go string in Interns: writing
+// to it is undefined behaviour.
+func (h *Heap) Bytes(v Value) []byte {
+	switch v.K {
+	case KStr:
+		return h.strBytes(uint32(v.X))
+	case KStaticStr:
+		s := h.In.Static(v)
+		return unsafe.Slice(unsafe.StringData(s), len(s))
+	}
+	panic("gc: Bytes of a " + v.K.String())
+}
 
 // Text returns the text of a string value as a Go string (a copy).
-func (h *Heap) Text(v Value) string { panic("unimplemented") }
+//
+// For a static string it is the interned string itself (Go strings are
+// immutable, so no copy is needed).
+func (h *Heap) Text(v Value) string {
+	switch v.K {
+	case KStr:
+		return string(h.strBytes(uint32(v.X)))
+	case KStaticStr:
+		return h.In.Static(v)
+	}
+	panic("gc: Text of a " + v.K.String())
+}
 
 // NewArray returns a new array of n nils, count 1.
-func (h *Heap) NewArray(n int) (Value, error) { panic("unimplemented") }
+//
+// n < 0 or n > MaxObjectLen fails with ErrTooBig.
+func (h *Heap) NewArray(n int) (Value, error) {
+	x, err := h.newObject(KArr, n)
+	if err != nil {
+		return Nil, err
+	}
+	clear(h.elems(x))
+	return Value{K: KArr, X: uint64(x)}, nil
+}
 
 // ArrayOf returns a new array holding elems, count 1. The array takes over
 // the references elems held (the caller must not Release them).
-func (h *Heap) ArrayOf(elems []Value) (Value, error) { panic("unimplemented") }
+//
+// On error the references are released, as Push does with x, so the caller
+// never releases them whatever happens. elems may be a view of h.
+func (h *Heap) ArrayOf(elems []Value) (Value, error) {
+	x, err := h.newObject(KArr, len(elems))
+	if err != nil {
+		for _, e := range elems {
+			h.Release(e)
+		}
+		return Nil, err
+	}
+	copy(h.elems(x), elems)
+	return Value{K: KArr, X: uint64(x)}, nil
+}
 
 // Len returns the length of an array (elements) or string (bytes).
-func (h *Heap) Len(v Value) int { panic("unimplemented") }
+func (h *Heap) Len(v Value) int {
+	switch v.K {
+	case KArr, KStr:
+		return int(h.hdrs[v.X].n)
+	case KStaticStr:
+		return len(h.In.Static(v))
+	}
+	panic("gc: Len of a " + v.K.String())
+}
 
 // Elems returns a view of an array's elements: valid until the next
 // allocation or free on h. The caller Retains what it keeps.
-func (h *Heap) Elems(arr Value) []Value { panic("unimplemented") }
+//
+// Set, Push and Pop on the array also invalidate it (a Push may move the
+// elements to a bigger block).
+func (h *Heap) Elems(arr Value) []Value {
+	if arr.K != KArr {
+		panic("gc: Elems of a " + arr.K.String())
+	}
+	return h.elems(uint32(arr.X))
+}
 
 // Get returns element i of arr, borrowed (not retained). i must be in range.
-func (h *Heap) Get(arr Value, i int) Value { panic("unimplemented") }
+func (h *Heap) Get(arr Value, i int) Value {
+	p := &h.hdrs[arr.X]
+	if arr.K != KArr || uint(i) >= uint(p.n) {
+		panic("gc: Get: not an array or index out of range")
+	}
+	return h.vals[p.off+uint32(i)]
+}
 
 // Set stores x at index i of arr (in range), releasing the old element.
 // The array takes over x's reference.
-func (h *Heap) Set(arr Value, i int, x Value) { panic("unimplemented") }
+func (h *Heap) Set(arr Value, i int, x Value) {
+	p := &h.hdrs[arr.X]
+	if arr.K != KArr || uint(i) >= uint(p.n) {
+		panic("gc: Set: not an array or index out of range")
+	}
+	slot := &h.vals[p.off+uint32(i)]
+	old := *slot
+	*slot = x
+	h.Release(old) // after the store: freeing never moves a slab
+}
 
 // Push appends x to arr; the array takes over x's reference (on error, x is released).
-func (h *Heap) Push(arr Value, x Value) error { panic("unimplemented") }
+//
+// When the array's block is full, its elements move to a block of the next
+// size class (twice as big), so n pushes cost O(n).
+func (h *Heap) Push(arr Value, x Value) error {
+	p := &h.hdrs[arr.X]
+	if arr.K != KArr {
+		panic("gc: Push onto a " + arr.K.String())
+	}
+	if p.class != noBlock && p.n < 1<<p.class {
+		h.vals[p.off+p.n] = x
+		p.n++
+		return nil
+	}
+	return h.pushGrow(uint32(arr.X), x)
+}
 
 // Pop removes the last element of arr and gives its reference to the
 // caller; ok is false when arr is empty.
-func (h *Heap) Pop(arr Value) (x Value, ok bool) { panic("unimplemented") }
+//
+// The block keeps its size: popping never frees memory, the next Push
+// reuses the slot.
+func (h *Heap) Pop(arr Value) (x Value, ok bool) {
+	p := &h.hdrs[arr.X]
+	if arr.K != KArr {
+		panic("gc: Pop from a " + arr.K.String())
+	}
+	if p.n == 0 {
+		return Nil, false
+	}
+	p.n--
+	return h.vals[p.off+p.n], true
+}
 
 // NewCurry returns a curried quotation that pushes x and then runs q.
 // It takes over both references.
-func (h *Heap) NewCurry(x, q Value) (Value, error) { panic("unimplemented") }
+//
+// On error both references are released, as Push does.
+func (h *Heap) NewCurry(x, q Value) (Value, error) {
+	c, err := h.newObject(KCurry, 2)
+	if err != nil {
+		h.Release(x)
+		h.Release(q)
+		return Nil, err
+	}
+	e := h.elems(c)
+	e[0], e[1] = x, q
+	return Value{K: KCurry, X: uint64(c)}, nil
+}
 
 // CurryParts returns the value and the quotation of curried quotation c,
 // borrowed.
-func (h *Heap) CurryParts(c Value) (x, q Value) { panic("unimplemented") }
+func (h *Heap) CurryParts(c Value) (x, q Value) {
+	if c.K != KCurry {
+		panic("gc: CurryParts of a " + c.K.String())
+	}
+	off := h.hdrs[c.X].off
+	return h.vals[off], h.vals[off+1]
+}
 
 // NeedsCollect reports whether the arena has grown past the threshold at
 // which the caller should run Collect at its next safe point.
-func (h *Heap) NeedsCollect() bool { panic("unimplemented") }
-
-// Collect runs the cycle collector: it marks everything reachable from the
-// values in roots, recomputes the count of each reached object from the
-// references it saw, and frees the rest. The roots must hold every live
-// reference of the actor.
-func (h *Heap) Collect(roots ...[]Value) { panic("unimplemented") }
-
-// Copy returns a deep copy of v (a value of src) built in dst, with count 1,
-// sharing nothing with src. Sharing and cycles inside v are preserved: an
-// array reached twice is copied once. dst and src may belong to different
-// actors; the caller must own both for the duration of the call.
-func Copy(dst, src *Heap, v Value) (Value, error) { panic("unimplemented") }
+//
+// The threshold counts live objects: 64Ki at first, then twice the number
+// that survived the last collection (never below 64Ki).
+func (h *Heap) NeedsCollect() bool {
+	return h.Stress || h.live > collectBase+h.collectAt
+}
 
 // Stats is what --stats reports about a heap.
 type Stats struct {
@@ -119,4 +343,12 @@ type Stats struct {
 }
 
 // Stats returns the heap's counters.
-func (h *Heap) Stats() Stats { panic("unimplemented") }
+func (h *Heap) Stats() Stats {
+	return Stats{
+		Allocs:      h.allocs,
+		Frees:       h.frees,
+		Collections: h.collections,
+		Live:        h.live,
+		PeakBytes:   h.peak,
+	}
+}

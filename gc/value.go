@@ -1,28 +1,6 @@
-// Package gc holds what one Raft actor's memory is made of: the Value, a
-// pointer-free 16-byte tagged word, and the Heap, a per-actor arena of
-// strings, arrays and curried quotations addressed by 32-bit handles and
-// freed by reference counting, with a mark pass that reclaims cycles.
-//
-// Values go in, values come out; the package knows nothing of bytecode,
-// actors or scheduling (it imports none of interp, sched, jit).
-//
-// Heap invariants (every user of the package relies on them):
-//
-//   - Only the owning actor changes a Heap, its refcounts included; there are
-//     no atomics and no locks. Another actor never reads or writes it.
-//   - A heap Value (kind Str, Arr or Curry) is a reference: every copy of it
-//     that is stored somewhere (stack slot, local, array element, curry) owns
-//     one count. Retain when copying, Release when dropping. A handle is valid
-//     until its count drops to zero; then the object is freed at once and the
-//     handle may be reused by the next allocation.
-//   - The cycle collector starts from the roots its caller passes (stack,
-//     locals, queued messages): whatever it cannot reach is freed, and the
-//     counts of what it reaches are recomputed from the edges it saw.
-//   - Sending copies: Copy(dst, src, v) rebuilds v in another heap and shares
-//     nothing with src, so one actor's crash or collection never touches
-//     another's memory.
-//   - Arena memory holds no Go pointers: slabs of Values and bytes, indexed
-//     by handles, so the Go collector never scans them.
+// This file defines the Value, the tagged word every Raft value is, and its
+// kinds. The package comment and the heap invariants are in heap.go.
+
 package gc
 
 import "math"

@@ -250,8 +250,8 @@ func tokenText(t token) string {
 // the dictionary, includes are followed, the rest is top-level code.
 // chain is the include chain that led here (for cycle errors).
 func (c *compiler) collect(file string, toks []token, chain []string) error {
-	depth := 0         // [ ] nesting in top-level code
-	lastLit := -1      // index in c.top of a literal just collected from this file
+	depth := 0    // [ ] nesting in top-level code
+	lastLit := -1 // index in c.top of a literal just collected from this file
 	for i := 0; i < len(toks); i++ {
 		t := toks[i]
 		if t.kind != tWord {

@@ -120,7 +120,9 @@ func lex(file string, src []byte) ([]token, error) {
 	return toks, nil
 }
 
-func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f' }
+func isSpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'
+}
 
 // scanString decodes the string literal at the start of s (which begins with
 // a quote) and returns its text and length in bytes, or an error message.
