@@ -24,7 +24,6 @@ import (
 type Func struct {
 	Name    string     // the word's name; "<main>" or "<quot>" otherwise
 	Code    []byte     // bytecode
-	Consts  []gc.Value // constants used by PushConst (ints too big for PushInt, floats, strings, symbols)
 	NLocals int        // local slots, hidden loop and array slots included
 	MaxPush int        // values a run from any check point may push before the next (see verify.go)
 	Index   uint32     // its index in the program's function table
@@ -411,7 +410,7 @@ var ctlClose = [...]string{cIf: "then", cElse: "then", cBegin: "until, again or 
 type ctl struct {
 	kind   ctlKind
 	pos    Pos
-	fixup  int   // pc of a u32 operand to patch with the end (if, else, while)
+	fixup  int   // pc of a jump to patch with the end (if, else, while, do)
 	target int   // begin: loop head; do: body start
 	slot   int   // do: index slot; {: depth slot
 	doPC   int   // do: pc of the DoInit instruction
@@ -422,7 +421,6 @@ type ctl struct {
 type fcomp struct {
 	c      *compiler
 	fn     *Func
-	consts map[gc.Value]uint32
 	locals map[string]int
 	outer  map[string]bool // locals of the enclosing functions (for the quotation error)
 	ctl    []ctl
@@ -431,7 +429,7 @@ type fcomp struct {
 
 // function compiles toks as the body of a function.
 func (c *compiler) function(name string, pos Pos, toks []token, outer map[string]bool, outerLoop bool) (*Func, error) {
-	f := &fcomp{c: c, fn: &Func{Name: name, Pos: pos, Lib: c.lib, Quot: name == "<quot>"}, consts: map[gc.Value]uint32{}, locals: map[string]int{}, outer: outer, inLoop: outerLoop}
+	f := &fcomp{c: c, fn: &Func{Name: name, Pos: pos, Lib: c.lib, Quot: name == "<quot>"}, locals: map[string]int{}, outer: outer, inLoop: outerLoop}
 	if err := f.body(toks); err != nil {
 		return nil, err
 	}
@@ -460,27 +458,35 @@ func (f *fcomp) emitU16(op Op, a int, pos Pos) {
 	f.fn.Code = binary.LittleEndian.AppendUint16(f.fn.Code, uint16(a))
 }
 
-// emitU32 emits op with a u32 (or i32) operand and returns the operand's pc.
-func (f *fcomp) emitU32(op Op, a uint32, pos Pos) int {
+// emitU32 emits op with a u32 operand.
+func (f *fcomp) emitU32(op Op, a uint32, pos Pos) {
 	f.emit(op, pos)
-	at := f.pc()
 	f.fn.Code = binary.LittleEndian.AppendUint32(f.fn.Code, a)
+}
+
+// emitJump emits a jump-like op to target (absolute; patch it later if it
+// is not known yet) and returns the instruction's pc. Targets are stored
+// relative to the instruction's start.
+func (f *fcomp) emitJump(op Op, target int, pos Pos) int {
+	at := f.pc()
+	f.emit(op, pos)
+	f.fn.Code = binary.LittleEndian.AppendUint32(f.fn.Code, uint32(int32(target-at)))
 	return at
 }
 
-// emitSlotTarget emits op with a u16 slot and a u32 target; it returns the
-// pc of the target operand.
+// emitSlotTarget emits op with a u16 slot and a relative i32 target; it
+// returns the instruction's pc.
 func (f *fcomp) emitSlotTarget(op Op, slot int, target int, pos Pos) int {
+	at := f.pc()
 	f.emit(op, pos)
 	f.fn.Code = binary.LittleEndian.AppendUint16(f.fn.Code, uint16(slot))
-	at := f.pc()
-	f.fn.Code = binary.LittleEndian.AppendUint32(f.fn.Code, uint32(target))
+	f.fn.Code = binary.LittleEndian.AppendUint32(f.fn.Code, uint32(int32(target-at)))
 	return at
 }
 
-// patch sets the u32 operand at pc to the current end of code.
+// patch points the jump-like instruction at pc at the current end of code.
 func (f *fcomp) patch(at int) {
-	binary.LittleEndian.PutUint32(f.fn.Code[at:], uint32(f.pc()))
+	binary.LittleEndian.PutUint32(f.fn.Code[at+targetOffset(Op(f.fn.Code[at])):], uint32(int32(f.pc()-at)))
 }
 
 // newSlot allocates a local slot.
@@ -493,18 +499,11 @@ func (f *fcomp) newSlot(n int) (int, *Error) {
 	return s, nil
 }
 
+// pushConst emits PushConst v: the value is stored inline in the code.
 func (f *fcomp) pushConst(v gc.Value, pos Pos) *Error {
-	if v.K == gc.KInt && int64(int32(v.X)) == int64(v.X) {
-		f.emitU32(PushInt, uint32(int32(v.X)), pos)
-		return nil
-	}
-	k, ok := f.consts[v]
-	if !ok {
-		k = uint32(len(f.fn.Consts))
-		f.fn.Consts = append(f.fn.Consts, v)
-		f.consts[v] = k
-	}
-	f.emitU32(PushConst, k, pos)
+	f.emit(PushConst, pos)
+	f.fn.Code = append(f.fn.Code, byte(v.K))
+	f.fn.Code = binary.LittleEndian.AppendUint64(f.fn.Code, v.X)
 	return nil
 }
 
@@ -583,18 +582,18 @@ func (f *fcomp) body(toks []token) error {
 			if err != nil {
 				return err
 			}
-			f.emitU32(PushQuot, f.c.add(q), t.pos)
+			f.pushConst(gc.Quot(f.c.add(q)), t.pos)
 			i = j
 		case "]":
 			return errorf(t.pos, "] without [")
 		case "if":
-			f.ctl = append(f.ctl, ctl{kind: cIf, pos: t.pos, fixup: f.emitU32(JumpIfFalse, 0, t.pos)})
+			f.ctl = append(f.ctl, ctl{kind: cIf, pos: t.pos, fixup: f.emitJump(JumpIfFalse, 0, t.pos)})
 		case "else":
 			o := f.top()
 			if o == nil || o.kind != cIf {
 				return f.closeErr(t, cIf)
 			}
-			j := f.emitU32(Jump, 0, t.pos)
+			j := f.emitJump(Jump, 0, t.pos)
 			f.patch(o.fixup)
 			o.kind, o.fixup = cElse, j
 		case "then":
@@ -615,20 +614,20 @@ func (f *fcomp) body(toks []token) error {
 			if t.text == "again" {
 				op = Jump
 			}
-			f.emitU32(op, uint32(o.target), t.pos)
+			f.emitJump(op, o.target, t.pos)
 			f.ctl = f.ctl[:len(f.ctl)-1]
 		case "while":
 			o := f.top()
 			if o == nil || o.kind != cBegin {
 				return f.closeErr(t, cBegin)
 			}
-			o.kind, o.fixup = cWhile, f.emitU32(JumpIfFalse, 0, t.pos)
+			o.kind, o.fixup = cWhile, f.emitJump(JumpIfFalse, 0, t.pos)
 		case "repeat":
 			o := f.top()
 			if o == nil || o.kind != cWhile {
 				return f.closeErr(t, cWhile)
 			}
-			f.emitU32(Jump, uint32(o.target), t.pos)
+			f.emitJump(Jump, o.target, t.pos)
 			f.patch(o.fixup)
 			f.ctl = f.ctl[:len(f.ctl)-1]
 		case "do":
@@ -636,9 +635,8 @@ func (f *fcomp) body(toks []token) error {
 			if err != nil {
 				return err
 			}
-			at := f.pc()
-			fix := f.emitSlotTarget(DoInit, s, 0, t.pos)
-			f.ctl = append(f.ctl, ctl{kind: cDo, pos: t.pos, slot: s, doPC: at, fixup: fix, target: f.pc()})
+			at := f.emitSlotTarget(DoInit, s, 0, t.pos)
+			f.ctl = append(f.ctl, ctl{kind: cDo, pos: t.pos, slot: s, doPC: at, fixup: at, target: f.pc()})
 		case "loop", "+loop":
 			o := f.top()
 			if o == nil || o.kind != cDo {
@@ -674,7 +672,7 @@ func (f *fcomp) body(toks []token) error {
 				return errorf(t.pos, "leave outside a do loop")
 			}
 			if t.text == "leave" {
-				o.leaves = append(o.leaves, f.emitU32(Jump, 0, t.pos))
+				o.leaves = append(o.leaves, f.emitJump(Jump, 0, t.pos))
 			} else {
 				f.emitU16(LocalGet, o.slot, t.pos)
 			}
@@ -789,11 +787,11 @@ func (f *fcomp) quote(t token) *Error {
 		return errorf(t.pos, "cannot quote %s", t.text)
 	}
 	if e, ok := f.c.dict[t.text]; ok && e.kind == eWord {
-		f.emitU32(PushQuot, e.slot, t.pos)
+		f.pushConst(gc.Quot(e.slot), t.pos)
 		return nil
 	}
 	// A builtin, an opcode word or a constant: wrap it in a function.
-	w := &fcomp{c: f.c, fn: &Func{Name: t.text, Pos: t.pos, Lib: true}, consts: map[gc.Value]uint32{}, locals: map[string]int{}}
+	w := &fcomp{c: f.c, fn: &Func{Name: t.text, Pos: t.pos, Lib: true}, locals: map[string]int{}}
 	if err := w.word(t); err != nil {
 		if f.outer[t.text] {
 			return errorf(t.pos, "local %s is not visible inside a quotation", t.text)
@@ -801,6 +799,6 @@ func (f *fcomp) quote(t token) *Error {
 		return errorf(t.pos, "' of unknown word %s", t.text)
 	}
 	w.emit(Return, t.pos)
-	f.emitU32(PushQuot, f.c.add(w.fn), t.pos)
+	f.pushConst(gc.Quot(f.c.add(w.fn)), t.pos)
 	return nil
 }

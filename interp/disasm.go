@@ -49,24 +49,28 @@ func Instruction(p *Program, fn *Func, pc int) string {
 		} else {
 			fmt.Fprintf(&b, " %d", s)
 		}
-	case oI32:
-		fmt.Fprintf(&b, " %d", int32(u32(fn.Code, pc+1)))
 	case oU32:
 		a := u32(fn.Code, pc+1)
-		switch op {
-		case PushConst:
-			fmt.Fprintf(&b, " %s", AppendValue(nil, gc.NewHeap(p.In), nil, fn.Consts[a], true))
-		case Call, PushQuot:
-			name := "?"
-			if fs := p.Funcs(); int(a) < len(fs) && fs[a] != nil {
-				name = fs[a].Name
-			}
-			fmt.Fprintf(&b, " %d (%s)", a, name)
-		default:
-			fmt.Fprintf(&b, " %d", a)
+		name := "?"
+		if fs := p.Funcs(); int(a) < len(fs) && fs[a] != nil {
+			name = fs[a].Name
 		}
-	case oU16U32:
-		fmt.Fprintf(&b, " %d %d", u16(fn.Code, pc+1), u32(fn.Code, pc+3))
+		fmt.Fprintf(&b, " %d (%s)", a, name)
+	case oValue:
+		v := inlineValue(fn.Code, pc)
+		if v.K == gc.KQuot {
+			name := "?"
+			if fs := p.Funcs(); int(v.X) < len(fs) && fs[v.X] != nil {
+				name = fs[v.X].Name
+			}
+			fmt.Fprintf(&b, " quotation %d (%s)", v.X, name)
+		} else {
+			fmt.Fprintf(&b, " %s", AppendValue(nil, gc.NewHeap(p.In), nil, v, true))
+		}
+	case oRel:
+		fmt.Fprintf(&b, " -> %d", jumpTarget(fn.Code, pc))
+	case oU16Rel:
+		fmt.Fprintf(&b, " %d -> %d", u16(fn.Code, pc+1), jumpTarget(fn.Code, pc))
 	}
 	return b.String()
 }

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"io"
 	"sync"
+	"unsafe"
 
 	"github.com/raftvm/raft/gc"
 )
@@ -60,8 +61,9 @@ type Machine struct {
 	// Data stack. stack[0] is a dummy slot; values are stack[1..sp]. While
 	// run executes, the top value lives in a local (tos) and stack[sp] is
 	// stale; everywhere else stack[sp] is the top.
-	stack []gc.Value
-	sp    int
+	stack     []gc.Value
+	sp        int
+	stackLast uintptr // address of the last slot of stack (the loop's headroom checks)
 
 	// Call state. The current function, pc and locals base; callers in
 	// frames[0:fp].
@@ -73,7 +75,8 @@ type Machine struct {
 	locals []gc.Value // locals of all active calls; current ones from lbase
 	ltop   int        // first free slot of locals
 
-	funcs []*Func // the program's functions, loaded at each Run
+	funcs  []*Func // the program's functions, loaded at each Run
+	budget int     // reductions left in this Run
 
 	// Ending.
 	Failure    *Failure // set when Run returns StatusFailed
@@ -90,13 +93,20 @@ type Machine struct {
 
 // NewMachine returns a machine for prog with an empty stack and a new heap.
 func NewMachine(prog *Program, host Host, out *Output) *Machine {
-	return &Machine{
-		Prog:  prog,
-		Heap:  gc.NewHeap(prog.In),
-		Host:  host,
-		Out:   out,
-		stack: make([]gc.Value, 16),
+	m := &Machine{
+		Prog: prog,
+		Heap: gc.NewHeap(prog.In),
+		Host: host,
+		Out:  out,
 	}
+	m.setStack(make([]gc.Value, 16))
+	return m
+}
+
+// setStack installs s as the data stack.
+func (m *Machine) setStack(s []gc.Value) {
+	m.stack = s
+	m.stackLast = uintptr(unsafe.Pointer(&s[len(s)-1]))
 }
 
 // Start prepares m to run quotation q (a KQuot or KCurry value of m's heap,
@@ -120,7 +130,7 @@ func (m *Machine) Start(q gc.Value) error {
 	}
 	fn := m.funcs[q.X]
 	m.fn, m.pc, m.fp, m.lbase, m.ltop = fn, 0, 0, 0, fn.NLocals
-	if len(m.locals) < fn.NLocals {
+	if len(m.locals) <= fn.NLocals {
 		m.locals = make([]gc.Value, fn.NLocals+8)
 	}
 	m.Failure, m.ExitReason = nil, gc.Nil
@@ -145,7 +155,7 @@ func (m *Machine) ensure(n int) error {
 	}
 	ns := make([]gc.Value, size)
 	copy(ns, m.stack[:m.sp+1])
-	m.stack = ns
+	m.setStack(ns)
 	return nil
 }
 

@@ -15,9 +15,7 @@ type Op uint8
 // rightmost, then the operands. ORDER OP: keep opTable in step.
 const (
 	// Stack.
-	PushConst Op = iota // -- k[i]             ; u32 i: index in the function's constants
-	PushInt             // -- n                ; i32 n
-	PushQuot            // -- q                ; u32 f: function index
+	PushConst Op = iota // -- k                ; v: the value k, inline (never a heap value)
 	Pop                 // x --                ; (drop)
 	Dup                 // x -- x x
 	Swap                // a b -- b a
@@ -64,8 +62,8 @@ const (
 	ZeroLt // n -- bool       ; (0<)
 
 	// Control.
-	Jump        // --                 ; u32 target
-	JumpIfFalse // x --               ; u32 target: jumps when x is false or nil
+	Jump        // --                 ; rel target
+	JumpIfFalse // x --               ; rel target: jumps when x is false or nil
 	Call        // ... -- ...         ; u32 f: calls function f
 	CallQuot    // ... q -- ...       ; (call) runs quotation q
 	Return      // --                 ; returns from the current function
@@ -74,10 +72,10 @@ const (
 	// limit in slot s+1 (hidden locals), so i and j are LocalGet.
 	LocalGet   // -- x                 ; u16 slot
 	LocalSet   // x --                 ; u16 slot (to, and | a b | binding)
-	DoInit     // limit start --       ; u16 s, u32 exit: no pass when start >= limit
-	DoInitStep // limit start --       ; u16 s, u32 exit: no pass when start = limit (+loop)
-	Loop       // --                   ; u16 s, u32 body: i++, jumps back while i < limit
-	PlusLoop   // step --              ; u16 s, u32 body: i+=step, jumps back while not past the limit
+	DoInit     // limit start --       ; u16 s, rel exit: no pass when start >= limit
+	DoInitStep // limit start --       ; u16 s, rel exit: no pass when start = limit (+loop)
+	Loop       // --                   ; u16 s, rel body: i++, jumps back while i < limit
+	PlusLoop   // step --              ; u16 s, rel body: i+=step, jumps back while not past the limit
 
 	// Arrays.
 	Mark      // --                  ; u16 s: remembers the depth in slot s ({)
@@ -105,26 +103,36 @@ const (
 )
 
 // Notes.
-//   - Calls and backward jumps (Jump to a lower pc, Loop, PlusLoop) charge the
-//     reduction budget; they are the only places an actor is preempted.
-//   - JumpIfFalse, DoInit and DoInitStep only jump forward (the compiler
-//     never emits a backward conditional jump); the verifier checks it.
+//   - Operands: u16 and u32 are unsigned little endian; rel is an i32 jump
+//     offset from the start of the instruction; v is a value stored inline,
+//     its kind byte then its 8-byte payload.
+//   - Calls and backward jumps (Jump, JumpIfFalse, Loop, PlusLoop to a lower
+//     pc) charge the reduction budget; they are the only places an actor is
+//     preempted. DoInit and DoInitStep only jump forward.
 //   - Builtin, CallQuot, Peek and MakeArray have effects that depend on
-//     values; the table gives their minimum and the verifier skips them in
-//     depth tracking past their fixed part.
+//     values; the table gives their fixed part.
 
 // operand widths
 type operand uint8
 
 const (
-	oNone operand = iota
-	oU16
-	oU32
-	oI32
-	oU16U32 // a u16 slot then a u32 target
+	oNone   operand = iota
+	oU16            // a u16
+	oU32            // a u32
+	oRel            // an i32 jump offset
+	oValue          // an inline value: kind byte, 8-byte payload
+	oU16Rel         // a u16 slot then an i32 jump offset
 )
 
-var operandSize = [...]int{oNone: 0, oU16: 2, oU32: 4, oI32: 4, oU16U32: 6}
+var operandSize = [...]int{oNone: 0, oU16: 2, oU32: 4, oRel: 4, oValue: 9, oU16Rel: 6}
+
+// targetOffset returns where the jump offset of a jump-like op sits.
+func targetOffset(op Op) int {
+	if opTable[op].Operand == oU16Rel {
+		return 3
+	}
+	return 1
+}
 
 // opFlags describe an opcode's control flow.
 type opFlags uint8
@@ -149,9 +157,7 @@ type OpInfo struct {
 
 // opTable is the one table of opcodes, keyed by Op.
 var opTable = [numOps]OpInfo{
-	PushConst: {"PushConst", "", oU32, 0, 1, 0},
-	PushInt:   {"PushInt", "", oI32, 0, 1, 0},
-	PushQuot:  {"PushQuot", "", oU32, 0, 1, 0},
+	PushConst: {"PushConst", "", oValue, 0, 1, 0},
 	Pop:       {"Pop", "drop", oNone, 1, 0, 0},
 	Dup:       {"Dup", "dup", oNone, 1, 2, 0},
 	Swap:      {"Swap", "swap", oNone, 2, 2, 0},
@@ -195,18 +201,18 @@ var opTable = [numOps]OpInfo{
 	ZeroEq: {"ZeroEq", "0=", oNone, 1, 1, 0},
 	ZeroLt: {"ZeroLt", "0<", oNone, 1, 1, 0},
 
-	Jump:        {"Jump", "", oU32, 0, 0, fBranch | fJump},
-	JumpIfFalse: {"JumpIfFalse", "", oU32, 1, 0, fBranch},
+	Jump:        {"Jump", "", oRel, 0, 0, fBranch | fJump},
+	JumpIfFalse: {"JumpIfFalse", "", oRel, 1, 0, fBranch},
 	Call:        {"Call", "", oU32, 0, 0, fCall | fVar},
 	CallQuot:    {"CallQuot", "call", oNone, 1, 0, fCall | fVar},
 	Return:      {"Return", "", oNone, 0, 0, fEnd},
 
 	LocalGet:   {"LocalGet", "", oU16, 0, 1, 0},
 	LocalSet:   {"LocalSet", "", oU16, 1, 0, 0},
-	DoInit:     {"DoInit", "", oU16U32, 2, 0, fBranch},
-	DoInitStep: {"DoInitStep", "", oU16U32, 2, 0, fBranch},
-	Loop:       {"Loop", "", oU16U32, 0, 0, fBranch},
-	PlusLoop:   {"PlusLoop", "", oU16U32, 1, 0, fBranch},
+	DoInit:     {"DoInit", "", oU16Rel, 2, 0, fBranch},
+	DoInitStep: {"DoInitStep", "", oU16Rel, 2, 0, fBranch},
+	Loop:       {"Loop", "", oU16Rel, 0, 0, fBranch},
+	PlusLoop:   {"PlusLoop", "", oU16Rel, 1, 0, fBranch},
 
 	Mark:      {"Mark", "", oU16, 0, 0, 0},
 	MakeArray: {"MakeArray", "", oU16, 0, 1, fVar},

@@ -2,22 +2,56 @@ package interp
 
 // This file defines the interpreter: one loop, one switch over the opcodes.
 //
-// Register caching: while the loop runs, the current function's code and
-// constants, pc, sp, the top of stack (tos), the locals base and the frame
-// pointer live in Go locals. stack[sp] is stale while tos holds the top;
-// everything below is in memory. The state is written back to the Machine
-// (save) only before something that reads it there: a builtin or host call,
-// a yield, a block, a failure. Cases keep the int fast path inline and call
-// a named function for the rest (arith, compare, Equal).
+// Register caching: while the loop runs, five things live in Go locals:
+// ip (the instruction), sp (the top slot of the data stack), bp (the stack's
+// base, for underflow checks), tos (the top value itself) and lp (the
+// current call's locals). They are pointers, not slices: the verifier has
+// checked every operand and jump, and the headroom rule (verify.go) keeps
+// every push inside the stack, so the loop needs no bounds checks, and the
+// live set is small enough that the Go compiler keeps it in registers
+// (measured: with slices and indexes, 15 values were spilled and reloaded
+// around every dispatch). Everything else (the function, frame pointer,
+// budget) stays in the Machine.
+//
+// The slot at sp is stale while tos holds the top value. The state is
+// written back to the Machine (save) before anything that reads it there: a
+// builtin or host call, a yield, a block, a failure; load reads it again.
+// Cases keep the int fast path inline and call a named function for the
+// rest (arith, compare, Equal).
 
 import (
 	"encoding/binary"
+	"unsafe"
 
 	"github.com/raftvm/raft/gc"
 )
 
+// uintptr(vsize) is the size of a Value in bytes.
+const vsize = int(unsafe.Sizeof(gc.Value{}))
+
 func u16(code []byte, pc int) int    { return int(binary.LittleEndian.Uint16(code[pc:])) }
 func u32(code []byte, pc int) uint32 { return binary.LittleEndian.Uint32(code[pc:]) }
+
+// jumpTarget returns the absolute target of the jump-like instruction at pc.
+func jumpTarget(code []byte, pc int) int {
+	return pc + int(int32(u32(code, pc+targetOffset(Op(code[pc])))))
+}
+
+// inlineValue returns the value stored in the PushConst instruction at pc.
+func inlineValue(code []byte, pc int) gc.Value {
+	return gc.Value{K: gc.Kind(code[pc+1]), X: binary.LittleEndian.Uint64(code[pc+2:])}
+}
+
+// Unchecked accessors for the loop (little endian, unaligned: amd64, arm64).
+func argU16(ip unsafe.Pointer, off uintptr) uintptr { return uintptr(*(*uint16)(unsafe.Add(ip, off))) }
+func argU32(ip unsafe.Pointer, off uintptr) uint32  { return *(*uint32)(unsafe.Add(ip, off)) }
+func argRel(ip unsafe.Pointer, off uintptr) int     { return int(*(*int32)(unsafe.Add(ip, off))) }
+
+// slot returns the value i slots from p (i may be negative).
+func slot(p unsafe.Pointer, i int) *gc.Value { return (*gc.Value)(unsafe.Add(p, i*vsize)) }
+
+// short reports whether the stack from bp to sp holds fewer than n values.
+func short(sp, bp unsafe.Pointer, n uintptr) bool { return uintptr(sp) < uintptr(bp)+n*uintptr(vsize) }
 
 // DefaultBudget is the reductions an actor runs before it yields (BEAM's figure).
 const DefaultBudget = 4000
@@ -30,70 +64,55 @@ func (m *Machine) Run(budget int) Status {
 		return StatusDone
 	}
 	m.funcs = m.Prog.Funcs()
+	m.budget = budget
 	var (
-		funcs  = m.funcs
+		ip     = unsafe.Pointer(&m.fn.Code[m.pc])
+		bp     = unsafe.Pointer(&m.stack[0])
+		sp     = unsafe.Add(bp, m.sp*vsize)
+		tos    = *(*gc.Value)(sp)
+		lp     = unsafe.Pointer(&m.locals[m.lbase])
 		h      = m.Heap
-		fn     = m.fn
-		code   = fn.Code
-		k      = fn.Consts
-		pc     = m.pc
-		stack  = m.stack
-		sp     = m.sp
-		tos    = stack[sp]
-		locals = m.locals
-		lbase  = m.lbase
-		fp     = m.fp
-		ninstr uint64
 		err    error
-		callee *Func // for doCall
-		ret    int   // return pc for doCall
+		callee *Func          // for doCall
+		ret    unsafe.Pointer // return ip for doCall
 	)
 
 loop:
 	for {
-		switch Op(code[pc]) {
+		switch Op(*(*byte)(ip)) {
 		case PushConst:
-			stack[sp] = tos
-			sp++
-			tos = k[u32(code, pc+1)] // constants are never heap values
-			pc += 5
-		case PushInt:
-			stack[sp] = tos
-			sp++
-			tos = gc.Int(int64(int32(u32(code, pc+1))))
-			pc += 5
-		case PushQuot:
-			stack[sp] = tos
-			sp++
-			tos = gc.Quot(u32(code, pc+1))
-			pc += 5
+			*(*gc.Value)(sp) = tos
+			sp = unsafe.Add(sp, vsize)
+			tos = gc.Value{K: gc.Kind(*(*byte)(unsafe.Add(ip, 1))), X: *(*uint64)(unsafe.Add(ip, 2))}
+			ip = unsafe.Add(ip, 10)
 		case Pop:
-			if sp < 1 {
+			if short(sp, bp, 1) {
 				err = errUnderflow
 				break loop
 			}
 			h.Release(tos)
-			sp--
-			tos = stack[sp]
-			pc++
+			sp = unsafe.Add(sp, -vsize)
+			tos = *(*gc.Value)(sp)
+			ip = unsafe.Add(ip, 1)
 		case Dup:
-			if sp < 1 {
+			if short(sp, bp, 1) {
 				err = errUnderflow
 				break loop
 			}
 			h.Retain(tos)
-			stack[sp] = tos
-			sp++
-			pc++
+			*(*gc.Value)(sp) = tos
+			sp = unsafe.Add(sp, vsize)
+			ip = unsafe.Add(ip, 1)
 		case Swap:
-			if sp < 2 {
+			if short(sp, bp, 2) {
 				err = errUnderflow
 				break loop
 			}
-			tos, stack[sp-1] = stack[sp-1], tos
-			pc++
+			b := slot(sp, -1)
+			tos, *b = *b, tos
+			ip = unsafe.Add(ip, 1)
 		case Peek:
-			if sp < 1 {
+			if short(sp, bp, 1) {
 				err = errUnderflow
 				break loop
 			}
@@ -106,101 +125,102 @@ loop:
 				err = errBadarg
 				break loop
 			}
-			if n > int64(sp-2) {
+			if n >= int64((uintptr(sp)-uintptr(bp))/uintptr(vsize))-1 {
 				err = errUnderflow
 				break loop
 			}
-			tos = stack[sp-1-int(n)]
+			tos = *slot(sp, -1-int(n))
 			h.Retain(tos)
-			pc++
+			ip = unsafe.Add(ip, 1)
 		case Over:
-			if sp < 2 {
+			if short(sp, bp, 2) {
 				err = errUnderflow
 				break loop
 			}
-			v := stack[sp-1]
+			v := *slot(sp, -1)
 			h.Retain(v)
-			stack[sp] = tos
-			sp++
+			*(*gc.Value)(sp) = tos
+			sp = unsafe.Add(sp, vsize)
 			tos = v
-			pc++
+			ip = unsafe.Add(ip, 1)
 		case Rot:
-			if sp < 3 {
+			if short(sp, bp, 3) {
 				err = errUnderflow
 				break loop
 			}
-			a := stack[sp-2]
-			stack[sp-2], stack[sp-1], tos = stack[sp-1], tos, a
-			pc++
+			a, b := slot(sp, -2), slot(sp, -1)
+			*a, *b, tos = *b, tos, *a
+			ip = unsafe.Add(ip, 1)
 		case MinusRot:
-			if sp < 3 {
+			if short(sp, bp, 3) {
 				err = errUnderflow
 				break loop
 			}
-			b := stack[sp-1]
-			stack[sp-2], stack[sp-1], tos = tos, stack[sp-2], b
-			pc++
+			a, b := slot(sp, -2), slot(sp, -1)
+			*a, *b, tos = tos, *a, *b
+			ip = unsafe.Add(ip, 1)
 		case Nip:
-			if sp < 2 {
+			if short(sp, bp, 2) {
 				err = errUnderflow
 				break loop
 			}
-			h.Release(stack[sp-1])
-			sp--
-			pc++
+			sp = unsafe.Add(sp, -vsize)
+			h.Release(*(*gc.Value)(sp))
+			ip = unsafe.Add(ip, 1)
 		case Tuck:
-			if sp < 2 {
+			if short(sp, bp, 2) {
 				err = errUnderflow
 				break loop
 			}
 			h.Retain(tos)
-			stack[sp] = stack[sp-1]
-			stack[sp-1] = tos
-			sp++
-			pc++
+			a := slot(sp, -1)
+			*(*gc.Value)(sp) = *a
+			*a = tos
+			sp = unsafe.Add(sp, vsize)
+			ip = unsafe.Add(ip, 1)
 		case TwoDup:
-			if sp < 2 {
+			if short(sp, bp, 2) {
 				err = errUnderflow
 				break loop
 			}
-			a := stack[sp-1]
+			a := *slot(sp, -1)
 			h.Retain(a)
 			h.Retain(tos)
-			stack[sp] = tos
-			stack[sp+1] = a
-			sp += 2
-			pc++
+			*(*gc.Value)(sp) = tos
+			*slot(sp, 1) = a
+			sp = unsafe.Add(sp, 2*vsize)
+			ip = unsafe.Add(ip, 1)
 		case TwoDrop:
-			if sp < 2 {
+			if short(sp, bp, 2) {
 				err = errUnderflow
 				break loop
 			}
 			h.Release(tos)
-			h.Release(stack[sp-1])
-			sp -= 2
-			tos = stack[sp]
-			pc++
+			h.Release(*slot(sp, -1))
+			sp = unsafe.Add(sp, -2*vsize)
+			tos = *(*gc.Value)(sp)
+			ip = unsafe.Add(ip, 1)
 		case TwoSwap:
-			if sp < 4 {
+			if short(sp, bp, 4) {
 				err = errUnderflow
 				break loop
 			}
-			a, b, c := stack[sp-3], stack[sp-2], stack[sp-1]
-			stack[sp-3], stack[sp-2], stack[sp-1], tos = c, tos, a, b
-			pc++
+			a, b, c := slot(sp, -3), slot(sp, -2), slot(sp, -1)
+			*a, *b, *c, tos = *c, tos, *a, *b
+			ip = unsafe.Add(ip, 1)
 		case Depth:
-			stack[sp] = tos
-			tos = gc.Int(int64(sp))
-			sp++
-			pc++
+			*(*gc.Value)(sp) = tos
+			tos = gc.Int(int64((uintptr(sp) - uintptr(bp)) / uintptr(vsize)))
+			sp = unsafe.Add(sp, vsize)
+			ip = unsafe.Add(ip, 1)
 
 		case Add, Sub, Mul, Div, Mod, Exp, Min, Max:
-			if sp < 2 {
+			if short(sp, bp, 2) {
 				err = errUnderflow
 				break loop
 			}
-			a := stack[sp-1]
-			op := Op(code[pc])
+			a := *slot(sp, -1)
+			op := Op(*(*byte)(ip))
 			if a.K == gc.KInt && tos.K == gc.KInt {
 				switch op {
 				case Add:
@@ -223,24 +243,24 @@ loop:
 				}
 				tos = r
 			}
-			sp--
-			pc++
-		case Neg, Inc, Dec, Abs:
-			if sp < 1 {
+			sp = unsafe.Add(sp, -vsize)
+			ip = unsafe.Add(ip, 1)
+		case Neg, Inc, Dec, Abs, Invert, ZeroEq, ZeroLt:
+			if short(sp, bp, 1) {
 				err = errUnderflow
 				break loop
 			}
-			if tos, err = unary(Op(code[pc]), tos); err != nil {
+			if tos, err = unary(Op(*(*byte)(ip)), tos); err != nil {
 				break loop
 			}
-			pc++
+			ip = unsafe.Add(ip, 1)
 
 		case Eq, Ne:
-			if sp < 2 {
+			if short(sp, bp, 2) {
 				err = errUnderflow
 				break loop
 			}
-			a := stack[sp-1]
+			a := *slot(sp, -1)
 			var eq bool
 			if a.K == gc.KInt && tos.K == gc.KInt {
 				eq = a.X == tos.X
@@ -249,16 +269,16 @@ loop:
 				h.Release(a)
 				h.Release(tos)
 			}
-			tos = gc.Bool(eq == (Op(code[pc]) == Eq))
-			sp--
-			pc++
+			tos = gc.Bool(eq == (Op(*(*byte)(ip)) == Eq))
+			sp = unsafe.Add(sp, -vsize)
+			ip = unsafe.Add(ip, 1)
 		case Lt, Gt, Le, Ge:
-			if sp < 2 {
+			if short(sp, bp, 2) {
 				err = errUnderflow
 				break loop
 			}
-			a := stack[sp-1]
-			op := Op(code[pc])
+			a := *slot(sp, -1)
+			op := Op(*(*byte)(ip))
 			var r bool
 			if a.K == gc.KInt && tos.K == gc.KInt {
 				x, y := a.AsInt(), tos.AsInt()
@@ -282,78 +302,67 @@ loop:
 				h.Release(tos)
 			}
 			tos = gc.Bool(r)
-			sp--
-			pc++
+			sp = unsafe.Add(sp, -vsize)
+			ip = unsafe.Add(ip, 1)
 		case Not:
-			if sp < 1 {
+			if short(sp, bp, 1) {
 				err = errUnderflow
 				break loop
 			}
 			h.Release(tos)
 			tos = gc.Bool(!tos.Truthy())
-			pc++
+			ip = unsafe.Add(ip, 1)
 		case And, Or, Xor, Lshift, Rshift:
-			if sp < 2 {
+			if short(sp, bp, 2) {
 				err = errUnderflow
 				break loop
 			}
 			var r gc.Value
-			if r, err = logic(Op(code[pc]), stack[sp-1], tos); err != nil {
+			if r, err = logic(Op(*(*byte)(ip)), *slot(sp, -1), tos); err != nil {
 				break loop
 			}
 			tos = r
-			sp--
-			pc++
-		case Invert, ZeroEq, ZeroLt:
-			if sp < 1 {
-				err = errUnderflow
-				break loop
-			}
-			if tos, err = unary(Op(code[pc]), tos); err != nil {
-				break loop
-			}
-			pc++
+			sp = unsafe.Add(sp, -vsize)
+			ip = unsafe.Add(ip, 1)
 
 		case Jump:
-			t := int(u32(code, pc+1))
-			back := t <= pc
-			pc = t
-			if back {
+			off := argRel(ip, 1)
+			ip = unsafe.Add(ip, off)
+			if off <= 0 {
 				goto backEdge
 			}
 		case JumpIfFalse:
-			if sp < 1 {
+			if short(sp, bp, 1) {
 				err = errUnderflow
 				break loop
 			}
 			c := tos
 			h.Release(c)
-			sp--
-			tos = stack[sp]
+			sp = unsafe.Add(sp, -vsize)
+			tos = *(*gc.Value)(sp)
 			if c.K == gc.KNil || c == gc.False {
-				t := int(u32(code, pc+1))
-				back := t <= pc
-				pc = t
-				if back {
+				off := argRel(ip, 1)
+				ip = unsafe.Add(ip, off)
+				if off <= 0 {
 					goto backEdge
 				}
 			} else {
-				pc += 5
+				ip = unsafe.Add(ip, 5)
 			}
 		case Call:
-			callee = funcs[u32(code, pc+1)]
-			ret = pc + 5
+			callee = m.funcs[argU32(ip, 1)]
+			ret = unsafe.Add(ip, 5)
 			goto doCall
 		case CallQuot:
-			if sp < 1 {
+			if short(sp, bp, 1) {
 				err = errUnderflow
 				break loop
 			}
 			if tos.K == gc.KQuot {
-				callee = funcs[tos.X]
-				sp--
-				tos = stack[sp]
-				ret = pc + 1
+				callee = m.funcs[tos.X]
+				sp = unsafe.Add(sp, -vsize)
+				tos = *(*gc.Value)(sp)
+				ret = unsafe.Add(ip, 1)
 				goto doCall
 			}
 			if tos.K != gc.KCurry {
@@ -362,22 +371,22 @@ loop:
 			}
 			// Unwrap curried values onto the stack, then call the quotation.
 			q := tos
-			sp--
-			tos = stack[sp]
+			sp = unsafe.Add(sp, -vsize)
+			tos = *(*gc.Value)(sp)
 			for q.K == gc.KCurry {
 				x, inner := h.CurryParts(q)
 				h.Retain(x)
 				h.Retain(inner)
 				h.Release(q)
-				stack[sp] = tos
-				m.sp = sp
+				m.save(ip, sp, bp, tos)
 				if err = m.ensure(1); err != nil {
 					h.Release(x)
 					h.Release(inner)
 					break loop
 				}
-				stack = m.stack
-				sp++
+				bp, sp, tos = m.load()
+				*(*gc.Value)(sp) = tos
+				sp = unsafe.Add(sp, vsize)
 				tos = x
 				q = inner
 			}
@@ -385,86 +394,86 @@ loop:
 				err = errType
 				break loop
 			}
-			callee = funcs[q.X]
-			ret = pc + 1
+			callee = m.funcs[q.X]
+			ret = unsafe.Add(ip, 1)
 			goto doCall
 		case Return:
+			fn := m.fn
 			if n := fn.NLocals; n > 0 {
-				for i := lbase; i < lbase+n; i++ {
-					h.Release(locals[i])
-					locals[i] = gc.Nil
+				for i := 0; i < n; i++ {
+					l := slot(lp, i)
+					h.Release(*l)
+					*l = gc.Nil
 				}
 			}
-			if fp == 0 {
-				stack[sp] = tos
-				m.sp, m.fp, m.fn = sp, 0, nil
-				m.Instructions += ninstr
+			if m.fp == 0 {
+				m.save(ip, sp, bp, tos)
+				m.fn = nil
 				return StatusDone
 			}
-			fp--
-			fr := &m.frames[fp]
-			fn, pc, lbase = fr.fn, fr.pc, fr.lbase
+			m.fp--
+			fr := &m.frames[m.fp]
+			m.fn, m.lbase = fr.fn, fr.lbase
+			ip = unsafe.Pointer(&fr.fn.Code[fr.pc])
+			lp = unsafe.Pointer(&m.locals[fr.lbase])
 			fr.fn = nil
-			code, k = fn.Code, fn.Consts
-			if sp+fn.MaxPush >= len(stack) {
-				stack[sp] = tos
-				m.sp = sp
-				if err = m.ensure(fn.MaxPush); err != nil {
+			if uintptr(sp)+uintptr(m.fn.MaxPush*vsize) > m.stackLast {
+				m.save(ip, sp, bp, tos)
+				if err = m.ensure(m.fn.MaxPush); err != nil {
 					break loop
 				}
-				stack = m.stack
+				bp, sp, tos = m.load()
 			}
 
 		case LocalGet:
-			v := locals[lbase+u16(code, pc+1)]
+			v := *slot(lp, int(argU16(ip, 1)))
 			h.Retain(v)
-			stack[sp] = tos
-			sp++
+			*(*gc.Value)(sp) = tos
+			sp = unsafe.Add(sp, vsize)
 			tos = v
-			pc += 3
+			ip = unsafe.Add(ip, 3)
 		case LocalSet:
-			if sp < 1 {
+			if short(sp, bp, 1) {
 				err = errUnderflow
 				break loop
 			}
-			slot := &locals[lbase+u16(code, pc+1)]
-			old := *slot
-			*slot = tos
+			l := slot(lp, int(argU16(ip, 1)))
+			old := *l
+			*l = tos
 			h.Release(old)
-			sp--
-			tos = stack[sp]
-			pc += 3
+			sp = unsafe.Add(sp, -vsize)
+			tos = *(*gc.Value)(sp)
+			ip = unsafe.Add(ip, 3)
 		case DoInit, DoInitStep:
-			if sp < 2 {
+			if short(sp, bp, 2) {
 				err = errUnderflow
 				break loop
 			}
-			limit, start := stack[sp-1], tos
+			limit, start := *slot(sp, -1), tos
 			if limit.K != gc.KInt || start.K != gc.KInt {
 				err = errType
 				break loop
 			}
-			sp -= 2
-			tos = stack[sp]
-			s := lbase + u16(code, pc+1)
-			if start.AsInt() == limit.AsInt() || (Op(code[pc]) == DoInit && start.AsInt() > limit.AsInt()) {
-				pc = int(u32(code, pc+3))
+			sp = unsafe.Add(sp, -2*vsize)
+			tos = *(*gc.Value)(sp)
+			if start.AsInt() == limit.AsInt() || (Op(*(*byte)(ip)) == DoInit && start.AsInt() > limit.AsInt()) {
+				ip = unsafe.Add(ip, argRel(ip, 3))
 			} else {
-				locals[s], locals[s+1] = start, limit
-				pc += 7
+				l := slot(lp, int(argU16(ip, 1)))
+				*l = start
+				*slot(unsafe.Pointer(l), 1) = limit
+				ip = unsafe.Add(ip, 7)
 			}
 		case Loop:
-			s := lbase + u16(code, pc+1)
-			idx := &locals[s]
+			idx := slot(lp, int(argU16(ip, 1)))
 			idx.X++
-			if int64(idx.X) < locals[s+1].AsInt() {
-				pc = int(u32(code, pc+3))
+			if int64(idx.X) < slot(unsafe.Pointer(idx), 1).AsInt() {
+				ip = unsafe.Add(ip, argRel(ip, 3))
 				goto backEdge
-			} else {
-				pc += 7
 			}
+			ip = unsafe.Add(ip, 7)
 		case PlusLoop:
-			if sp < 1 {
+			if short(sp, bp, 1) {
 				err = errUnderflow
 				break loop
 			}
@@ -477,43 +486,43 @@ loop:
 				err = errBadarg
 				break loop
 			}
-			sp--
-			tos = stack[sp]
-			s := lbase + u16(code, pc+1)
-			i := locals[s].AsInt() + step
-			locals[s] = gc.Int(i)
-			limit := locals[s+1].AsInt()
+			sp = unsafe.Add(sp, -vsize)
+			tos = *(*gc.Value)(sp)
+			idx := slot(lp, int(argU16(ip, 1)))
+			i := idx.AsInt() + step
+			*idx = gc.Int(i)
+			limit := slot(unsafe.Pointer(idx), 1).AsInt()
 			if (step > 0 && i < limit) || (step < 0 && i > limit) {
-				pc = int(u32(code, pc+3))
+				ip = unsafe.Add(ip, argRel(ip, 3))
 				goto backEdge
-			} else {
-				pc += 7
 			}
+			ip = unsafe.Add(ip, 7)
 
 		case Mark:
-			locals[lbase+u16(code, pc+1)] = gc.Int(int64(sp))
-			pc += 3
+			*slot(lp, int(argU16(ip, 1))) = gc.Int(int64((uintptr(sp) - uintptr(bp)) / uintptr(vsize)))
+			ip = unsafe.Add(ip, 3)
 		case MakeArray:
-			mark := int(locals[lbase+u16(code, pc+1)].AsInt())
-			if mark > sp {
+			mark := int(slot(lp, int(argU16(ip, 1))).AsInt())
+			depth := int((uintptr(sp) - uintptr(bp)) / uintptr(vsize))
+			if mark > depth {
 				err = errUnderflow
 				break loop
 			}
-			stack[sp] = tos
-			arr, aerr := h.ArrayOf(stack[mark+1 : sp+1])
+			*(*gc.Value)(sp) = tos
+			arr, aerr := h.ArrayOf(unsafe.Slice(slot(bp, mark+1), depth-mark))
 			if aerr != nil {
 				err = allocErr(aerr)
 				break loop
 			}
-			sp = mark + 1
+			sp = unsafe.Pointer(slot(bp, mark+1))
 			tos = arr
-			pc += 3
+			ip = unsafe.Add(ip, 3)
 		case Get:
-			if sp < 2 {
+			if short(sp, bp, 2) {
 				err = errUnderflow
 				break loop
 			}
-			a := stack[sp-1]
+			a := *slot(sp, -1)
 			if a.K != gc.KArr || tos.K != gc.KInt {
 				err = errType
 				break loop
@@ -526,15 +535,15 @@ loop:
 			x := h.Get(a, int(i))
 			h.Retain(x)
 			h.Release(a)
-			sp--
+			sp = unsafe.Add(sp, -vsize)
 			tos = x
-			pc++
+			ip = unsafe.Add(ip, 1)
 		case Set:
-			if sp < 3 {
+			if short(sp, bp, 3) {
 				err = errUnderflow
 				break loop
 			}
-			a, iv := stack[sp-2], stack[sp-1]
+			a, iv := *slot(sp, -2), *slot(sp, -1)
 			if a.K != gc.KArr || iv.K != gc.KInt {
 				err = errType
 				break loop
@@ -546,15 +555,15 @@ loop:
 			}
 			h.Set(a, int(i), tos)
 			h.Release(a)
-			sp -= 3
-			tos = stack[sp]
-			pc++
+			sp = unsafe.Add(sp, -3*vsize)
+			tos = *(*gc.Value)(sp)
+			ip = unsafe.Add(ip, 1)
 		case Push:
-			if sp < 2 {
+			if short(sp, bp, 2) {
 				err = errUnderflow
 				break loop
 			}
-			a := stack[sp-1]
+			a := *slot(sp, -1)
 			if a.K != gc.KArr {
 				err = errType
 				break loop
@@ -566,11 +575,11 @@ loop:
 			}
 			h.Release(tos)
 			h.Release(a)
-			sp -= 2
-			tos = stack[sp]
-			pc++
+			sp = unsafe.Add(sp, -2*vsize)
+			tos = *(*gc.Value)(sp)
+			ip = unsafe.Add(ip, 1)
 		case ArrPop:
-			if sp < 1 {
+			if short(sp, bp, 1) {
 				err = errUnderflow
 				break loop
 			}
@@ -586,9 +595,9 @@ loop:
 			}
 			h.Release(a)
 			tos = x
-			pc++
+			ip = unsafe.Add(ip, 1)
 		case Len:
-			if sp < 1 {
+			if short(sp, bp, 1) {
 				err = errUnderflow
 				break loop
 			}
@@ -599,121 +608,118 @@ loop:
 			n := h.Len(tos)
 			h.Release(tos)
 			tos = gc.Int(int64(n))
-			pc++
+			ip = unsafe.Add(ip, 1)
 
 		case Builtin:
-			b := &builtins[u16(code, pc+1)]
-			stack[sp] = tos
-			m.sp, m.pc, m.fn, m.lbase, m.fp = sp, pc, fn, lbase, fp
-			if sp < b.in {
+			b := &builtins[argU16(ip, 1)]
+			m.save(ip, sp, bp, tos)
+			if m.sp < b.in {
 				err = errUnderflow
 			} else {
 				err = b.fn(m)
 			}
-			stack, sp = m.stack, m.sp
-			tos = stack[sp]
+			bp, sp, tos = m.load()
 			if err != nil {
 				if err == ErrYield {
-					pc += 3
+					ip = unsafe.Add(ip, 3)
 				}
 				break loop
 			}
-			pc += 3
-			if b.out < 0 && sp+fn.MaxPush >= len(stack) {
-				if err = m.ensure(fn.MaxPush); err != nil {
+			ip = unsafe.Add(ip, 3)
+			if b.out < 0 && uintptr(sp)+uintptr(m.fn.MaxPush*vsize) > m.stackLast {
+				m.save(ip, sp, bp, tos)
+				if err = m.ensure(m.fn.MaxPush); err != nil {
 					break loop
 				}
-				stack = m.stack
+				bp, sp, tos = m.load()
 			}
 
 		case ReceiveMessage:
 			if m.Mailbox.Len() == 0 {
-				stack[sp] = tos
-				m.sp, m.pc, m.fn, m.lbase, m.fp = sp, pc, fn, lbase, fp
+				m.save(ip, sp, bp, tos)
 				if m.Host == nil || !m.Host.Fetch(m, true) {
 					err = ErrBlock
 					break loop
 				}
 			}
-			stack[sp] = tos
-			sp++
+			*(*gc.Value)(sp) = tos
+			sp = unsafe.Add(sp, vsize)
 			tos = m.Mailbox.Take(0)
-			pc++
+			ip = unsafe.Add(ip, 1)
 		case SpawnActor, SendMessage, SpawnSupervisor, SetStrategy, RestartChild:
-			w := opActorWord[Op(code[pc])]
-			stack[sp] = tos
-			m.sp, m.pc, m.fn, m.lbase, m.fp = sp, pc, fn, lbase, fp
+			w := opActorWord[*(*byte)(ip)]
+			m.save(ip, sp, bp, tos)
 			err = m.hostCall(w)
-			stack, sp = m.stack, m.sp
-			tos = stack[sp]
+			bp, sp, tos = m.load()
 			if err != nil {
 				if err == ErrYield {
-					pc++
+					ip = unsafe.Add(ip, 1)
 				}
 				break loop
 			}
-			pc++
+			ip = unsafe.Add(ip, 1)
 
 		default:
-			panic("interp: bad opcode " + Op(code[pc]).String())
+			panic("interp: bad opcode " + Op(*(*byte)(ip)).String())
 		}
 		continue
 
 	backEdge:
-		// A backward jump (pc is its target): check headroom, charge a reduction.
-		if sp+fn.MaxPush >= len(stack) {
-			stack[sp] = tos
-			m.sp = sp
-			if err = m.ensure(fn.MaxPush); err != nil {
+		// A backward jump (ip is its target): check headroom, charge a reduction.
+		if uintptr(sp)+uintptr(m.fn.MaxPush*vsize) > m.stackLast {
+			m.save(ip, sp, bp, tos)
+			if err = m.ensure(m.fn.MaxPush); err != nil {
 				break loop
 			}
-			stack = m.stack
+			bp, sp, tos = m.load()
 		}
-		if budget--; budget <= 0 {
+		if m.budget--; m.budget <= 0 {
 			err = ErrYield
 			break loop
 		}
 		continue
 
 	doCall:
-		// Enter callee, returning to ret. Depth and headroom are checked
-		// before the frame changes, so a failure points at the call.
-		if fp+1 >= len(m.frames) {
-			if fp+1 >= MaxCallDepth {
-				err = errStackOverflow
+		// Enter callee, returning to ret. Depth and room are checked before
+		// the frame changes, so that a failure points at the call.
+		{
+			fn := m.fn
+			if m.fp+1 >= len(m.frames) {
+				if m.fp+1 >= MaxCallDepth {
+					err = errStackOverflow
+					break loop
+				}
+				m.growFrames()
+			}
+			if nb := m.lbase + fn.NLocals + callee.NLocals; nb >= len(m.locals) {
+				m.ltop = m.lbase + fn.NLocals
+				if err = m.growLocals(nb); err != nil {
+					break loop
+				}
+				lp = unsafe.Pointer(&m.locals[m.lbase])
+			}
+			if uintptr(sp)+uintptr(callee.MaxPush*vsize) > m.stackLast {
+				m.save(ip, sp, bp, tos)
+				if err = m.ensure(callee.MaxPush); err != nil {
+					break loop
+				}
+				bp, sp, tos = m.load()
+			}
+			m.frames[m.fp] = frame{fn: fn, pc: int(uintptr(ret) - uintptr(unsafe.Pointer(&fn.Code[0]))), lbase: m.lbase}
+			m.fp++
+			m.lbase += fn.NLocals
+			lp = unsafe.Add(lp, fn.NLocals*vsize)
+			m.fn = callee
+			ip = unsafe.Pointer(&callee.Code[0])
+			if m.budget--; m.budget <= 0 {
+				err = ErrYield
 				break loop
 			}
-			m.growFrames()
-		}
-		if nb := lbase + fn.NLocals + callee.NLocals; nb > len(locals) {
-			m.ltop = lbase + fn.NLocals
-			if err = m.growLocals(nb); err != nil {
-				break loop
-			}
-			locals = m.locals
-		}
-		if sp+callee.MaxPush >= len(stack) {
-			stack[sp] = tos
-			m.sp = sp
-			if err = m.ensure(callee.MaxPush); err != nil {
-				break loop
-			}
-			stack = m.stack
-		}
-		m.frames[fp] = frame{fn: fn, pc: ret, lbase: lbase}
-		fp++
-		lbase += fn.NLocals
-		fn, code, k, pc = callee, callee.Code, callee.Consts, 0
-		if budget--; budget <= 0 {
-			err = ErrYield
-			break loop
 		}
 	}
 
 	// Write the state back and say why we stopped.
-	stack[sp] = tos
-	m.sp, m.pc, m.fn, m.lbase, m.fp = sp, pc, fn, lbase, fp
-	m.Instructions += ninstr
+	m.save(ip, sp, bp, tos)
 	switch e := err.(type) {
 	case nil:
 		panic("interp: loop left without a reason")
@@ -737,6 +743,20 @@ loop:
 		return StatusBlocked
 	}
 	panic("interp: unexpected error from a builtin: " + err.Error())
+}
+
+// save writes the loop's state back to m.
+func (m *Machine) save(ip, sp, bp unsafe.Pointer, tos gc.Value) {
+	*(*gc.Value)(sp) = tos
+	m.sp = int((uintptr(sp) - uintptr(bp)) / uintptr(vsize))
+	m.pc = int(uintptr(ip) - uintptr(unsafe.Pointer(&m.fn.Code[0])))
+}
+
+// load reads the stack state the loop keeps in locals from m.
+func (m *Machine) load() (bp, sp unsafe.Pointer, tos gc.Value) {
+	bp = unsafe.Pointer(&m.stack[0])
+	sp = unsafe.Add(bp, m.sp*vsize)
+	return bp, sp, *(*gc.Value)(sp)
 }
 
 // opActorWord maps the actor opcodes to the word the host performs.

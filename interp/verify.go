@@ -12,7 +12,11 @@ package interp
 // (that would need a backward jump), so the sum of all pushes of the
 // function bounds the growth: that sum is MaxPush.
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/raftvm/raft/gc"
+)
 
 func verify(fn *Func, nfuncs int) error {
 	code := fn.Code
@@ -42,27 +46,28 @@ func verify(fn *Func, nfuncs int) error {
 				return fmt.Errorf("pc %d: builtin %d out of range", pc, s)
 			}
 		case oU32:
-			a := int(u32(code, pc+1))
-			switch op {
-			case PushConst:
-				if a >= len(fn.Consts) {
-					return fmt.Errorf("pc %d: constant %d of %d", pc, a, len(fn.Consts))
-				}
-				if fn.Consts[a].IsHeap() {
-					return fmt.Errorf("pc %d: heap constant", pc)
-				}
-			case PushQuot, Call:
-				if a >= nfuncs {
-					return fmt.Errorf("pc %d: function %d of %d", pc, a, nfuncs)
-				}
-			case Jump, JumpIfFalse:
-				targets = append(targets, a)
+			if a := int(u32(code, pc+1)); op == Call && a >= nfuncs {
+				return fmt.Errorf("pc %d: function %d of %d", pc, a, nfuncs)
 			}
-		case oU16U32:
+		case oValue:
+			v := inlineValue(code, pc)
+			if v.K >= gc.KStr || (v.K == gc.KBool && v.X > 1) {
+				return fmt.Errorf("pc %d: bad constant of kind %d", pc, v.K)
+			}
+			if v.K == gc.KQuot && v.X >= uint64(nfuncs) {
+				return fmt.Errorf("pc %d: quotation %d of %d", pc, v.X, nfuncs)
+			}
+		case oRel:
+			targets = append(targets, jumpTarget(code, pc))
+		case oU16Rel:
 			if s := u16(code, pc+1); s+1 >= fn.NLocals {
 				return fmt.Errorf("pc %d: %s: loop slot %d of %d", pc, op, s, fn.NLocals)
 			}
-			targets = append(targets, int(u32(code, pc+3)))
+			t := jumpTarget(code, pc)
+			if (op == DoInit || op == DoInitStep) && t <= pc {
+				return fmt.Errorf("pc %d: %s jumps backward", pc, op)
+			}
+			targets = append(targets, t)
 		}
 		out := info.Out
 		if op == Builtin {

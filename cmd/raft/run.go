@@ -74,8 +74,3 @@ func runProgram(prog *interp.Program, args []string, f runFlags, stdout, stderr 
 	fmt.Fprint(stderr, m.Failure.Report())
 	return exitFailure
 }
-
-func cmdRepl(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	fmt.Fprintln(stderr, "raft repl: not yet")
-	return exitUsage
-}

@@ -1,0 +1,175 @@
+package main
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/chzyer/readline"
+
+	"github.com/raftvm/raft/interp"
+)
+
+// lineReader gives the REPL its input lines.
+type lineReader interface {
+	Readline() (string, error)
+	SetPrompt(string)
+	Close() error
+}
+
+// plainReader reads lines from a pipe or file, without prompts or editing.
+type plainReader struct{ sc *bufio.Scanner }
+
+func (r plainReader) Readline() (string, error) {
+	if r.sc.Scan() {
+		return r.sc.Text(), nil
+	}
+	if err := r.sc.Err(); err != nil {
+		return "", err
+	}
+	return "", io.EOF
+}
+func (plainReader) SetPrompt(string) {}
+func (plainReader) Close() error     { return nil }
+
+// newLineReader uses line editing with history when stdin is a terminal
+// (github.com/chzyer/readline: cursor keys, history search, a history file;
+// it does this better than a hand-written raw-mode editor would), and reads
+// plain lines otherwise, so the REPL can be driven through a pipe.
+func newLineReader(stdin io.Reader, stdout, stderr io.Writer) lineReader {
+	if f, ok := stdin.(*os.File); ok && f == os.Stdin && readline.DefaultIsTerminal() {
+		home, _ := os.UserHomeDir()
+		rl, err := readline.NewEx(&readline.Config{
+			Prompt:      "raft> ",
+			HistoryFile: filepath.Join(home, ".raft_history"),
+			Stdout:      stdout,
+			Stderr:      stderr,
+		})
+		if err == nil {
+			return rl
+		}
+	}
+	sc := bufio.NewScanner(stdin)
+	sc.Buffer(make([]byte, 64<<10), 16<<20)
+	return plainReader{sc}
+}
+
+// unfinished reports whether a compile error only says that the input
+// ended inside a definition, quotation or array, so more lines may finish it.
+func unfinished(err error) bool {
+	var ce *interp.Error
+	if !errors.As(err, &ce) {
+		return false
+	}
+	for _, s := range []string{": without ;", "[ without ]", "{ without }", "unterminated comment"} {
+		if ce.Msg == s {
+			return true
+		}
+	}
+	return false
+}
+
+func cmdRepl(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) != 0 {
+		fmt.Fprintf(stderr, "raft repl: takes no arguments\n\n%s", usage)
+		return exitUsage
+	}
+	in := newLineReader(stdin, stdout, stderr)
+	defer in.Close()
+	s := newSession(stdout, stderr)
+	defer s.close()
+	pending := ""
+	for {
+		line, err := in.Readline()
+		if err == readline.ErrInterrupt {
+			pending = ""
+			in.SetPrompt("raft> ")
+			continue
+		}
+		if err != nil {
+			break
+		}
+		src := line
+		if pending != "" {
+			src = pending + "\n" + line
+		}
+		if strings.TrimSpace(src) == "" {
+			continue
+		}
+		fn, cerr := s.prog.CompileMore("<repl>", []byte(src))
+		if cerr != nil {
+			if unfinished(cerr) {
+				pending = src
+				in.SetPrompt("  ... ")
+				continue
+			}
+			fmt.Fprintln(stderr, cerr)
+			pending = ""
+			in.SetPrompt("raft> ")
+			continue
+		}
+		pending = ""
+		in.SetPrompt("raft> ")
+		s.runLine(fn)
+	}
+	return exitOK
+}
+
+// session is one REPL: a program that grows line by line and its long-lived
+// main actor.
+type session struct {
+	prog   *interp.Program
+	out    *interp.Output
+	stderr io.Writer
+	main   *interp.Machine
+}
+
+func newSession(stdout, stderr io.Writer) *session {
+	prog := interp.NewProgram()
+	out := interp.NewOutput(stdout)
+	m := interp.NewMachine(prog, nil, out)
+	m.ID = 1
+	m.SetArgs(nil)
+	return &session{prog: prog, out: out, stderr: stderr, main: m}
+}
+
+// runLine runs the top-level code of one line on the main actor, then
+// prints the stack as .s does; after a failure it reports it and clears the
+// stack (as gforth does), and the session goes on.
+func (s *session) runLine(fn uint32) {
+	m := s.main
+	if err := m.StartFunc(fn); err != nil {
+		fmt.Fprintf(s.stderr, "raft: %v\n", err)
+		return
+	}
+	st := m.Run(1 << 62)
+	for st == interp.StatusYield {
+		st = m.Run(1 << 62)
+	}
+	switch {
+	case st == interp.StatusDone, st == interp.StatusExited && m.Failure == nil:
+		s.out.Write([]byte(fmt.Sprintf("<%d>%s\n", m.Depth(), prefixSpace(m.StackText()))))
+		s.out.Flush()
+	case st == interp.StatusBlocked:
+		s.out.Flush()
+		fmt.Fprintln(s.stderr, "raft: the main actor waits for a message that cannot come")
+		m.Reset()
+	default:
+		s.out.Flush()
+		fmt.Fprint(s.stderr, m.Failure.Report())
+		m.Reset()
+	}
+}
+
+func prefixSpace(s string) string {
+	if s == "" {
+		return ""
+	}
+	return " " + s
+}
+
+func (s *session) close() { s.out.Flush() }
