@@ -22,14 +22,14 @@ import (
 
 // Func is one compiled function: a word, a quotation or a program's top level.
 type Func struct {
-	Name    string     // the word's name; "<main>" or "<quot>" otherwise
-	Code    []byte     // bytecode
-	NLocals int        // local slots, hidden loop and array slots included
-	MaxPush int        // values a run from any check point may push before the next (see verify.go)
-	Index   uint32     // its index in the program's function table
-	Quot    bool       // a [ ] quotation
-	Lib     bool       // library code (prelude), not shown in failure traces
-	Pos     Pos        // where it is defined
+	Name    string // the word's name; "<main>" or "<quot>" otherwise
+	Code    []byte // bytecode
+	NLocals int    // local slots, hidden loop and array slots included
+	MaxPush int    // values a run from any check point may push before the next (see verify.go)
+	Index   uint32 // its index in the program's function table
+	Quot    bool   // a [ ] quotation
+	Lib     bool   // library code (prelude), not shown in failure traces
+	Pos     Pos    // where it is defined
 	lines   []lineEntry
 }
 
