@@ -273,7 +273,7 @@ func (h *Heap) Push(arr Value, x Value) error {
 	if arr.K != KArr {
 		panic("gc: Push onto a " + arr.K.String())
 	}
-	if p.class != noBlock && p.n < 1<<p.class {
+	if p.n < 1<<p.class { // a uint32 shifted by noBlock is 0: no room
 		h.vals[p.off+p.n] = x
 		p.n++
 		return nil

@@ -113,9 +113,17 @@ func NewProgram() *Program {
 	return p
 }
 
-// Compile compiles the program in file (its text is src), with its includes.
+// Compile compiles the program in file (its text is src), with its includes
+// read from the file system.
 func Compile(file string, src []byte) (*Program, error) {
+	return CompileWith(file, src, nil)
+}
+
+// CompileWith is Compile with included files read by readFile (nil:
+// os.ReadFile); a fuzzer or an embedder can serve includes from memory.
+func CompileWith(file string, src []byte, readFile func(path string) ([]byte, error)) (*Program, error) {
 	p := NewProgram()
+	p.ReadFile = readFile
 	if _, err := p.compile(file, src, false, false); err != nil {
 		return nil, err
 	}
