@@ -82,10 +82,10 @@ type Machine struct {
 	Failure    *Failure // set when Run returns StatusFailed
 	ExitReason gc.Value // set when Run returns StatusExited (owned by Heap)
 
-	// Counters for --stats.
-	Instructions uint64
-	Reductions   uint64
-	MaxDepth     int
+	// Counters for --stats. Count, when set, counts every instruction (a
+	// slower copy of the loop runs); Reductions is always counted.
+	Count      *Counters
+	Reductions uint64
 
 	// Ext belongs to the host (the scheduler's per-actor data).
 	Ext any

@@ -59,9 +59,14 @@ const DefaultBudget = 4000
 // Run runs m for at most budget reductions (calls and backward jumps) and
 // reports why it stopped. Run again after StatusYield or, once woken, after
 // StatusBlocked.
+//
+//go:generate go run gencount.go
 func (m *Machine) Run(budget int) Status {
 	if m.fn == nil {
 		return StatusDone
+	}
+	if m.Count != nil {
+		return m.runCounting(budget)
 	}
 	m.funcs = m.Prog.Funcs()
 	m.budget = budget
@@ -79,6 +84,7 @@ func (m *Machine) Run(budget int) Status {
 
 loop:
 	for {
+		// count: m.Count.op(Op(*(*byte)(ip)))
 		switch Op(*(*byte)(ip)) {
 		case PushConst:
 			*(*gc.Value)(sp) = tos
@@ -409,6 +415,7 @@ loop:
 			if m.fp == 0 {
 				m.save(ip, sp, bp, tos)
 				m.fn = nil
+				m.Reductions += uint64(budget - m.budget)
 				return StatusDone
 			}
 			m.fp--
@@ -720,6 +727,7 @@ loop:
 
 	// Write the state back and say why we stopped.
 	m.save(ip, sp, bp, tos)
+	m.Reductions += uint64(budget - m.budget)
 	switch e := err.(type) {
 	case nil:
 		panic("interp: loop left without a reason")
