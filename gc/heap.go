@@ -37,8 +37,9 @@
 //     (its size class); freed blocks and handles go to free lists and are
 //     reused. A zero-length object has a header and no block.
 //   - Views returned by Bytes and Elems point into a slab: an allocation may
-//     move the slab or reuse a freed block, so a view is valid only until
-//     the next allocation or free on the heap.
+//     move the slab or reuse a freed block, and Collect repacks slabs, so a
+//     view is valid only until the next allocation, free or Collect on the
+//     heap. Handles never move.
 //   - The arena's size (headers plus the used part of both slabs) never
 //     passes Limit: an allocation that would, fails with ErrOutOfMemory
 //     before anything is made, and a length over MaxObjectLen fails with
@@ -205,14 +206,12 @@ func (h *Heap) NewArray(n int) (Value, error) {
 // ArrayOf returns a new array holding elems, count 1. The array takes over
 // the references elems held (the caller must not Release them).
 //
-// On error the references are released, as Push does with x, so the caller
-// never releases them whatever happens. elems may be a view of h.
+// On error nothing is taken over: the references stay the caller's (unlike
+// Push, which releases x). elems may be a view of h, such as a stretch of
+// the interpreter's stack.
 func (h *Heap) ArrayOf(elems []Value) (Value, error) {
 	x, err := h.newObject(KArr, len(elems))
 	if err != nil {
-		for _, e := range elems {
-			h.Release(e)
-		}
 		return Nil, err
 	}
 	copy(h.elems(x), elems)
@@ -301,12 +300,10 @@ func (h *Heap) Pop(arr Value) (x Value, ok bool) {
 // NewCurry returns a curried quotation that pushes x and then runs q.
 // It takes over both references.
 //
-// On error both references are released, as Push does.
+// On error nothing is taken over: both references stay the caller's.
 func (h *Heap) NewCurry(x, q Value) (Value, error) {
 	c, err := h.newObject(KCurry, 2)
 	if err != nil {
-		h.Release(x)
-		h.Release(q)
 		return Nil, err
 	}
 	e := h.elems(c)

@@ -83,6 +83,9 @@ func arith(h *gc.Heap, op Op, a, b gc.Value) (gc.Value, error) {
 	}
 	if op == Add && a.IsString() && b.IsString() {
 		x, y := h.Bytes(a), h.Bytes(b)
+		if len(x)+len(y) > gc.MaxObjectLen {
+			return gc.Nil, errBadarg
+		}
 		if len(x) == 0 && b.K == gc.KStr {
 			h.Release(a) // nothing to add: the result is b
 			return b, nil

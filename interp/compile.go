@@ -433,11 +433,13 @@ type fcomp struct {
 	outer  map[string]bool // locals of the enclosing functions (for the quotation error)
 	ctl    []ctl
 	inLoop bool // the enclosing function is inside a do loop (for the quotation error)
+	last   int  // pc of the last instruction emitted (-1: none)
+	label  int  // the latest pc a jump lands on (no fusing across it)
 }
 
 // function compiles toks as the body of a function.
 func (c *compiler) function(name string, pos Pos, toks []token, outer map[string]bool, outerLoop bool) (*Func, error) {
-	f := &fcomp{c: c, fn: &Func{Name: name, Pos: pos, Lib: c.lib, Quot: name == "<quot>"}, locals: map[string]int{}, outer: outer, inLoop: outerLoop}
+	f := &fcomp{c: c, fn: &Func{Name: name, Pos: pos, Lib: c.lib, Quot: name == "<quot>"}, locals: map[string]int{}, outer: outer, inLoop: outerLoop, last: -1, label: -1}
 	if err := f.body(toks); err != nil {
 		return nil, err
 	}
@@ -457,8 +459,34 @@ func (f *fcomp) pc() int { return len(f.fn.Code) }
 
 // emit appends an instruction without operands.
 func (f *fcomp) emit(op Op, pos Pos) {
+	f.last = f.pc()
 	f.fn.lines = append(f.fn.lines, lineEntry{int32(f.pc()), pos})
 	f.fn.Code = append(f.fn.Code, byte(op))
+}
+
+// fuse replaces the last instruction by the superinstruction that stands
+// for it followed by op, if there is one and no jump lands between them.
+// It returns the pc of the fused instruction, or -1.
+func (f *fcomp) fuse(op Op) int {
+	if f.last < 0 || f.label == f.pc() {
+		return -1
+	}
+	sup, ok := fused[[2]Op{Op(f.fn.Code[f.last]), op}]
+	if !ok {
+		return -1
+	}
+	f.fn.Code[f.last] = byte(sup)
+	return f.last
+}
+
+// emitOp emits an opcode without operands, fused with the instruction
+// before it where a superinstruction exists (PushConst k, Add -> AddK k).
+func (f *fcomp) emitOp(op Op, pos Pos) {
+	if at := f.fuse(op); at >= 0 {
+		f.fn.lines[len(f.fn.lines)-1].pos = pos // a failure is the op's
+		return
+	}
+	f.emit(op, pos)
 }
 
 func (f *fcomp) emitU16(op Op, a int, pos Pos) {
@@ -476,6 +504,12 @@ func (f *fcomp) emitU32(op Op, a uint32, pos Pos) {
 // is not known yet) and returns the instruction's pc. Targets are stored
 // relative to the instruction's start.
 func (f *fcomp) emitJump(op Op, target int, pos Pos) int {
+	if op == JumpIfFalse {
+		if at := f.fuse(op); at >= 0 { // Lt, JumpIfFalse -> JumpIfNotLt
+			f.fn.Code = binary.LittleEndian.AppendUint32(f.fn.Code, uint32(int32(target-at)))
+			return at
+		}
+	}
 	at := f.pc()
 	f.emit(op, pos)
 	f.fn.Code = binary.LittleEndian.AppendUint32(f.fn.Code, uint32(int32(target-at)))
@@ -494,6 +528,7 @@ func (f *fcomp) emitSlotTarget(op Op, slot int, target int, pos Pos) int {
 
 // patch points the jump-like instruction at pc at the current end of code.
 func (f *fcomp) patch(at int) {
+	f.label = f.pc()
 	binary.LittleEndian.PutUint32(f.fn.Code[at+targetOffset(Op(f.fn.Code[at])):], uint32(int32(f.pc()-at)))
 }
 
@@ -612,6 +647,7 @@ func (f *fcomp) body(toks []token) error {
 			f.patch(o.fixup)
 			f.ctl = f.ctl[:len(f.ctl)-1]
 		case "begin":
+			f.label = f.pc()
 			f.ctl = append(f.ctl, ctl{kind: cBegin, pos: t.pos, target: f.pc()})
 		case "until", "again":
 			o := f.top()
@@ -644,6 +680,7 @@ func (f *fcomp) body(toks []token) error {
 				return err
 			}
 			at := f.emitSlotTarget(DoInit, s, 0, t.pos)
+			f.label = f.pc()
 			f.ctl = append(f.ctl, ctl{kind: cDo, pos: t.pos, slot: s, doPC: at, fixup: at, target: f.pc()})
 		case "loop", "+loop":
 			o := f.top()
@@ -769,7 +806,7 @@ func (f *fcomp) body(toks []token) error {
 // word compiles a use of the word t.
 func (f *fcomp) word(t token) *Error {
 	if op, ok := wordOps[t.text]; ok {
-		f.emit(op, t.pos)
+		f.emitOp(op, t.pos)
 		return nil
 	}
 	if b, ok := builtinIndex[t.text]; ok && (!builtins[b].lib || f.c.lib) {
@@ -799,7 +836,7 @@ func (f *fcomp) quote(t token) *Error {
 		return nil
 	}
 	// A builtin, an opcode word or a constant: wrap it in a function.
-	w := &fcomp{c: f.c, fn: &Func{Name: t.text, Pos: t.pos, Lib: true}, locals: map[string]int{}}
+	w := &fcomp{c: f.c, fn: &Func{Name: t.text, Pos: t.pos, Lib: true}, locals: map[string]int{}, last: -1, label: -1}
 	if err := w.word(t); err != nil {
 		if f.outer[t.text] {
 			return errorf(t.pos, "local %s is not visible inside a quotation", t.text)

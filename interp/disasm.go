@@ -56,7 +56,7 @@ func Instruction(p *Program, fn *Func, pc int) string {
 			name = fs[a].Name
 		}
 		fmt.Fprintf(&b, " %d (%s)", a, name)
-	case oValue:
+	case oValue, oValueRel:
 		v := inlineValue(fn.Code, pc)
 		if v.K == gc.KQuot {
 			name := "?"
@@ -69,6 +69,11 @@ func Instruction(p *Program, fn *Func, pc int) string {
 		}
 	case oRel:
 		fmt.Fprintf(&b, " -> %d", jumpTarget(fn.Code, pc))
+	}
+	if opTable[op].Operand == oValueRel {
+		fmt.Fprintf(&b, " -> %d", jumpTarget(fn.Code, pc))
+	}
+	switch opTable[op].Operand {
 	case oU16Rel:
 		fmt.Fprintf(&b, " %d -> %d", u16(fn.Code, pc+1), jumpTarget(fn.Code, pc))
 	}

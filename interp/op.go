@@ -99,6 +99,34 @@ const (
 	SetStrategy     // sup strategy --
 	RestartChild    // sup name -- pid
 
+	// Superinstructions: an opcode fused with the one before it, chosen
+	// from opcode-pair counts on bench/ (raft run --stats): PushConst then
+	// a binary op was 18% of all pairs, a comparison then JumpIfFalse 11%.
+	// The compiler fuses them when no jump lands between the two.
+	AddK         // a -- a+k           ; v k (PushConst k, Add)
+	SubK         // a -- a-k           ; v k (PushConst k, Sub)
+	MulK         // a -- a*k           ; v k (PushConst k, Mul)
+	DivK         // a -- a/k           ; v k (PushConst k, Div)
+	ModK         // a -- a mod k       ; v k (PushConst k, Mod)
+	EqK          // a -- bool          ; v k (PushConst k, Eq)
+	NeK          // a -- bool          ; v k (PushConst k, Ne)
+	LtK          // a -- bool          ; v k (PushConst k, Lt)
+	GtK          // a -- bool          ; v k (PushConst k, Gt)
+	LeK          // a -- bool          ; v k (PushConst k, Le)
+	GeK          // a -- bool          ; v k (PushConst k, Ge)
+	JumpIfNotEq  // a b --     ; rel: jumps unless a = b (Eq, JumpIfFalse)
+	JumpIfNotNe  // a b --     ; rel (Ne, JumpIfFalse)
+	JumpIfNotLt  // a b --     ; rel (Lt, JumpIfFalse)
+	JumpIfNotGt  // a b --     ; rel (Gt, JumpIfFalse)
+	JumpIfNotLe  // a b --     ; rel (Le, JumpIfFalse)
+	JumpIfNotGe  // a b --     ; rel (Ge, JumpIfFalse)
+	JumpIfNotEqK // a --       ; v k, rel: jumps unless a = k (EqK, JumpIfFalse)
+	JumpIfNotNeK // a --       ; v k, rel (NeK, JumpIfFalse)
+	JumpIfNotLtK // a --       ; v k, rel (LtK, JumpIfFalse)
+	JumpIfNotGtK // a --       ; v k, rel (GtK, JumpIfFalse)
+	JumpIfNotLeK // a --       ; v k, rel (LeK, JumpIfFalse)
+	JumpIfNotGeK // a --       ; v k, rel (GeK, JumpIfFalse)
+
 	numOps
 )
 
@@ -116,20 +144,24 @@ const (
 type operand uint8
 
 const (
-	oNone   operand = iota
-	oU16            // a u16
-	oU32            // a u32
-	oRel            // an i32 jump offset
-	oValue          // an inline value: kind byte, 8-byte payload
-	oU16Rel         // a u16 slot then an i32 jump offset
+	oNone     operand = iota
+	oU16              // a u16
+	oU32              // a u32
+	oRel              // an i32 jump offset
+	oValue            // an inline value: kind byte, 8-byte payload
+	oU16Rel           // a u16 slot then an i32 jump offset
+	oValueRel         // an inline value then an i32 jump offset
 )
 
-var operandSize = [...]int{oNone: 0, oU16: 2, oU32: 4, oRel: 4, oValue: 9, oU16Rel: 6}
+var operandSize = [...]int{oNone: 0, oU16: 2, oU32: 4, oRel: 4, oValue: 9, oU16Rel: 6, oValueRel: 13}
 
 // targetOffset returns where the jump offset of a jump-like op sits.
 func targetOffset(op Op) int {
-	if opTable[op].Operand == oU16Rel {
+	switch opTable[op].Operand {
+	case oU16Rel:
 		return 3
+	case oValueRel:
+		return 10
 	}
 	return 1
 }
@@ -144,6 +176,7 @@ const (
 	fEnd                        // ends the function (Return)
 	fVar                        // stack effect depends on values (In is a minimum)
 	fBlock                      // may block the actor (wait for a message)
+	fSuper                      // a superinstruction (see Fuses)
 )
 
 // OpInfo describes one opcode.
@@ -231,7 +264,69 @@ var opTable = [numOps]OpInfo{
 	SpawnSupervisor: {"SpawnSupervisor", "supervisor", oNone, 2, 1, fBlock},
 	SetStrategy:     {"SetStrategy", "set-strategy", oNone, 2, 0, fBlock},
 	RestartChild:    {"RestartChild", "restart-child", oNone, 2, 1, fBlock},
+
+	AddK: {"AddK", "", oValue, 1, 1, fSuper},
+	SubK: {"SubK", "", oValue, 1, 1, fSuper},
+	MulK: {"MulK", "", oValue, 1, 1, fSuper},
+	DivK: {"DivK", "", oValue, 1, 1, fSuper},
+	ModK: {"ModK", "", oValue, 1, 1, fSuper},
+	EqK:  {"EqK", "", oValue, 1, 1, fSuper},
+	NeK:  {"NeK", "", oValue, 1, 1, fSuper},
+	LtK:  {"LtK", "", oValue, 1, 1, fSuper},
+	GtK:  {"GtK", "", oValue, 1, 1, fSuper},
+	LeK:  {"LeK", "", oValue, 1, 1, fSuper},
+	GeK:  {"GeK", "", oValue, 1, 1, fSuper},
+
+	JumpIfNotEq: {"JumpIfNotEq", "", oRel, 2, 0, fBranch | fSuper},
+	JumpIfNotNe: {"JumpIfNotNe", "", oRel, 2, 0, fBranch | fSuper},
+	JumpIfNotLt: {"JumpIfNotLt", "", oRel, 2, 0, fBranch | fSuper},
+	JumpIfNotGt: {"JumpIfNotGt", "", oRel, 2, 0, fBranch | fSuper},
+	JumpIfNotLe: {"JumpIfNotLe", "", oRel, 2, 0, fBranch | fSuper},
+	JumpIfNotGe: {"JumpIfNotGe", "", oRel, 2, 0, fBranch | fSuper},
+
+	JumpIfNotEqK: {"JumpIfNotEqK", "", oValueRel, 1, 0, fBranch | fSuper},
+	JumpIfNotNeK: {"JumpIfNotNeK", "", oValueRel, 1, 0, fBranch | fSuper},
+	JumpIfNotLtK: {"JumpIfNotLtK", "", oValueRel, 1, 0, fBranch | fSuper},
+	JumpIfNotGtK: {"JumpIfNotGtK", "", oValueRel, 1, 0, fBranch | fSuper},
+	JumpIfNotLeK: {"JumpIfNotLeK", "", oValueRel, 1, 0, fBranch | fSuper},
+	JumpIfNotGeK: {"JumpIfNotGeK", "", oValueRel, 1, 0, fBranch | fSuper},
 }
+
+// superFuses gives each superinstruction (fSuper) the pair it replaces.
+var superFuses = map[Op][2]Op{
+	AddK:         {PushConst, Add},
+	SubK:         {PushConst, Sub},
+	MulK:         {PushConst, Mul},
+	DivK:         {PushConst, Div},
+	ModK:         {PushConst, Mod},
+	EqK:          {PushConst, Eq},
+	NeK:          {PushConst, Ne},
+	LtK:          {PushConst, Lt},
+	GtK:          {PushConst, Gt},
+	LeK:          {PushConst, Le},
+	GeK:          {PushConst, Ge},
+	JumpIfNotEq:  {Eq, JumpIfFalse},
+	JumpIfNotNe:  {Ne, JumpIfFalse},
+	JumpIfNotLt:  {Lt, JumpIfFalse},
+	JumpIfNotGt:  {Gt, JumpIfFalse},
+	JumpIfNotLe:  {Le, JumpIfFalse},
+	JumpIfNotGe:  {Ge, JumpIfFalse},
+	JumpIfNotEqK: {EqK, JumpIfFalse},
+	JumpIfNotNeK: {NeK, JumpIfFalse},
+	JumpIfNotLtK: {LtK, JumpIfFalse},
+	JumpIfNotGtK: {GtK, JumpIfFalse},
+	JumpIfNotLeK: {LeK, JumpIfFalse},
+	JumpIfNotGeK: {GeK, JumpIfFalse},
+}
+
+// fused maps a pair of opcodes to the superinstruction that replaces it.
+var fused = func() map[[2]Op]Op {
+	m := map[[2]Op]Op{}
+	for op, pair := range superFuses {
+		m[pair] = op
+	}
+	return m
+}()
 
 // String returns the opcode's name.
 func (op Op) String() string {

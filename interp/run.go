@@ -666,6 +666,97 @@ loop:
 			}
 			ip = unsafe.Add(ip, 1)
 
+		case AddK, SubK, MulK, DivK, ModK:
+			if short(sp, bp, 1) {
+				err = errUnderflow
+				break loop
+			}
+			op := Op(*(*byte)(ip))
+			kk := gc.Kind(*(*byte)(unsafe.Add(ip, 1)))
+			kx := *(*uint64)(unsafe.Add(ip, 2))
+			if tos.K == gc.KInt && kk == gc.KInt {
+				switch op {
+				case AddK:
+					tos.X += kx
+				case SubK:
+					tos.X -= kx
+				case MulK:
+					tos.X = uint64(tos.AsInt() * int64(kx))
+				default:
+					var r gc.Value
+					if r, err = intArith(baseOp[op], tos.AsInt(), int64(kx)); err != nil {
+						break loop
+					}
+					tos = r
+				}
+			} else {
+				var r gc.Value
+				if r, err = arith(h, baseOp[op], tos, gc.Value{K: kk, X: kx}); err != nil {
+					break loop
+				}
+				tos = r
+			}
+			ip = unsafe.Add(ip, 10)
+		case EqK, NeK, LtK, GtK, LeK, GeK:
+			if short(sp, bp, 1) {
+				err = errUnderflow
+				break loop
+			}
+			k := gc.Value{K: gc.Kind(*(*byte)(unsafe.Add(ip, 1))), X: *(*uint64)(unsafe.Add(ip, 2))}
+			var r bool
+			if tos.K == gc.KInt && k.K == gc.KInt {
+				r = intTest(baseOp[*(*byte)(ip)], tos.AsInt(), k.AsInt())
+			} else if r, err = test(h, baseOp[*(*byte)(ip)], tos, k); err != nil {
+				break loop
+			}
+			tos = gc.Bool(r)
+			ip = unsafe.Add(ip, 10)
+		case JumpIfNotEq, JumpIfNotNe, JumpIfNotLt, JumpIfNotGt, JumpIfNotLe, JumpIfNotGe:
+			if short(sp, bp, 2) {
+				err = errUnderflow
+				break loop
+			}
+			var r bool
+			if a := *slot(sp, -1); a.K == gc.KInt && tos.K == gc.KInt {
+				r = intTest(baseOp[*(*byte)(ip)], a.AsInt(), tos.AsInt())
+			} else if r, err = test(h, baseOp[*(*byte)(ip)], a, tos); err != nil {
+				break loop
+			}
+			sp = unsafe.Add(sp, -2*vsize)
+			tos = *(*gc.Value)(sp)
+			if !r {
+				off := argRel(ip, 1)
+				ip = unsafe.Add(ip, off)
+				if off <= 0 {
+					goto backEdge
+				}
+			} else {
+				ip = unsafe.Add(ip, 5)
+			}
+		case JumpIfNotEqK, JumpIfNotNeK, JumpIfNotLtK, JumpIfNotGtK, JumpIfNotLeK, JumpIfNotGeK:
+			if short(sp, bp, 1) {
+				err = errUnderflow
+				break loop
+			}
+			k := gc.Value{K: gc.Kind(*(*byte)(unsafe.Add(ip, 1))), X: *(*uint64)(unsafe.Add(ip, 2))}
+			var r bool
+			if tos.K == gc.KInt && k.K == gc.KInt {
+				r = intTest(baseOp[*(*byte)(ip)], tos.AsInt(), k.AsInt())
+			} else if r, err = test(h, baseOp[*(*byte)(ip)], tos, k); err != nil {
+				break loop
+			}
+			sp = unsafe.Add(sp, -vsize)
+			tos = *(*gc.Value)(sp)
+			if !r {
+				off := argRel(ip, 10)
+				ip = unsafe.Add(ip, off)
+				if off <= 0 {
+					goto backEdge
+				}
+			} else {
+				ip = unsafe.Add(ip, 14)
+			}
+
 		default:
 			panic("interp: bad opcode " + Op(*(*byte)(ip)).String())
 		}
@@ -765,6 +856,60 @@ func (m *Machine) load() (bp, sp unsafe.Pointer, tos gc.Value) {
 	bp = unsafe.Pointer(&m.stack[0])
 	sp = unsafe.Add(bp, m.sp*vsize)
 	return bp, sp, *(*gc.Value)(sp)
+}
+
+// baseOp maps a superinstruction to the arithmetic or comparison opcode it
+// performs (AddK -> Add, JumpIfNotLtK -> Lt).
+var baseOp = func() (t [numOps]Op) {
+	for op, pair := range superFuses {
+		b := pair[1]
+		if pair[1] == JumpIfFalse {
+			b = pair[0]
+		}
+		if sub, ok := superFuses[b]; ok {
+			b = sub[1]
+		}
+		t[op] = b
+	}
+	return t
+}()
+
+// intTest evaluates comparison op on two ints (small enough to inline).
+func intTest(op Op, x, y int64) bool {
+	switch op {
+	case Eq:
+		return x == y
+	case Ne:
+		return x != y
+	case Lt:
+		return x < y
+	case Gt:
+		return x > y
+	case Le:
+		return x <= y
+	}
+	return x >= y
+}
+
+// test evaluates comparison op (Eq Ne Lt Gt Le Ge) on a and b, with the int
+// case inline; on success it releases a and b.
+func test(h *gc.Heap, op Op, a, b gc.Value) (bool, error) {
+	if a.K == gc.KInt && b.K == gc.KInt {
+		return intTest(op, a.AsInt(), b.AsInt()), nil
+	}
+	var r bool
+	if op == Eq || op == Ne {
+		r = Equal(h, a, b) == (op == Eq)
+	} else {
+		c, err := compare(h, a, b)
+		if err != nil {
+			return false, err
+		}
+		r = compareOp(op, c)
+	}
+	h.Release(a)
+	h.Release(b)
+	return r, nil
 }
 
 // opActorWord maps the actor opcodes to the word the host performs.

@@ -611,6 +611,97 @@ loop:
 			}
 			ip = unsafe.Add(ip, 1)
 
+		case AddK, SubK, MulK, DivK, ModK:
+			if short(sp, bp, 1) {
+				err = errUnderflow
+				break loop
+			}
+			op := Op(*(*byte)(ip))
+			kk := gc.Kind(*(*byte)(unsafe.Add(ip, 1)))
+			kx := *(*uint64)(unsafe.Add(ip, 2))
+			if tos.K == gc.KInt && kk == gc.KInt {
+				switch op {
+				case AddK:
+					tos.X += kx
+				case SubK:
+					tos.X -= kx
+				case MulK:
+					tos.X = uint64(tos.AsInt() * int64(kx))
+				default:
+					var r gc.Value
+					if r, err = intArith(baseOp[op], tos.AsInt(), int64(kx)); err != nil {
+						break loop
+					}
+					tos = r
+				}
+			} else {
+				var r gc.Value
+				if r, err = arith(h, baseOp[op], tos, gc.Value{K: kk, X: kx}); err != nil {
+					break loop
+				}
+				tos = r
+			}
+			ip = unsafe.Add(ip, 10)
+		case EqK, NeK, LtK, GtK, LeK, GeK:
+			if short(sp, bp, 1) {
+				err = errUnderflow
+				break loop
+			}
+			k := gc.Value{K: gc.Kind(*(*byte)(unsafe.Add(ip, 1))), X: *(*uint64)(unsafe.Add(ip, 2))}
+			var r bool
+			if tos.K == gc.KInt && k.K == gc.KInt {
+				r = intTest(baseOp[*(*byte)(ip)], tos.AsInt(), k.AsInt())
+			} else if r, err = test(h, baseOp[*(*byte)(ip)], tos, k); err != nil {
+				break loop
+			}
+			tos = gc.Bool(r)
+			ip = unsafe.Add(ip, 10)
+		case JumpIfNotEq, JumpIfNotNe, JumpIfNotLt, JumpIfNotGt, JumpIfNotLe, JumpIfNotGe:
+			if short(sp, bp, 2) {
+				err = errUnderflow
+				break loop
+			}
+			var r bool
+			if a := *slot(sp, -1); a.K == gc.KInt && tos.K == gc.KInt {
+				r = intTest(baseOp[*(*byte)(ip)], a.AsInt(), tos.AsInt())
+			} else if r, err = test(h, baseOp[*(*byte)(ip)], a, tos); err != nil {
+				break loop
+			}
+			sp = unsafe.Add(sp, -2*vsize)
+			tos = *(*gc.Value)(sp)
+			if !r {
+				off := argRel(ip, 1)
+				ip = unsafe.Add(ip, off)
+				if off <= 0 {
+					goto backEdge
+				}
+			} else {
+				ip = unsafe.Add(ip, 5)
+			}
+		case JumpIfNotEqK, JumpIfNotNeK, JumpIfNotLtK, JumpIfNotGtK, JumpIfNotLeK, JumpIfNotGeK:
+			if short(sp, bp, 1) {
+				err = errUnderflow
+				break loop
+			}
+			k := gc.Value{K: gc.Kind(*(*byte)(unsafe.Add(ip, 1))), X: *(*uint64)(unsafe.Add(ip, 2))}
+			var r bool
+			if tos.K == gc.KInt && k.K == gc.KInt {
+				r = intTest(baseOp[*(*byte)(ip)], tos.AsInt(), k.AsInt())
+			} else if r, err = test(h, baseOp[*(*byte)(ip)], tos, k); err != nil {
+				break loop
+			}
+			sp = unsafe.Add(sp, -vsize)
+			tos = *(*gc.Value)(sp)
+			if !r {
+				off := argRel(ip, 10)
+				ip = unsafe.Add(ip, off)
+				if off <= 0 {
+					goto backEdge
+				}
+			} else {
+				ip = unsafe.Add(ip, 14)
+			}
+
 		default:
 			panic("interp: bad opcode " + Op(*(*byte)(ip)).String())
 		}

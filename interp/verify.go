@@ -49,7 +49,10 @@ func verify(fn *Func, nfuncs int) error {
 			if a := int(u32(code, pc+1)); op == Call && a >= nfuncs {
 				return fmt.Errorf("pc %d: function %d of %d", pc, a, nfuncs)
 			}
-		case oValue:
+		case oValue, oValueRel:
+			if info.Operand == oValueRel {
+				targets = append(targets, jumpTarget(code, pc))
+			}
 			v := inlineValue(code, pc)
 			if v.K >= gc.KStr || (v.K == gc.KBool && v.X > 1) {
 				return fmt.Errorf("pc %d: bad constant of kind %d", pc, v.K)

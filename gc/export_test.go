@@ -1,0 +1,181 @@
+package gc
+
+// This file exports the arena's internals to the tests of package gc_test.
+
+import (
+	"fmt"
+	"sort"
+)
+
+// HdrSize is the arena bytes one handle costs (header and count).
+const HdrSize = hdrSize
+
+// ArenaBytes returns the arena's size now: headers and the used part of both slabs.
+func (h *Heap) ArenaBytes() int { return h.size }
+
+// Handles returns the number of handles made (live and free).
+func (h *Heap) Handles() int { return len(h.hdrs) }
+
+// Block returns the slab offset (in units) and the size class of heap value
+// v's block; class is -1 when it has none.
+func (h *Heap) Block(v Value) (off uint32, class int) {
+	p := h.hdrs[v.X]
+	if p.class == noBlock {
+		return p.off, -1
+	}
+	return p.off, int(p.class)
+}
+
+// SlabCaps returns the capacities of the Go slices behind the arena.
+func (h *Heap) SlabCaps() (hdrs, vals, bytes int) { return cap(h.hdrs), cap(h.vals), cap(h.bytes) }
+
+// HasFreeLists reports whether the free lists have been allocated.
+func (h *Heap) HasFreeLists() bool { return h.fl != nil }
+
+// Check verifies the arena's invariants and returns the first broken one:
+// counts and headers agree, handles are live or on the free list once, the
+// live and free blocks of each slab tile it exactly, the masks match the
+// free lists, the size matches the slabs, every element refers to a live
+// object of its kind, and every count is at least the number of references
+// from live objects.
+func (h *Heap) Check() error {
+	if len(h.rcs) != len(h.hdrs) {
+		return fmt.Errorf("%d counts for %d headers", len(h.rcs), len(h.hdrs))
+	}
+	if want := len(h.hdrs)*hdrSize + len(h.vals)*valSize + len(h.bytes); h.size != want {
+		return fmt.Errorf("size %d, slabs and headers hold %d", h.size, want)
+	}
+	if h.peak < h.size {
+		return fmt.Errorf("peak %d below size %d", h.peak, h.size)
+	}
+	fl := h.fl
+	if fl == nil {
+		fl = new(freeLists) // nil means empty
+	}
+	type block struct {
+		off, units uint32
+		what       string
+	}
+	var blocks [2][]block
+	free := map[uint32]bool{}
+	for _, x := range fl.handles {
+		if free[x] {
+			return fmt.Errorf("handle %d twice on the free list", x)
+		}
+		free[x] = true
+		if h.hdrs[x].kind != kFree || h.rcs[x] != 0 {
+			return fmt.Errorf("free handle %d has kind %v, count %d", x, h.hdrs[x].kind, h.rcs[x])
+		}
+	}
+	live := 0
+	in := make([]int, len(h.hdrs))
+	for x, p := range h.hdrs {
+		if p.kind == kFree {
+			if !free[uint32(x)] {
+				return fmt.Errorf("handle %d is free but not on the free list", x)
+			}
+			continue
+		}
+		live++
+		if p.kind != KStr && p.kind != KArr && p.kind != KCurry {
+			return fmt.Errorf("handle %d has kind %v", x, p.kind)
+		}
+		if h.rcs[x] == 0 {
+			return fmt.Errorf("live handle %d has count 0", x)
+		}
+		s := slabOf(p.kind)
+		if p.class == noBlock {
+			if p.n != 0 {
+				return fmt.Errorf("handle %d: length %d without a block", x, p.n)
+			}
+		} else {
+			units := uint32(1) << p.class
+			if capa := units << (granShift * s); p.n > capa {
+				return fmt.Errorf("handle %d: length %d over capacity %d", x, p.n, capa)
+			}
+			if p.kind == KStr && p.class != classOf(s, int(p.n)) {
+				return fmt.Errorf("string %d of length %d in class %d", x, p.n, p.class)
+			}
+			blocks[s] = append(blocks[s], block{p.off, units, fmt.Sprintf("handle %d", x)})
+		}
+		if p.kind == KCurry && p.n != 2 {
+			return fmt.Errorf("curry %d has length %d", x, p.n)
+		}
+		if p.kind != KStr {
+			for _, e := range h.vals[p.off : p.off+p.n] {
+				if e.K < KStr {
+					continue
+				}
+				if e.X >= uint64(len(h.hdrs)) || h.hdrs[e.X].kind != e.K {
+					return fmt.Errorf("handle %d holds %v %d, not a live object of that kind", x, e.K, e.X)
+				}
+				in[e.X]++
+			}
+		}
+	}
+	if live != h.live {
+		return fmt.Errorf("%d live objects, counter says %d", live, h.live)
+	}
+	if live+len(fl.handles) != len(h.hdrs) {
+		return fmt.Errorf("%d live + %d free handles != %d", live, len(fl.handles), len(h.hdrs))
+	}
+	for x, n := range in {
+		if uint32(n) > h.rcs[x] {
+			return fmt.Errorf("handle %d: count %d below its %d references from objects", x, h.rcs[x], n)
+		}
+	}
+	for s := range 2 {
+		var mask uint32
+		for c, list := range fl.blocks[s] {
+			if len(list) > 0 {
+				mask |= 1 << c
+			}
+			for _, off := range list {
+				blocks[s] = append(blocks[s], block{off, 1 << c, fmt.Sprintf("free block of class %d", c)})
+			}
+		}
+		if mask != fl.mask[s] {
+			return fmt.Errorf("slab %d: mask %b, lists say %b", s, fl.mask[s], mask)
+		}
+		bs := blocks[s]
+		sort.Slice(bs, func(i, j int) bool { return bs[i].off < bs[j].off })
+		end := uint32(0)
+		for _, b := range bs {
+			if b.off != end {
+				return fmt.Errorf("slab %d: %s at %d, previous block ends at %d", s, b.what, b.off, end)
+			}
+			end += b.units
+		}
+		if int(end) != h.slabUnits(s) {
+			return fmt.Errorf("slab %d: blocks end at %d, slab holds %d units", s, end, h.slabUnits(s))
+		}
+	}
+	return nil
+}
+
+// InRefs returns, for heap value v, the number of references to it from
+// live objects.
+func (h *Heap) InRefs(v Value) int {
+	n := 0
+	for _, p := range h.hdrs {
+		if p.kind == KArr || p.kind == KCurry {
+			for _, e := range h.vals[p.off : p.off+p.n] {
+				if e.K >= KStr && e.X == v.X {
+					n++
+				}
+			}
+		}
+	}
+	return n
+}
+
+// Objects returns every live object of h as a value.
+func (h *Heap) Objects() []Value {
+	var vs []Value
+	for x, p := range h.hdrs {
+		if p.kind != kFree {
+			vs = append(vs, Value{K: p.kind, X: uint64(x)})
+		}
+	}
+	return vs
+}
