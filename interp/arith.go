@@ -296,45 +296,117 @@ func compareOp(op Op, c int) bool {
 
 // Equal reports whether a and b are structurally equal (LANGUAGE.md §2):
 // arrays element-wise, numbers by value, strings by content.
+//
+// Arrays may share elements and hold cycles, so a naive walk can take time
+// exponential in the heap's size (an array { x x } nested 60 deep) or never
+// end; Equal must not, as one instruction cannot be stopped by --timeout.
+// Small values are compared by a plain recursive walk; past a budget of
+// visited arrays, the comparison starts again as a walk over pairs of
+// arrays, each pair visited once and assumed equal while it is being
+// compared. So two cycles compare equal when they unfold to the same
+// (infinite) value: { } dup dup push and another such array are equal.
 func Equal(h *gc.Heap, a, b gc.Value) bool {
-	return equal(h, a, b, 0)
+	budget := equalBudget
+	if eq, ok := equalSmall(h, a, b, &budget); ok {
+		return eq
+	}
+	return equalGraph(h, a, b)
 }
 
-func equal(h *gc.Heap, a, b gc.Value, depth int) bool {
+// equalBudget is the number of arrays and curries equalSmall visits before
+// it gives up; it also bounds its recursion.
+const equalBudget = 1024
+
+// equalLeaf compares a and b when at least one is not an array or a curry,
+// or when they are the same object; ok is false when both are containers
+// of the same kind whose elements must be compared.
+func equalLeaf(a, b gc.Value, h *gc.Heap) (eq, ok bool) {
 	if isNum(a) && isNum(b) {
-		return cmpIntFloat(a, b) == 0
+		return cmpIntFloat(a, b) == 0, true
 	}
 	if a.IsString() && b.IsString() {
-		return string(h.Bytes(a)) == string(h.Bytes(b))
+		return string(h.Bytes(a)) == string(h.Bytes(b)), true
 	}
 	if a.K != b.K {
-		return false
+		return false, true
 	}
-	switch a.K {
-	case gc.KArr:
-		if a.X == b.X {
-			return true
+	if (a.K == gc.KArr || a.K == gc.KCurry) && a.X != b.X {
+		return false, false
+	}
+	return a.X == b.X, true
+}
+
+// equalSmall compares a and b recursively while the budget lasts; ok is
+// false when it ran out before finding the answer.
+func equalSmall(h *gc.Heap, a, b gc.Value, budget *int) (eq, ok bool) {
+	if eq, ok := equalLeaf(a, b, h); ok {
+		return eq, true
+	}
+	if *budget--; *budget < 0 {
+		return false, false
+	}
+	n := containerLen(h, a)
+	if n != containerLen(h, b) {
+		return false, true
+	}
+	for i := 0; i < n; i++ {
+		eq, ok := equalSmall(h, containerElem(h, a, i), containerElem(h, b, i), budget)
+		if !ok || !eq {
+			return eq, ok
 		}
-		if depth > 10000 {
-			return false // a cycle reached through different paths
-		}
-		n := h.Len(a)
-		if n != h.Len(b) {
-			return false
-		}
-		for i := 0; i < n; i++ {
-			if !equal(h, h.Get(a, i), h.Get(b, i), depth+1) {
+	}
+	return true, true
+}
+
+// equalGraph compares a and b without recursion, visiting each pair of
+// containers once: a and b differ exactly when some pair reachable from
+// (a, b) by taking the same element index on both sides differs as leaves
+// or in length.
+func equalGraph(h *gc.Heap, a, b gc.Value) bool {
+	type pair struct{ a, b gc.Value }
+	seen := map[pair]bool{}
+	work := []pair{{a, b}}
+	for len(work) > 0 {
+		p := work[len(work)-1]
+		work = work[:len(work)-1]
+		if eq, ok := equalLeaf(p.a, p.b, h); ok {
+			if !eq {
 				return false
 			}
+			continue
 		}
-		return true
-	case gc.KCurry:
-		if a.X == b.X {
-			return true
+		if seen[p] {
+			continue
 		}
-		x1, q1 := h.CurryParts(a)
-		x2, q2 := h.CurryParts(b)
-		return depth <= 10000 && equal(h, x1, x2, depth+1) && equal(h, q1, q2, depth+1)
+		seen[p] = true
+		n := containerLen(h, p.a)
+		if n != containerLen(h, p.b) {
+			return false
+		}
+		for i := n - 1; i >= 0; i-- {
+			work = append(work, pair{containerElem(h, p.a, i), containerElem(h, p.b, i)})
+		}
 	}
-	return a.X == b.X
+	return true
+}
+
+// containerLen returns the number of elements of an array or a curry (2).
+func containerLen(h *gc.Heap, v gc.Value) int {
+	if v.K == gc.KCurry {
+		return 2
+	}
+	return h.Len(v)
+}
+
+// containerElem returns element i of an array or a curry (the value, then
+// the quotation), borrowed.
+func containerElem(h *gc.Heap, v gc.Value, i int) gc.Value {
+	if v.K == gc.KCurry {
+		x, q := h.CurryParts(v)
+		if i == 0 {
+			return x
+		}
+		return q
+	}
+	return h.Get(v, i)
 }

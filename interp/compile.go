@@ -16,6 +16,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"unsafe"
 
 	"github.com/raftvm/raft/gc"
 )
@@ -31,6 +32,10 @@ type Func struct {
 	Lib     bool   // library code (prelude), not shown in failure traces
 	Pos     Pos    // where it is defined
 	lines   []lineEntry
+
+	// Set by the verifier, for the interpreter.
+	entry     unsafe.Pointer // &Code[0]
+	pushBytes uintptr        // MaxPush times the size of a Value
 }
 
 // lineEntry maps the instruction starting at pc to its source position.

@@ -37,8 +37,8 @@ func (m *Machine) fail(reason gc.Value) {
 	sites := make([]site, 0, 16)
 	sites = append(sites, site{m.fn, m.pc})
 	for i := m.fp - 1; i >= 0; i-- {
-		fr := m.frames[i]
-		sites = append(sites, site{fr.fn, fr.pc - 1})
+		fr := &m.frames[i]
+		sites = append(sites, site{fr.fn, fr.pc() - 1})
 	}
 	f := &Failure{Reason: reason, Text: string(AppendValue(nil, m.Heap, m.funcs, reason, true))}
 	if m.fn == nil {

@@ -11,21 +11,37 @@ import (
 	"github.com/raftvm/raft/gc"
 )
 
+// MaxPrinted bounds the printed form of one value, in bytes: past it the
+// printer stops and writes "..." instead of the rest. An array may share
+// elements (an array { x x } nested 60 deep prints 2^60 elements), and one
+// instruction (. str .s) cannot be stopped by --timeout, so printing must
+// end. It is the longest string a heap holds: a str that reaches it fails
+// with :badarg, as any too long string does.
+const MaxPrinted = gc.MaxObjectLen
+
 // printer appends printed forms of the values of one heap.
 type printer struct {
 	h     *gc.Heap
 	funcs []*Func
-	path  []uint32 // arrays being printed (to cut cycles)
+	limit int // len(b) at which to stop
 }
 
 // AppendValue appends the printed form of v, a value of heap h. With quoted
 // set, a string is written quoted with escapes (as .s does); strings inside
-// arrays are always quoted.
+// arrays are always quoted. A form longer than MaxPrinted is cut there and
+// ends with "...".
 func AppendValue(b []byte, h *gc.Heap, funcs []*Func, v gc.Value, quoted bool) []byte {
-	p := printer{h: h, funcs: funcs}
+	p := printer{h: h, funcs: funcs, limit: len(b) + MaxPrinted}
+	if v.K == gc.KArr {
+		return p.appendArray(b, v)
+	}
 	return p.append(b, v, quoted)
 }
 
+// cut ends a form that reached the limit.
+func (p *printer) cut(b []byte) []byte { return append(b, "..."...) }
+
+// append appends a value that is not an array.
 func (p *printer) append(b []byte, v gc.Value, quoted bool) []byte {
 	switch v.K {
 	case gc.KNil:
@@ -55,26 +71,79 @@ func (p *printer) append(b []byte, v gc.Value, quoted bool) []byte {
 	case gc.KCurry:
 		return append(b, "<quot>"...)
 	case gc.KStr, gc.KStaticStr:
+		s := p.h.Bytes(v)
 		if quoted {
-			return appendQuoted(b, p.h.Bytes(v))
+			return appendQuotedMax(b, s, p.limit)
 		}
-		return append(b, p.h.Bytes(v)...)
+		if room := p.limit - len(b); len(s) > room {
+			return p.cut(append(b, s[:max(room, 0)]...))
+		}
+		return append(b, s...)
 	case gc.KArr:
-		for _, a := range p.path {
-			if a == v.Handle() {
-				return append(b, "{ ... }"...)
-			}
-		}
-		p.path = append(p.path, v.Handle())
-		b = append(b, '{')
-		for i, n := 0, p.h.Len(v); i < n; i++ {
-			b = append(b, ' ')
-			b = p.append(b, p.h.Get(v, i), true)
-		}
-		p.path = p.path[:len(p.path)-1]
-		return append(b, " }"...)
+		return p.appendArray(b, v)
 	}
 	return append(b, "?"...)
+}
+
+// appendArray appends an array, without recursion (arrays nest as deep as
+// the heap allows). An array met again inside itself prints as { ... }.
+func (p *printer) appendArray(b []byte, v gc.Value) []byte {
+	type open struct {
+		arr  gc.Value
+		next int // index of the next element to print
+	}
+	var stack []open
+	var onPath map[uint32]bool // handles on stack, once it is deep
+	inPath := func(x uint32) bool {
+		if onPath != nil {
+			return onPath[x]
+		}
+		for _, o := range stack {
+			if o.arr.Handle() == x {
+				return true
+			}
+		}
+		return false
+	}
+	enter := func(a gc.Value) {
+		b = append(b, '{')
+		stack = append(stack, open{arr: a})
+		if onPath != nil {
+			onPath[a.Handle()] = true
+		} else if len(stack) > 16 {
+			onPath = make(map[uint32]bool, 2*len(stack))
+			for _, o := range stack {
+				onPath[o.arr.Handle()] = true
+			}
+		}
+	}
+	enter(v)
+	for len(stack) > 0 {
+		if len(b) > p.limit {
+			return p.cut(b)
+		}
+		top := &stack[len(stack)-1]
+		if top.next == p.h.Len(top.arr) {
+			b = append(b, " }"...)
+			if onPath != nil {
+				delete(onPath, top.arr.Handle())
+			}
+			stack = stack[:len(stack)-1]
+			continue
+		}
+		e := p.h.Get(top.arr, top.next)
+		top.next++
+		b = append(b, ' ')
+		switch {
+		case e.K != gc.KArr:
+			b = p.append(b, e, true)
+		case inPath(e.Handle()):
+			b = append(b, "{ ... }"...)
+		default:
+			enter(e)
+		}
+	}
+	return b
 }
 
 // appendFloat writes f in the shortest form that reads back to the same
@@ -106,10 +175,17 @@ func appendFloat(b []byte, f float64) []byte {
 }
 
 // appendQuoted writes s as a string literal that reads back to s.
-func appendQuoted(b []byte, s []byte) []byte {
+func appendQuoted(b []byte, s []byte) []byte { return appendQuotedMax(b, s, math.MaxInt) }
+
+// appendQuotedMax is appendQuoted that stops with "..." once b is longer
+// than limit.
+func appendQuotedMax(b []byte, s []byte, limit int) []byte {
 	const hex = "0123456789abcdef"
 	b = append(b, '"')
 	for i := 0; i < len(s); {
+		if len(b) > limit {
+			return append(b, "..."...)
+		}
 		c := s[i]
 		switch c {
 		case '"':

@@ -36,12 +36,17 @@ var statusNames = [...]string{"yield", "blocked", "done", "failed", "exited"}
 
 func (s Status) String() string { return statusNames[s] }
 
-// frame is a suspended caller: where to go back to.
+// frame is a suspended caller: where to go back to. The pointers point
+// into fn.Code (which never moves) and into m.locals (growLocals moves
+// them with the array).
 type frame struct {
-	fn    *Func
-	pc    int // return address in fn.Code
-	lbase int // fn's locals start at m.locals[lbase]
+	ret unsafe.Pointer // return address in fn.Code
+	lp  unsafe.Pointer // fn's locals in m.locals
+	fn  *Func
 }
+
+// pc returns the frame's return address as an offset in its code.
+func (fr *frame) pc() int { return int(uintptr(fr.ret) - uintptr(unsafe.Pointer(&fr.fn.Code[0]))) }
 
 // Machine is one actor's interpreter state. Only the worker running the
 // actor touches it.
@@ -63,6 +68,7 @@ type Machine struct {
 	// stale; everywhere else stack[sp] is the top.
 	stack     []gc.Value
 	sp        int
+	stackBase uintptr // address of stack[0] (the loop's underflow checks)
 	stackLast uintptr // address of the last slot of stack (the loop's headroom checks)
 
 	// Call state. The current function, pc and locals base; callers in
@@ -72,8 +78,9 @@ type Machine struct {
 	lbase  int
 	frames []frame
 	fp     int
-	locals []gc.Value // locals of all active calls; current ones from lbase
-	ltop   int        // first free slot of locals
+	locals     []gc.Value // locals of all active calls; current ones from lbase
+	localsLast uintptr    // address of the last slot of locals
+	ltop       int        // first free slot of locals
 
 	funcs  []*Func // the program's functions, loaded at each Run
 	budget int     // reductions left in this Run
@@ -103,9 +110,16 @@ func NewMachine(prog *Program, host Host, out *Output) *Machine {
 	return m
 }
 
+// setLocals installs l as the locals array.
+func (m *Machine) setLocals(l []gc.Value) {
+	m.locals = l
+	m.localsLast = uintptr(unsafe.Pointer(&l[len(l)-1]))
+}
+
 // setStack installs s as the data stack.
 func (m *Machine) setStack(s []gc.Value) {
 	m.stack = s
+	m.stackBase = uintptr(unsafe.Pointer(&s[0]))
 	m.stackLast = uintptr(unsafe.Pointer(&s[len(s)-1]))
 }
 
@@ -131,7 +145,7 @@ func (m *Machine) Start(q gc.Value) error {
 	fn := m.funcs[q.X]
 	m.fn, m.pc, m.fp, m.lbase, m.ltop = fn, 0, 0, 0, fn.NLocals
 	if len(m.locals) <= fn.NLocals {
-		m.locals = make([]gc.Value, fn.NLocals+8)
+		m.setLocals(make([]gc.Value, fn.NLocals+8))
 	}
 	m.Failure, m.ExitReason = nil, gc.Nil
 	return m.ensure(fn.MaxPush)

@@ -2,10 +2,9 @@ package interp
 
 // This file defines the interpreter: one loop, one switch over the opcodes.
 //
-// Register caching: while the loop runs, five things live in Go locals:
-// ip (the instruction), sp (the top slot of the data stack), bp (the stack's
-// base, for underflow checks), tos (the top value itself) and lp (the
-// current call's locals). They are pointers, not slices: the verifier has
+// Register caching: while the loop runs, four things live in Go locals:
+// ip (the instruction), sp (the top slot of the data stack), tos (the top
+// value itself) and lp (the current call's locals). They are pointers, not slices: the verifier has
 // checked every operand and jump, and the headroom rule (verify.go) keeps
 // every push inside the stack, so the loop needs no bounds checks, and the
 // live set is small enough that the Go compiler keeps it in registers
@@ -50,8 +49,10 @@ func argRel(ip unsafe.Pointer, off uintptr) int     { return int(*(*int32)(unsaf
 // slot returns the value i slots from p (i may be negative).
 func slot(p unsafe.Pointer, i int) *gc.Value { return (*gc.Value)(unsafe.Add(p, i*vsize)) }
 
-// short reports whether the stack from bp to sp holds fewer than n values.
-func short(sp, bp unsafe.Pointer, n uintptr) bool { return uintptr(sp) < uintptr(bp)+n*uintptr(vsize) }
+// short reports whether m's stack, whose top slot is sp, holds fewer than n values.
+func short(sp unsafe.Pointer, m *Machine, n uintptr) bool {
+	return uintptr(sp) < m.stackBase+n*uintptr(vsize)
+}
 
 // DefaultBudget is the reductions an actor runs before it yields (BEAM's figure).
 const DefaultBudget = 4000
@@ -72,10 +73,9 @@ func (m *Machine) Run(budget int) Status {
 	m.budget = budget
 	var (
 		ip     = unsafe.Pointer(&m.fn.Code[m.pc])
-		bp     = unsafe.Pointer(&m.stack[0])
-		sp     = unsafe.Add(bp, m.sp*vsize)
+		sp     = unsafe.Add(unsafe.Pointer(&m.stack[0]), m.sp*vsize)
 		tos    = *(*gc.Value)(sp)
-		lp     = unsafe.Pointer(&m.locals[m.lbase])
+		lp     = unsafe.Pointer(&m.locals[m.lbase]) // written back to m.lbase when Run returns
 		h      = m.Heap
 		err    error
 		callee *Func          // for doCall
@@ -92,7 +92,7 @@ loop:
 			tos = gc.Value{K: gc.Kind(*(*byte)(unsafe.Add(ip, 1))), X: *(*uint64)(unsafe.Add(ip, 2))}
 			ip = unsafe.Add(ip, 10)
 		case Pop:
-			if short(sp, bp, 1) {
+			if short(sp, m, 1) {
 				err = errUnderflow
 				break loop
 			}
@@ -101,7 +101,7 @@ loop:
 			tos = *(*gc.Value)(sp)
 			ip = unsafe.Add(ip, 1)
 		case Dup:
-			if short(sp, bp, 1) {
+			if short(sp, m, 1) {
 				err = errUnderflow
 				break loop
 			}
@@ -110,7 +110,7 @@ loop:
 			sp = unsafe.Add(sp, vsize)
 			ip = unsafe.Add(ip, 1)
 		case Swap:
-			if short(sp, bp, 2) {
+			if short(sp, m, 2) {
 				err = errUnderflow
 				break loop
 			}
@@ -118,7 +118,7 @@ loop:
 			tos, *b = *b, tos
 			ip = unsafe.Add(ip, 1)
 		case Peek:
-			if short(sp, bp, 1) {
+			if short(sp, m, 1) {
 				err = errUnderflow
 				break loop
 			}
@@ -131,7 +131,7 @@ loop:
 				err = errBadarg
 				break loop
 			}
-			if n >= int64((uintptr(sp)-uintptr(bp))/uintptr(vsize))-1 {
+			if n >= int64(m.depth(sp))-1 {
 				err = errUnderflow
 				break loop
 			}
@@ -139,7 +139,7 @@ loop:
 			h.Retain(tos)
 			ip = unsafe.Add(ip, 1)
 		case Over:
-			if short(sp, bp, 2) {
+			if short(sp, m, 2) {
 				err = errUnderflow
 				break loop
 			}
@@ -150,7 +150,7 @@ loop:
 			tos = v
 			ip = unsafe.Add(ip, 1)
 		case Rot:
-			if short(sp, bp, 3) {
+			if short(sp, m, 3) {
 				err = errUnderflow
 				break loop
 			}
@@ -158,7 +158,7 @@ loop:
 			*a, *b, tos = *b, tos, *a
 			ip = unsafe.Add(ip, 1)
 		case MinusRot:
-			if short(sp, bp, 3) {
+			if short(sp, m, 3) {
 				err = errUnderflow
 				break loop
 			}
@@ -166,7 +166,7 @@ loop:
 			*a, *b, tos = tos, *a, *b
 			ip = unsafe.Add(ip, 1)
 		case Nip:
-			if short(sp, bp, 2) {
+			if short(sp, m, 2) {
 				err = errUnderflow
 				break loop
 			}
@@ -174,7 +174,7 @@ loop:
 			h.Release(*(*gc.Value)(sp))
 			ip = unsafe.Add(ip, 1)
 		case Tuck:
-			if short(sp, bp, 2) {
+			if short(sp, m, 2) {
 				err = errUnderflow
 				break loop
 			}
@@ -185,7 +185,7 @@ loop:
 			sp = unsafe.Add(sp, vsize)
 			ip = unsafe.Add(ip, 1)
 		case TwoDup:
-			if short(sp, bp, 2) {
+			if short(sp, m, 2) {
 				err = errUnderflow
 				break loop
 			}
@@ -197,7 +197,7 @@ loop:
 			sp = unsafe.Add(sp, 2*vsize)
 			ip = unsafe.Add(ip, 1)
 		case TwoDrop:
-			if short(sp, bp, 2) {
+			if short(sp, m, 2) {
 				err = errUnderflow
 				break loop
 			}
@@ -207,7 +207,7 @@ loop:
 			tos = *(*gc.Value)(sp)
 			ip = unsafe.Add(ip, 1)
 		case TwoSwap:
-			if short(sp, bp, 4) {
+			if short(sp, m, 4) {
 				err = errUnderflow
 				break loop
 			}
@@ -216,12 +216,12 @@ loop:
 			ip = unsafe.Add(ip, 1)
 		case Depth:
 			*(*gc.Value)(sp) = tos
-			tos = gc.Int(int64((uintptr(sp) - uintptr(bp)) / uintptr(vsize)))
+			tos = gc.Int(int64(m.depth(sp)))
 			sp = unsafe.Add(sp, vsize)
 			ip = unsafe.Add(ip, 1)
 
 		case Add, Sub, Mul, Div, Mod, Exp, Min, Max:
-			if short(sp, bp, 2) {
+			if short(sp, m, 2) {
 				err = errUnderflow
 				break loop
 			}
@@ -251,8 +251,22 @@ loop:
 			}
 			sp = unsafe.Add(sp, -vsize)
 			ip = unsafe.Add(ip, 1)
-		case Neg, Inc, Dec, Abs, Invert, ZeroEq, ZeroLt:
-			if short(sp, bp, 1) {
+		case Inc:
+			if tos.K == gc.KInt && !short(sp, m, 1) {
+				tos.X++
+				ip = unsafe.Add(ip, 1)
+				continue
+			}
+			fallthrough
+		case Dec:
+			if Op(*(*byte)(ip)) == Dec && tos.K == gc.KInt && !short(sp, m, 1) {
+				tos.X--
+				ip = unsafe.Add(ip, 1)
+				continue
+			}
+			fallthrough
+		case Neg, Abs, Invert, ZeroEq, ZeroLt:
+			if short(sp, m, 1) {
 				err = errUnderflow
 				break loop
 			}
@@ -262,7 +276,7 @@ loop:
 			ip = unsafe.Add(ip, 1)
 
 		case Eq, Ne:
-			if short(sp, bp, 2) {
+			if short(sp, m, 2) {
 				err = errUnderflow
 				break loop
 			}
@@ -279,7 +293,7 @@ loop:
 			sp = unsafe.Add(sp, -vsize)
 			ip = unsafe.Add(ip, 1)
 		case Lt, Gt, Le, Ge:
-			if short(sp, bp, 2) {
+			if short(sp, m, 2) {
 				err = errUnderflow
 				break loop
 			}
@@ -311,7 +325,7 @@ loop:
 			sp = unsafe.Add(sp, -vsize)
 			ip = unsafe.Add(ip, 1)
 		case Not:
-			if short(sp, bp, 1) {
+			if short(sp, m, 1) {
 				err = errUnderflow
 				break loop
 			}
@@ -319,7 +333,7 @@ loop:
 			tos = gc.Bool(!tos.Truthy())
 			ip = unsafe.Add(ip, 1)
 		case And, Or, Xor, Lshift, Rshift:
-			if short(sp, bp, 2) {
+			if short(sp, m, 2) {
 				err = errUnderflow
 				break loop
 			}
@@ -338,7 +352,7 @@ loop:
 				goto backEdge
 			}
 		case JumpIfFalse:
-			if short(sp, bp, 1) {
+			if short(sp, m, 1) {
 				err = errUnderflow
 				break loop
 			}
@@ -360,7 +374,7 @@ loop:
 			ret = unsafe.Add(ip, 5)
 			goto doCall
 		case CallQuot:
-			if short(sp, bp, 1) {
+			if short(sp, m, 1) {
 				err = errUnderflow
 				break loop
 			}
@@ -384,13 +398,13 @@ loop:
 				h.Retain(x)
 				h.Retain(inner)
 				h.Release(q)
-				m.save(ip, sp, bp, tos)
+				m.save(ip, sp, tos)
 				if err = m.ensure(1); err != nil {
 					h.Release(x)
 					h.Release(inner)
 					break loop
 				}
-				bp, sp, tos = m.load()
+				sp, tos = m.load()
 				*(*gc.Value)(sp) = tos
 				sp = unsafe.Add(sp, vsize)
 				tos = x
@@ -413,23 +427,21 @@ loop:
 				}
 			}
 			if m.fp == 0 {
-				m.save(ip, sp, bp, tos)
+				m.save(ip, sp, tos)
 				m.fn = nil
 				m.Reductions += uint64(budget - m.budget)
 				return StatusDone
 			}
 			m.fp--
 			fr := &m.frames[m.fp]
-			m.fn, m.lbase = fr.fn, fr.lbase
-			ip = unsafe.Pointer(&fr.fn.Code[fr.pc])
-			lp = unsafe.Pointer(&m.locals[fr.lbase])
+			ip, lp, m.fn = fr.ret, fr.lp, fr.fn
 			fr.fn = nil
-			if uintptr(sp)+uintptr(m.fn.MaxPush*vsize) > m.stackLast {
-				m.save(ip, sp, bp, tos)
+			if uintptr(sp)+m.fn.pushBytes > m.stackLast {
+				m.save(ip, sp, tos)
 				if err = m.ensure(m.fn.MaxPush); err != nil {
 					break loop
 				}
-				bp, sp, tos = m.load()
+				sp, tos = m.load()
 			}
 
 		case LocalGet:
@@ -440,7 +452,7 @@ loop:
 			tos = v
 			ip = unsafe.Add(ip, 3)
 		case LocalSet:
-			if short(sp, bp, 1) {
+			if short(sp, m, 1) {
 				err = errUnderflow
 				break loop
 			}
@@ -452,7 +464,7 @@ loop:
 			tos = *(*gc.Value)(sp)
 			ip = unsafe.Add(ip, 3)
 		case DoInit, DoInitStep:
-			if short(sp, bp, 2) {
+			if short(sp, m, 2) {
 				err = errUnderflow
 				break loop
 			}
@@ -480,7 +492,7 @@ loop:
 			}
 			ip = unsafe.Add(ip, 7)
 		case PlusLoop:
-			if short(sp, bp, 1) {
+			if short(sp, m, 1) {
 				err = errUnderflow
 				break loop
 			}
@@ -506,26 +518,26 @@ loop:
 			ip = unsafe.Add(ip, 7)
 
 		case Mark:
-			*slot(lp, int(argU16(ip, 1))) = gc.Int(int64((uintptr(sp) - uintptr(bp)) / uintptr(vsize)))
+			*slot(lp, int(argU16(ip, 1))) = gc.Int(int64(m.depth(sp)))
 			ip = unsafe.Add(ip, 3)
 		case MakeArray:
 			mark := int(slot(lp, int(argU16(ip, 1))).AsInt())
-			depth := int((uintptr(sp) - uintptr(bp)) / uintptr(vsize))
+			depth := int(m.depth(sp))
 			if mark > depth {
 				err = errUnderflow
 				break loop
 			}
 			*(*gc.Value)(sp) = tos
-			arr, aerr := h.ArrayOf(unsafe.Slice(slot(bp, mark+1), depth-mark))
+			arr, aerr := h.ArrayOf(unsafe.Slice(slot(unsafe.Pointer(&m.stack[0]), mark+1), depth-mark))
 			if aerr != nil {
 				err = allocErr(aerr)
 				break loop
 			}
-			sp = unsafe.Pointer(slot(bp, mark+1))
+			sp = unsafe.Pointer(slot(unsafe.Pointer(&m.stack[0]), mark+1))
 			tos = arr
 			ip = unsafe.Add(ip, 3)
 		case Get:
-			if short(sp, bp, 2) {
+			if short(sp, m, 2) {
 				err = errUnderflow
 				break loop
 			}
@@ -546,7 +558,7 @@ loop:
 			tos = x
 			ip = unsafe.Add(ip, 1)
 		case Set:
-			if short(sp, bp, 3) {
+			if short(sp, m, 3) {
 				err = errUnderflow
 				break loop
 			}
@@ -566,7 +578,7 @@ loop:
 			tos = *(*gc.Value)(sp)
 			ip = unsafe.Add(ip, 1)
 		case Push:
-			if short(sp, bp, 2) {
+			if short(sp, m, 2) {
 				err = errUnderflow
 				break loop
 			}
@@ -586,7 +598,7 @@ loop:
 			tos = *(*gc.Value)(sp)
 			ip = unsafe.Add(ip, 1)
 		case ArrPop:
-			if short(sp, bp, 1) {
+			if short(sp, m, 1) {
 				err = errUnderflow
 				break loop
 			}
@@ -604,7 +616,7 @@ loop:
 			tos = x
 			ip = unsafe.Add(ip, 1)
 		case Len:
-			if short(sp, bp, 1) {
+			if short(sp, m, 1) {
 				err = errUnderflow
 				break loop
 			}
@@ -619,13 +631,13 @@ loop:
 
 		case Builtin:
 			b := &builtins[argU16(ip, 1)]
-			m.save(ip, sp, bp, tos)
+			m.save(ip, sp, tos)
 			if m.sp < b.in {
 				err = errUnderflow
 			} else {
 				err = b.fn(m)
 			}
-			bp, sp, tos = m.load()
+			sp, tos = m.load()
 			if err != nil {
 				if err == ErrYield {
 					ip = unsafe.Add(ip, 3)
@@ -633,17 +645,17 @@ loop:
 				break loop
 			}
 			ip = unsafe.Add(ip, 3)
-			if b.out < 0 && uintptr(sp)+uintptr(m.fn.MaxPush*vsize) > m.stackLast {
-				m.save(ip, sp, bp, tos)
+			if b.out < 0 && uintptr(sp)+m.fn.pushBytes > m.stackLast {
+				m.save(ip, sp, tos)
 				if err = m.ensure(m.fn.MaxPush); err != nil {
 					break loop
 				}
-				bp, sp, tos = m.load()
+				sp, tos = m.load()
 			}
 
 		case ReceiveMessage:
 			if m.Mailbox.Len() == 0 {
-				m.save(ip, sp, bp, tos)
+				m.save(ip, sp, tos)
 				if m.Host == nil || !m.Host.Fetch(m, true) {
 					err = ErrBlock
 					break loop
@@ -655,9 +667,9 @@ loop:
 			ip = unsafe.Add(ip, 1)
 		case SpawnActor, SendMessage, SpawnSupervisor, SetStrategy, RestartChild:
 			w := opActorWord[*(*byte)(ip)]
-			m.save(ip, sp, bp, tos)
+			m.save(ip, sp, tos)
 			err = m.hostCall(w)
-			bp, sp, tos = m.load()
+			sp, tos = m.load()
 			if err != nil {
 				if err == ErrYield {
 					ip = unsafe.Add(ip, 1)
@@ -667,7 +679,7 @@ loop:
 			ip = unsafe.Add(ip, 1)
 
 		case AddK, SubK, MulK, DivK, ModK:
-			if short(sp, bp, 1) {
+			if short(sp, m, 1) {
 				err = errUnderflow
 				break loop
 			}
@@ -698,7 +710,7 @@ loop:
 			}
 			ip = unsafe.Add(ip, 10)
 		case EqK, NeK, LtK, GtK, LeK, GeK:
-			if short(sp, bp, 1) {
+			if short(sp, m, 1) {
 				err = errUnderflow
 				break loop
 			}
@@ -712,7 +724,7 @@ loop:
 			tos = gc.Bool(r)
 			ip = unsafe.Add(ip, 10)
 		case JumpIfNotEq, JumpIfNotNe, JumpIfNotLt, JumpIfNotGt, JumpIfNotLe, JumpIfNotGe:
-			if short(sp, bp, 2) {
+			if short(sp, m, 2) {
 				err = errUnderflow
 				break loop
 			}
@@ -734,7 +746,7 @@ loop:
 				ip = unsafe.Add(ip, 5)
 			}
 		case JumpIfNotEqK, JumpIfNotNeK, JumpIfNotLtK, JumpIfNotGtK, JumpIfNotLeK, JumpIfNotGeK:
-			if short(sp, bp, 1) {
+			if short(sp, m, 1) {
 				err = errUnderflow
 				break loop
 			}
@@ -764,12 +776,12 @@ loop:
 
 	backEdge:
 		// A backward jump (ip is its target): check headroom, charge a reduction.
-		if uintptr(sp)+uintptr(m.fn.MaxPush*vsize) > m.stackLast {
-			m.save(ip, sp, bp, tos)
+		if uintptr(sp)+m.fn.pushBytes > m.stackLast {
+			m.save(ip, sp, tos)
 			if err = m.ensure(m.fn.MaxPush); err != nil {
 				break loop
 			}
-			bp, sp, tos = m.load()
+			sp, tos = m.load()
 		}
 		if m.budget--; m.budget <= 0 {
 			err = ErrYield
@@ -789,26 +801,25 @@ loop:
 				}
 				m.growFrames()
 			}
-			if nb := m.lbase + fn.NLocals + callee.NLocals; nb >= len(m.locals) {
-				m.ltop = m.lbase + fn.NLocals
-				if err = m.growLocals(nb); err != nil {
+			if uintptr(lp)+uintptr((fn.NLocals+callee.NLocals)*vsize) > m.localsLast {
+				m.ltop = m.lbaseOf(lp) + fn.NLocals
+				if err = m.growLocals(m.ltop + callee.NLocals); err != nil {
 					break loop
 				}
-				lp = unsafe.Pointer(&m.locals[m.lbase])
+				lp = unsafe.Pointer(&m.locals[m.ltop-fn.NLocals])
 			}
-			if uintptr(sp)+uintptr(callee.MaxPush*vsize) > m.stackLast {
-				m.save(ip, sp, bp, tos)
+			if uintptr(sp)+callee.pushBytes > m.stackLast {
+				m.save(ip, sp, tos)
 				if err = m.ensure(callee.MaxPush); err != nil {
 					break loop
 				}
-				bp, sp, tos = m.load()
+				sp, tos = m.load()
 			}
-			m.frames[m.fp] = frame{fn: fn, pc: int(uintptr(ret) - uintptr(unsafe.Pointer(&fn.Code[0]))), lbase: m.lbase}
+			m.frames[m.fp] = frame{ret: ret, lp: lp, fn: fn}
 			m.fp++
-			m.lbase += fn.NLocals
 			lp = unsafe.Add(lp, fn.NLocals*vsize)
 			m.fn = callee
-			ip = unsafe.Pointer(&callee.Code[0])
+			ip = callee.entry
 			if m.budget--; m.budget <= 0 {
 				err = ErrYield
 				break loop
@@ -817,7 +828,8 @@ loop:
 	}
 
 	// Write the state back and say why we stopped.
-	m.save(ip, sp, bp, tos)
+	m.save(ip, sp, tos)
+	m.lbase = m.lbaseOf(lp)
 	m.Reductions += uint64(budget - m.budget)
 	switch e := err.(type) {
 	case nil:
@@ -845,17 +857,21 @@ loop:
 }
 
 // save writes the loop's state back to m.
-func (m *Machine) save(ip, sp, bp unsafe.Pointer, tos gc.Value) {
+func (m *Machine) save(ip, sp unsafe.Pointer, tos gc.Value) {
 	*(*gc.Value)(sp) = tos
-	m.sp = int((uintptr(sp) - uintptr(bp)) / uintptr(vsize))
+	m.sp = int(m.depth(sp))
 	m.pc = int(uintptr(ip) - uintptr(unsafe.Pointer(&m.fn.Code[0])))
 }
 
 // load reads the stack state the loop keeps in locals from m.
-func (m *Machine) load() (bp, sp unsafe.Pointer, tos gc.Value) {
-	bp = unsafe.Pointer(&m.stack[0])
-	sp = unsafe.Add(bp, m.sp*vsize)
-	return bp, sp, *(*gc.Value)(sp)
+func (m *Machine) load() (sp unsafe.Pointer, tos gc.Value) {
+	sp = unsafe.Add(unsafe.Pointer(&m.stack[0]), m.sp*vsize)
+	return sp, *(*gc.Value)(sp)
+}
+
+// depth returns the number of values on the stack whose top slot is sp.
+func (m *Machine) depth(sp unsafe.Pointer) int {
+	return int((uintptr(sp) - m.stackBase) / uintptr(vsize))
 }
 
 // baseOp maps a superinstruction to the arithmetic or comparison opcode it
@@ -929,15 +945,26 @@ func (m *Machine) growFrames() {
 	m.frames = nf
 }
 
-// growLocals makes room for n locals, keeping the first m.ltop.
+// growLocals makes room for n locals, keeping the first m.ltop, and moves
+// the frames' locals pointers to the new array.
 func (m *Machine) growLocals(n int) error {
 	if n > 4*MaxCallDepth {
 		return errStackOverflow
 	}
+	old := uintptr(unsafe.Pointer(&m.locals[0]))
 	nl := make([]gc.Value, 2*n+8)
 	copy(nl, m.locals[:m.ltop])
-	m.locals = nl
+	m.setLocals(nl)
+	for i := range m.frames[:m.fp] {
+		fr := &m.frames[i]
+		fr.lp = unsafe.Pointer(&nl[(uintptr(fr.lp)-old)/uintptr(vsize)])
+	}
 	return nil
+}
+
+// lbaseOf returns the index in m.locals that lp points at.
+func (m *Machine) lbaseOf(lp unsafe.Pointer) int {
+	return int((uintptr(lp) - uintptr(unsafe.Pointer(&m.locals[0]))) / uintptr(vsize))
 }
 
 // unary computes the one-operand opcodes (their operand is released when a

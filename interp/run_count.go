@@ -17,10 +17,9 @@ func (m *Machine) runCounting(budget int) Status {
 	m.budget = budget
 	var (
 		ip     = unsafe.Pointer(&m.fn.Code[m.pc])
-		bp     = unsafe.Pointer(&m.stack[0])
-		sp     = unsafe.Add(bp, m.sp*vsize)
+		sp     = unsafe.Add(unsafe.Pointer(&m.stack[0]), m.sp*vsize)
 		tos    = *(*gc.Value)(sp)
-		lp     = unsafe.Pointer(&m.locals[m.lbase])
+		lp     = unsafe.Pointer(&m.locals[m.lbase]) // written back to m.lbase when Run returns
 		h      = m.Heap
 		err    error
 		callee *Func          // for doCall
@@ -37,7 +36,7 @@ loop:
 			tos = gc.Value{K: gc.Kind(*(*byte)(unsafe.Add(ip, 1))), X: *(*uint64)(unsafe.Add(ip, 2))}
 			ip = unsafe.Add(ip, 10)
 		case Pop:
-			if short(sp, bp, 1) {
+			if short(sp, m, 1) {
 				err = errUnderflow
 				break loop
 			}
@@ -46,7 +45,7 @@ loop:
 			tos = *(*gc.Value)(sp)
 			ip = unsafe.Add(ip, 1)
 		case Dup:
-			if short(sp, bp, 1) {
+			if short(sp, m, 1) {
 				err = errUnderflow
 				break loop
 			}
@@ -55,7 +54,7 @@ loop:
 			sp = unsafe.Add(sp, vsize)
 			ip = unsafe.Add(ip, 1)
 		case Swap:
-			if short(sp, bp, 2) {
+			if short(sp, m, 2) {
 				err = errUnderflow
 				break loop
 			}
@@ -63,7 +62,7 @@ loop:
 			tos, *b = *b, tos
 			ip = unsafe.Add(ip, 1)
 		case Peek:
-			if short(sp, bp, 1) {
+			if short(sp, m, 1) {
 				err = errUnderflow
 				break loop
 			}
@@ -76,7 +75,7 @@ loop:
 				err = errBadarg
 				break loop
 			}
-			if n >= int64((uintptr(sp)-uintptr(bp))/uintptr(vsize))-1 {
+			if n >= int64(m.depth(sp))-1 {
 				err = errUnderflow
 				break loop
 			}
@@ -84,7 +83,7 @@ loop:
 			h.Retain(tos)
 			ip = unsafe.Add(ip, 1)
 		case Over:
-			if short(sp, bp, 2) {
+			if short(sp, m, 2) {
 				err = errUnderflow
 				break loop
 			}
@@ -95,7 +94,7 @@ loop:
 			tos = v
 			ip = unsafe.Add(ip, 1)
 		case Rot:
-			if short(sp, bp, 3) {
+			if short(sp, m, 3) {
 				err = errUnderflow
 				break loop
 			}
@@ -103,7 +102,7 @@ loop:
 			*a, *b, tos = *b, tos, *a
 			ip = unsafe.Add(ip, 1)
 		case MinusRot:
-			if short(sp, bp, 3) {
+			if short(sp, m, 3) {
 				err = errUnderflow
 				break loop
 			}
@@ -111,7 +110,7 @@ loop:
 			*a, *b, tos = tos, *a, *b
 			ip = unsafe.Add(ip, 1)
 		case Nip:
-			if short(sp, bp, 2) {
+			if short(sp, m, 2) {
 				err = errUnderflow
 				break loop
 			}
@@ -119,7 +118,7 @@ loop:
 			h.Release(*(*gc.Value)(sp))
 			ip = unsafe.Add(ip, 1)
 		case Tuck:
-			if short(sp, bp, 2) {
+			if short(sp, m, 2) {
 				err = errUnderflow
 				break loop
 			}
@@ -130,7 +129,7 @@ loop:
 			sp = unsafe.Add(sp, vsize)
 			ip = unsafe.Add(ip, 1)
 		case TwoDup:
-			if short(sp, bp, 2) {
+			if short(sp, m, 2) {
 				err = errUnderflow
 				break loop
 			}
@@ -142,7 +141,7 @@ loop:
 			sp = unsafe.Add(sp, 2*vsize)
 			ip = unsafe.Add(ip, 1)
 		case TwoDrop:
-			if short(sp, bp, 2) {
+			if short(sp, m, 2) {
 				err = errUnderflow
 				break loop
 			}
@@ -152,7 +151,7 @@ loop:
 			tos = *(*gc.Value)(sp)
 			ip = unsafe.Add(ip, 1)
 		case TwoSwap:
-			if short(sp, bp, 4) {
+			if short(sp, m, 4) {
 				err = errUnderflow
 				break loop
 			}
@@ -161,12 +160,12 @@ loop:
 			ip = unsafe.Add(ip, 1)
 		case Depth:
 			*(*gc.Value)(sp) = tos
-			tos = gc.Int(int64((uintptr(sp) - uintptr(bp)) / uintptr(vsize)))
+			tos = gc.Int(int64(m.depth(sp)))
 			sp = unsafe.Add(sp, vsize)
 			ip = unsafe.Add(ip, 1)
 
 		case Add, Sub, Mul, Div, Mod, Exp, Min, Max:
-			if short(sp, bp, 2) {
+			if short(sp, m, 2) {
 				err = errUnderflow
 				break loop
 			}
@@ -196,8 +195,22 @@ loop:
 			}
 			sp = unsafe.Add(sp, -vsize)
 			ip = unsafe.Add(ip, 1)
-		case Neg, Inc, Dec, Abs, Invert, ZeroEq, ZeroLt:
-			if short(sp, bp, 1) {
+		case Inc:
+			if tos.K == gc.KInt && !short(sp, m, 1) {
+				tos.X++
+				ip = unsafe.Add(ip, 1)
+				continue
+			}
+			fallthrough
+		case Dec:
+			if Op(*(*byte)(ip)) == Dec && tos.K == gc.KInt && !short(sp, m, 1) {
+				tos.X--
+				ip = unsafe.Add(ip, 1)
+				continue
+			}
+			fallthrough
+		case Neg, Abs, Invert, ZeroEq, ZeroLt:
+			if short(sp, m, 1) {
 				err = errUnderflow
 				break loop
 			}
@@ -207,7 +220,7 @@ loop:
 			ip = unsafe.Add(ip, 1)
 
 		case Eq, Ne:
-			if short(sp, bp, 2) {
+			if short(sp, m, 2) {
 				err = errUnderflow
 				break loop
 			}
@@ -224,7 +237,7 @@ loop:
 			sp = unsafe.Add(sp, -vsize)
 			ip = unsafe.Add(ip, 1)
 		case Lt, Gt, Le, Ge:
-			if short(sp, bp, 2) {
+			if short(sp, m, 2) {
 				err = errUnderflow
 				break loop
 			}
@@ -256,7 +269,7 @@ loop:
 			sp = unsafe.Add(sp, -vsize)
 			ip = unsafe.Add(ip, 1)
 		case Not:
-			if short(sp, bp, 1) {
+			if short(sp, m, 1) {
 				err = errUnderflow
 				break loop
 			}
@@ -264,7 +277,7 @@ loop:
 			tos = gc.Bool(!tos.Truthy())
 			ip = unsafe.Add(ip, 1)
 		case And, Or, Xor, Lshift, Rshift:
-			if short(sp, bp, 2) {
+			if short(sp, m, 2) {
 				err = errUnderflow
 				break loop
 			}
@@ -283,7 +296,7 @@ loop:
 				goto backEdge
 			}
 		case JumpIfFalse:
-			if short(sp, bp, 1) {
+			if short(sp, m, 1) {
 				err = errUnderflow
 				break loop
 			}
@@ -305,7 +318,7 @@ loop:
 			ret = unsafe.Add(ip, 5)
 			goto doCall
 		case CallQuot:
-			if short(sp, bp, 1) {
+			if short(sp, m, 1) {
 				err = errUnderflow
 				break loop
 			}
@@ -329,13 +342,13 @@ loop:
 				h.Retain(x)
 				h.Retain(inner)
 				h.Release(q)
-				m.save(ip, sp, bp, tos)
+				m.save(ip, sp, tos)
 				if err = m.ensure(1); err != nil {
 					h.Release(x)
 					h.Release(inner)
 					break loop
 				}
-				bp, sp, tos = m.load()
+				sp, tos = m.load()
 				*(*gc.Value)(sp) = tos
 				sp = unsafe.Add(sp, vsize)
 				tos = x
@@ -358,23 +371,21 @@ loop:
 				}
 			}
 			if m.fp == 0 {
-				m.save(ip, sp, bp, tos)
+				m.save(ip, sp, tos)
 				m.fn = nil
 				m.Reductions += uint64(budget - m.budget)
 				return StatusDone
 			}
 			m.fp--
 			fr := &m.frames[m.fp]
-			m.fn, m.lbase = fr.fn, fr.lbase
-			ip = unsafe.Pointer(&fr.fn.Code[fr.pc])
-			lp = unsafe.Pointer(&m.locals[fr.lbase])
+			ip, lp, m.fn = fr.ret, fr.lp, fr.fn
 			fr.fn = nil
-			if uintptr(sp)+uintptr(m.fn.MaxPush*vsize) > m.stackLast {
-				m.save(ip, sp, bp, tos)
+			if uintptr(sp)+m.fn.pushBytes > m.stackLast {
+				m.save(ip, sp, tos)
 				if err = m.ensure(m.fn.MaxPush); err != nil {
 					break loop
 				}
-				bp, sp, tos = m.load()
+				sp, tos = m.load()
 			}
 
 		case LocalGet:
@@ -385,7 +396,7 @@ loop:
 			tos = v
 			ip = unsafe.Add(ip, 3)
 		case LocalSet:
-			if short(sp, bp, 1) {
+			if short(sp, m, 1) {
 				err = errUnderflow
 				break loop
 			}
@@ -397,7 +408,7 @@ loop:
 			tos = *(*gc.Value)(sp)
 			ip = unsafe.Add(ip, 3)
 		case DoInit, DoInitStep:
-			if short(sp, bp, 2) {
+			if short(sp, m, 2) {
 				err = errUnderflow
 				break loop
 			}
@@ -425,7 +436,7 @@ loop:
 			}
 			ip = unsafe.Add(ip, 7)
 		case PlusLoop:
-			if short(sp, bp, 1) {
+			if short(sp, m, 1) {
 				err = errUnderflow
 				break loop
 			}
@@ -451,26 +462,26 @@ loop:
 			ip = unsafe.Add(ip, 7)
 
 		case Mark:
-			*slot(lp, int(argU16(ip, 1))) = gc.Int(int64((uintptr(sp) - uintptr(bp)) / uintptr(vsize)))
+			*slot(lp, int(argU16(ip, 1))) = gc.Int(int64(m.depth(sp)))
 			ip = unsafe.Add(ip, 3)
 		case MakeArray:
 			mark := int(slot(lp, int(argU16(ip, 1))).AsInt())
-			depth := int((uintptr(sp) - uintptr(bp)) / uintptr(vsize))
+			depth := int(m.depth(sp))
 			if mark > depth {
 				err = errUnderflow
 				break loop
 			}
 			*(*gc.Value)(sp) = tos
-			arr, aerr := h.ArrayOf(unsafe.Slice(slot(bp, mark+1), depth-mark))
+			arr, aerr := h.ArrayOf(unsafe.Slice(slot(unsafe.Pointer(&m.stack[0]), mark+1), depth-mark))
 			if aerr != nil {
 				err = allocErr(aerr)
 				break loop
 			}
-			sp = unsafe.Pointer(slot(bp, mark+1))
+			sp = unsafe.Pointer(slot(unsafe.Pointer(&m.stack[0]), mark+1))
 			tos = arr
 			ip = unsafe.Add(ip, 3)
 		case Get:
-			if short(sp, bp, 2) {
+			if short(sp, m, 2) {
 				err = errUnderflow
 				break loop
 			}
@@ -491,7 +502,7 @@ loop:
 			tos = x
 			ip = unsafe.Add(ip, 1)
 		case Set:
-			if short(sp, bp, 3) {
+			if short(sp, m, 3) {
 				err = errUnderflow
 				break loop
 			}
@@ -511,7 +522,7 @@ loop:
 			tos = *(*gc.Value)(sp)
 			ip = unsafe.Add(ip, 1)
 		case Push:
-			if short(sp, bp, 2) {
+			if short(sp, m, 2) {
 				err = errUnderflow
 				break loop
 			}
@@ -531,7 +542,7 @@ loop:
 			tos = *(*gc.Value)(sp)
 			ip = unsafe.Add(ip, 1)
 		case ArrPop:
-			if short(sp, bp, 1) {
+			if short(sp, m, 1) {
 				err = errUnderflow
 				break loop
 			}
@@ -549,7 +560,7 @@ loop:
 			tos = x
 			ip = unsafe.Add(ip, 1)
 		case Len:
-			if short(sp, bp, 1) {
+			if short(sp, m, 1) {
 				err = errUnderflow
 				break loop
 			}
@@ -564,13 +575,13 @@ loop:
 
 		case Builtin:
 			b := &builtins[argU16(ip, 1)]
-			m.save(ip, sp, bp, tos)
+			m.save(ip, sp, tos)
 			if m.sp < b.in {
 				err = errUnderflow
 			} else {
 				err = b.fn(m)
 			}
-			bp, sp, tos = m.load()
+			sp, tos = m.load()
 			if err != nil {
 				if err == ErrYield {
 					ip = unsafe.Add(ip, 3)
@@ -578,17 +589,17 @@ loop:
 				break loop
 			}
 			ip = unsafe.Add(ip, 3)
-			if b.out < 0 && uintptr(sp)+uintptr(m.fn.MaxPush*vsize) > m.stackLast {
-				m.save(ip, sp, bp, tos)
+			if b.out < 0 && uintptr(sp)+m.fn.pushBytes > m.stackLast {
+				m.save(ip, sp, tos)
 				if err = m.ensure(m.fn.MaxPush); err != nil {
 					break loop
 				}
-				bp, sp, tos = m.load()
+				sp, tos = m.load()
 			}
 
 		case ReceiveMessage:
 			if m.Mailbox.Len() == 0 {
-				m.save(ip, sp, bp, tos)
+				m.save(ip, sp, tos)
 				if m.Host == nil || !m.Host.Fetch(m, true) {
 					err = ErrBlock
 					break loop
@@ -600,9 +611,9 @@ loop:
 			ip = unsafe.Add(ip, 1)
 		case SpawnActor, SendMessage, SpawnSupervisor, SetStrategy, RestartChild:
 			w := opActorWord[*(*byte)(ip)]
-			m.save(ip, sp, bp, tos)
+			m.save(ip, sp, tos)
 			err = m.hostCall(w)
-			bp, sp, tos = m.load()
+			sp, tos = m.load()
 			if err != nil {
 				if err == ErrYield {
 					ip = unsafe.Add(ip, 1)
@@ -612,7 +623,7 @@ loop:
 			ip = unsafe.Add(ip, 1)
 
 		case AddK, SubK, MulK, DivK, ModK:
-			if short(sp, bp, 1) {
+			if short(sp, m, 1) {
 				err = errUnderflow
 				break loop
 			}
@@ -643,7 +654,7 @@ loop:
 			}
 			ip = unsafe.Add(ip, 10)
 		case EqK, NeK, LtK, GtK, LeK, GeK:
-			if short(sp, bp, 1) {
+			if short(sp, m, 1) {
 				err = errUnderflow
 				break loop
 			}
@@ -657,7 +668,7 @@ loop:
 			tos = gc.Bool(r)
 			ip = unsafe.Add(ip, 10)
 		case JumpIfNotEq, JumpIfNotNe, JumpIfNotLt, JumpIfNotGt, JumpIfNotLe, JumpIfNotGe:
-			if short(sp, bp, 2) {
+			if short(sp, m, 2) {
 				err = errUnderflow
 				break loop
 			}
@@ -679,7 +690,7 @@ loop:
 				ip = unsafe.Add(ip, 5)
 			}
 		case JumpIfNotEqK, JumpIfNotNeK, JumpIfNotLtK, JumpIfNotGtK, JumpIfNotLeK, JumpIfNotGeK:
-			if short(sp, bp, 1) {
+			if short(sp, m, 1) {
 				err = errUnderflow
 				break loop
 			}
@@ -709,12 +720,12 @@ loop:
 
 	backEdge:
 		// A backward jump (ip is its target): check headroom, charge a reduction.
-		if uintptr(sp)+uintptr(m.fn.MaxPush*vsize) > m.stackLast {
-			m.save(ip, sp, bp, tos)
+		if uintptr(sp)+m.fn.pushBytes > m.stackLast {
+			m.save(ip, sp, tos)
 			if err = m.ensure(m.fn.MaxPush); err != nil {
 				break loop
 			}
-			bp, sp, tos = m.load()
+			sp, tos = m.load()
 		}
 		if m.budget--; m.budget <= 0 {
 			err = ErrYield
@@ -734,26 +745,25 @@ loop:
 				}
 				m.growFrames()
 			}
-			if nb := m.lbase + fn.NLocals + callee.NLocals; nb >= len(m.locals) {
-				m.ltop = m.lbase + fn.NLocals
-				if err = m.growLocals(nb); err != nil {
+			if uintptr(lp)+uintptr((fn.NLocals+callee.NLocals)*vsize) > m.localsLast {
+				m.ltop = m.lbaseOf(lp) + fn.NLocals
+				if err = m.growLocals(m.ltop + callee.NLocals); err != nil {
 					break loop
 				}
-				lp = unsafe.Pointer(&m.locals[m.lbase])
+				lp = unsafe.Pointer(&m.locals[m.ltop-fn.NLocals])
 			}
-			if uintptr(sp)+uintptr(callee.MaxPush*vsize) > m.stackLast {
-				m.save(ip, sp, bp, tos)
+			if uintptr(sp)+callee.pushBytes > m.stackLast {
+				m.save(ip, sp, tos)
 				if err = m.ensure(callee.MaxPush); err != nil {
 					break loop
 				}
-				bp, sp, tos = m.load()
+				sp, tos = m.load()
 			}
-			m.frames[m.fp] = frame{fn: fn, pc: int(uintptr(ret) - uintptr(unsafe.Pointer(&fn.Code[0]))), lbase: m.lbase}
+			m.frames[m.fp] = frame{ret: ret, lp: lp, fn: fn}
 			m.fp++
-			m.lbase += fn.NLocals
 			lp = unsafe.Add(lp, fn.NLocals*vsize)
 			m.fn = callee
-			ip = unsafe.Pointer(&callee.Code[0])
+			ip = callee.entry
 			if m.budget--; m.budget <= 0 {
 				err = ErrYield
 				break loop
@@ -762,7 +772,8 @@ loop:
 	}
 
 	// Write the state back and say why we stopped.
-	m.save(ip, sp, bp, tos)
+	m.save(ip, sp, tos)
+	m.lbase = m.lbaseOf(lp)
 	m.Reductions += uint64(budget - m.budget)
 	switch e := err.(type) {
 	case nil:

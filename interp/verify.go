@@ -14,6 +14,7 @@ package interp
 
 import (
 	"fmt"
+	"unsafe"
 
 	"github.com/raftvm/raft/gc"
 )
@@ -91,5 +92,7 @@ func verify(fn *Func, nfuncs int) error {
 		}
 	}
 	fn.MaxPush = push
+	fn.pushBytes = uintptr(push * vsize)
+	fn.entry = unsafe.Pointer(&code[0])
 	return nil
 }
