@@ -73,11 +73,11 @@ type Machine struct {
 
 	// Call state. The current function, pc and locals base; callers in
 	// frames[0:fp].
-	fn     *Func
-	pc     int
-	lbase  int
-	frames []frame
-	fp     int
+	fn         *Func
+	pc         int
+	lbase      int
+	frames     []frame
+	fp         int
 	locals     []gc.Value // locals of all active calls; current ones from lbase
 	localsLast uintptr    // address of the last slot of locals
 	ltop       int        // first free slot of locals
