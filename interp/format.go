@@ -19,30 +19,102 @@ import (
 // with :badarg, as any too long string does.
 const MaxPrinted = gc.MaxObjectLen
 
+// printLimit bounds the printed form of one value, in bytes: arrays that
+// share elements can stand for a tree exponentially larger than the heap
+// ({ x x } nested 40 deep), so printing stops there and ends with "...".
+var printLimit = 256 << 20
+
 // printer appends printed forms of the values of one heap.
 type printer struct {
 	h     *gc.Heap
 	funcs []*Func
-	limit int // len(b) at which to stop
 }
 
 // AppendValue appends the printed form of v, a value of heap h. With quoted
 // set, a string is written quoted with escapes (as .s does); strings inside
-// arrays are always quoted. A form longer than MaxPrinted is cut there and
-// ends with "...".
+// arrays are always quoted. An array that contains itself prints as
+// { ... } where it recurs.
 func AppendValue(b []byte, h *gc.Heap, funcs []*Func, v gc.Value, quoted bool) []byte {
-	p := printer{h: h, funcs: funcs, limit: len(b) + MaxPrinted}
-	if v.K == gc.KArr {
-		return p.appendArray(b, v)
-	}
+	p := printer{h: h, funcs: funcs}
 	return p.append(b, v, quoted)
 }
 
-// cut ends a form that reached the limit.
-func (p *printer) cut(b []byte) []byte { return append(b, "..."...) }
+// arrayFrame is an array being printed: its handle and the next index.
+type arrayFrame struct {
+	h uint32
+	i int
+}
 
-// append appends a value that is not an array.
+// append prints v without recursion: nested arrays are kept on an explicit
+// stack, so a 1,000,000-deep array prints like a flat one.
 func (p *printer) append(b []byte, v gc.Value, quoted bool) []byte {
+	limit := len(b) + printLimit
+	var stack []arrayFrame
+	var onPath map[uint32]int // arrays on the stack, once it is deep
+	for {
+		if len(b) > limit {
+			return append(b[:limit], "..."...)
+		}
+		if v.K != gc.KArr {
+			b = p.scalar(b, v, quoted || len(stack) > 0, limit)
+		} else if p.open(stack, onPath, v.Handle()) {
+			b = append(b, "{ ... }"...)
+		} else {
+			b = append(b, '{')
+			stack = append(stack, arrayFrame{h: v.Handle()})
+			if onPath != nil || len(stack) > 32 {
+				if onPath == nil {
+					onPath = make(map[uint32]int, 64)
+					for _, f := range stack {
+						onPath[f.h]++
+					}
+				} else {
+					onPath[v.Handle()]++
+				}
+			}
+		}
+		// Find the next value to print, closing finished arrays.
+		for {
+			if len(stack) == 0 {
+				if len(b) > limit {
+					return append(b[:limit], "..."...)
+				}
+				return b
+			}
+			top := &stack[len(stack)-1]
+			arr := gc.Value{K: gc.KArr, X: uint64(top.h)}
+			if top.i < p.h.Len(arr) {
+				v = p.h.Get(arr, top.i)
+				top.i++
+				b = append(b, ' ')
+				break
+			}
+			b = append(b, " }"...)
+			if onPath != nil {
+				if onPath[top.h]--; onPath[top.h] == 0 {
+					delete(onPath, top.h)
+				}
+			}
+			stack = stack[:len(stack)-1]
+		}
+	}
+}
+
+// open reports whether array h is already being printed (a cycle).
+func (p *printer) open(stack []arrayFrame, onPath map[uint32]int, h uint32) bool {
+	if onPath != nil {
+		return onPath[h] > 0
+	}
+	for _, f := range stack {
+		if f.h == h {
+			return true
+		}
+	}
+	return false
+}
+
+// scalar appends a value that is not an array (strings cut at limit).
+func (p *printer) scalar(b []byte, v gc.Value, quoted bool, limit int) []byte {
 	switch v.K {
 	case gc.KNil:
 		return append(b, "nil"...)
@@ -72,78 +144,15 @@ func (p *printer) append(b []byte, v gc.Value, quoted bool) []byte {
 		return append(b, "<quot>"...)
 	case gc.KStr, gc.KStaticStr:
 		s := p.h.Bytes(v)
-		if quoted {
-			return appendQuotedMax(b, s, p.limit)
+		if room := limit - len(b); len(s) > room && room >= 0 {
+			s = s[:room+1] // enough to pass the limit; the caller cuts
 		}
-		if room := p.limit - len(b); len(s) > room {
-			return p.cut(append(b, s[:max(room, 0)]...))
+		if quoted {
+			return appendQuoted(b, s)
 		}
 		return append(b, s...)
-	case gc.KArr:
-		return p.appendArray(b, v)
 	}
 	return append(b, "?"...)
-}
-
-// appendArray appends an array, without recursion (arrays nest as deep as
-// the heap allows). An array met again inside itself prints as { ... }.
-func (p *printer) appendArray(b []byte, v gc.Value) []byte {
-	type open struct {
-		arr  gc.Value
-		next int // index of the next element to print
-	}
-	var stack []open
-	var onPath map[uint32]bool // handles on stack, once it is deep
-	inPath := func(x uint32) bool {
-		if onPath != nil {
-			return onPath[x]
-		}
-		for _, o := range stack {
-			if o.arr.Handle() == x {
-				return true
-			}
-		}
-		return false
-	}
-	enter := func(a gc.Value) {
-		b = append(b, '{')
-		stack = append(stack, open{arr: a})
-		if onPath != nil {
-			onPath[a.Handle()] = true
-		} else if len(stack) > 16 {
-			onPath = make(map[uint32]bool, 2*len(stack))
-			for _, o := range stack {
-				onPath[o.arr.Handle()] = true
-			}
-		}
-	}
-	enter(v)
-	for len(stack) > 0 {
-		if len(b) > p.limit {
-			return p.cut(b)
-		}
-		top := &stack[len(stack)-1]
-		if top.next == p.h.Len(top.arr) {
-			b = append(b, " }"...)
-			if onPath != nil {
-				delete(onPath, top.arr.Handle())
-			}
-			stack = stack[:len(stack)-1]
-			continue
-		}
-		e := p.h.Get(top.arr, top.next)
-		top.next++
-		b = append(b, ' ')
-		switch {
-		case e.K != gc.KArr:
-			b = p.append(b, e, true)
-		case inPath(e.Handle()):
-			b = append(b, "{ ... }"...)
-		default:
-			enter(e)
-		}
-	}
-	return b
 }
 
 // appendFloat writes f in the shortest form that reads back to the same
