@@ -439,12 +439,13 @@ type fcomp struct {
 	ctl    []ctl
 	inLoop bool // the enclosing function is inside a do loop (for the quotation error)
 	last   int  // pc of the last instruction emitted (-1: none)
+	prev   int  // pc of the one before it (-1: none)
 	label  int  // the latest pc a jump lands on (no fusing across it)
 }
 
 // function compiles toks as the body of a function.
 func (c *compiler) function(name string, pos Pos, toks []token, outer map[string]bool, outerLoop bool) (*Func, error) {
-	f := &fcomp{c: c, fn: &Func{Name: name, Pos: pos, Lib: c.lib, Quot: name == "<quot>"}, locals: map[string]int{}, outer: outer, inLoop: outerLoop, last: -1, label: -1}
+	f := &fcomp{c: c, fn: &Func{Name: name, Pos: pos, Lib: c.lib, Quot: name == "<quot>"}, locals: map[string]int{}, outer: outer, inLoop: outerLoop, last: -1, prev: -1, label: -1}
 	if err := f.body(toks); err != nil {
 		return nil, err
 	}
@@ -464,16 +465,19 @@ func (f *fcomp) pc() int { return len(f.fn.Code) }
 
 // emit appends an instruction without operands.
 func (f *fcomp) emit(op Op, pos Pos) {
-	f.last = f.pc()
+	f.prev, f.last = f.last, f.pc()
 	f.fn.lines = append(f.fn.lines, lineEntry{int32(f.pc()), pos})
 	f.fn.Code = append(f.fn.Code, byte(op))
 }
+
+// fusing turns superinstructions on (tests turn it off to compare).
+var fusing = true
 
 // fuse replaces the last instruction by the superinstruction that stands
 // for it followed by op, if there is one and no jump lands between them.
 // It returns the pc of the fused instruction, or -1.
 func (f *fcomp) fuse(op Op) int {
-	if f.last < 0 || f.label == f.pc() {
+	if !fusing || f.last < 0 || f.label == f.pc() {
 		return -1
 	}
 	sup, ok := fused[[2]Op{Op(f.fn.Code[f.last]), op}]
@@ -481,6 +485,29 @@ func (f *fcomp) fuse(op Op) int {
 		return -1
 	}
 	f.fn.Code[f.last] = byte(sup)
+	return f.last
+}
+
+// fuseDup folds a Dup just before the instruction at pc into it, where a
+// superinstruction exists (Dup, JumpIfNotLtK k -> DupJumpIfNotLtK k). The
+// Dup is one byte: the instruction moves down by one. It returns the pc of
+// the result.
+func (f *fcomp) fuseDup(at int) int {
+	if f.prev < 0 || f.label == at || Op(f.fn.Code[f.prev]) != Dup || f.prev != at-1 {
+		return at
+	}
+	sup, ok := fused[[2]Op{Dup, Op(f.fn.Code[at])}]
+	if !ok {
+		return at
+	}
+	code := f.fn.Code
+	copy(code[f.prev+1:], code[at+1:])
+	code[f.prev] = byte(sup)
+	f.fn.Code = code[:len(code)-1]
+	n := len(f.fn.lines)
+	f.fn.lines[n-2].pos = f.fn.lines[n-1].pos // a failure is the comparison's
+	f.fn.lines = f.fn.lines[:n-1]
+	f.last, f.prev = f.prev, -1
 	return f.last
 }
 
@@ -511,6 +538,7 @@ func (f *fcomp) emitU32(op Op, a uint32, pos Pos) {
 func (f *fcomp) emitJump(op Op, target int, pos Pos) int {
 	if op == JumpIfFalse {
 		if at := f.fuse(op); at >= 0 { // Lt, JumpIfFalse -> JumpIfNotLt
+			at = f.fuseDup(at)
 			f.fn.Code = binary.LittleEndian.AppendUint32(f.fn.Code, uint32(int32(target-at)))
 			return at
 		}
@@ -841,7 +869,7 @@ func (f *fcomp) quote(t token) *Error {
 		return nil
 	}
 	// A builtin, an opcode word or a constant: wrap it in a function.
-	w := &fcomp{c: f.c, fn: &Func{Name: t.text, Pos: t.pos, Lib: true}, locals: map[string]int{}, last: -1, label: -1}
+	w := &fcomp{c: f.c, fn: &Func{Name: t.text, Pos: t.pos, Lib: true}, locals: map[string]int{}, last: -1, prev: -1, label: -1}
 	if err := w.word(t); err != nil {
 		if f.outer[t.text] {
 			return errorf(t.pos, "local %s is not visible inside a quotation", t.text)

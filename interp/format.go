@@ -19,9 +19,14 @@ import (
 // with :badarg, as any too long string does.
 const MaxPrinted = gc.MaxObjectLen
 
-// printLimit bounds the printed form of one value, in bytes: arrays that
-// share elements can stand for a tree exponentially larger than the heap
-// ({ x x } nested 40 deep), so printing stops there and ends with "...".
+// printLimit bounds a printed line, in bytes: arrays that share elements
+// can stand for a tree exponentially larger than the heap ({ x x } nested
+// 40 deep), so printing stops there and ends with "...". The bound is on
+// the buffer AppendValue appends to, so that the values of one line (.s,
+// the final stack) share it: a stack of a million such arrays prints at
+// most printLimit bytes, not a million times that. A heap with a lower
+// Limit lowers it to that: a line is never longer than the longest string
+// the actor could hold (str of a longer value fails for want of memory).
 var printLimit = 256 << 20
 
 // printer appends printed forms of the values of one heap.
@@ -48,9 +53,12 @@ type arrayFrame struct {
 // append prints v without recursion: nested arrays are kept on an explicit
 // stack, so a 1,000,000-deep array prints like a flat one.
 func (p *printer) append(b []byte, v gc.Value, quoted bool) []byte {
-	limit := len(b) + printLimit
+	limit := printLimit
+	if l := p.h.Limit; l > 0 && l < limit {
+		limit = l
+	}
 	var stack []arrayFrame
-	var onPath map[uint32]int // arrays on the stack, once it is deep
+	var onPath pathSet // arrays on the stack, once it is deep
 	for {
 		if len(b) > limit {
 			return append(b[:limit], "..."...)
@@ -62,14 +70,12 @@ func (p *printer) append(b []byte, v gc.Value, quoted bool) []byte {
 		} else {
 			b = append(b, '{')
 			stack = append(stack, arrayFrame{h: v.Handle()})
-			if onPath != nil || len(stack) > 32 {
-				if onPath == nil {
-					onPath = make(map[uint32]int, 64)
-					for _, f := range stack {
-						onPath[f.h]++
-					}
-				} else {
-					onPath[v.Handle()]++
+			if onPath != nil {
+				onPath.set(v.Handle(), true)
+			} else if len(stack) > 32 {
+				onPath = pathSet{}
+				for _, f := range stack {
+					onPath.set(f.h, true)
 				}
 			}
 		}
@@ -91,19 +97,39 @@ func (p *printer) append(b []byte, v gc.Value, quoted bool) []byte {
 			}
 			b = append(b, " }"...)
 			if onPath != nil {
-				if onPath[top.h]--; onPath[top.h] == 0 {
-					delete(onPath, top.h)
-				}
+				onPath.set(top.h, false)
 			}
 			stack = stack[:len(stack)-1]
 		}
 	}
 }
 
+// pathSet is a set of array handles, a bit per handle (handles are dense
+// table indexes): { x x } nested 60 deep enters 2^60 arrays until the
+// limit, so entering one must cost little more than printing "{ ".
+type pathSet []uint64
+
+func (s *pathSet) set(h uint32, on bool) {
+	w := int(h / 64)
+	if w >= len(*s) {
+		*s = append(*s, make([]uint64, w+1-len(*s))...)
+	}
+	if on {
+		(*s)[w] |= 1 << (h % 64)
+	} else {
+		(*s)[w] &^= 1 << (h % 64)
+	}
+}
+
+func (s pathSet) has(h uint32) bool {
+	w := int(h / 64)
+	return w < len(s) && s[w]&(1<<(h%64)) != 0
+}
+
 // open reports whether array h is already being printed (a cycle).
-func (p *printer) open(stack []arrayFrame, onPath map[uint32]int, h uint32) bool {
+func (p *printer) open(stack []arrayFrame, onPath pathSet, h uint32) bool {
 	if onPath != nil {
-		return onPath[h] > 0
+		return onPath.has(h)
 	}
 	for _, f := range stack {
 		if f.h == h {

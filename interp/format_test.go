@@ -1,6 +1,7 @@
 package interp
 
 import (
+	"io"
 	"strings"
 	"testing"
 )
@@ -40,6 +41,35 @@ func TestPrintDeepSharedAndCyclic(t *testing.T) {
 			t.Errorf("%s: got %d bytes ending %q (status %v %s), want the limit and ...", src, len(out), out[max(0, len(out)-20):], st, fail)
 		}
 	}
+	// The values of one line share the limit: .s and the final stack of
+	// many such arrays print it once, not once per value.
+	for _, src := range []string{
+		"{ } 40 [ dup 2 pack ] times 100 [ dup ] times .s clear",
+		"{ } 40 [ dup 2 pack ] times 100 [ dup ] times",
+	} {
+		src = strings.Replace(src, " clear", " 101 [ drop ] times", 1)
+		out, st, fail := runSource(t, src)
+		if st != StatusDone || len(out) > printLimit+100 || !strings.HasSuffix(out, "...\n") {
+			t.Errorf("%s: got %d bytes (status %v %s), want at most the limit, ending with ...", src, len(out), st, fail)
+		}
+	}
+	// A heap with a lower limit lowers the printing limit too.
+	prog, err := Compile("t.raft", []byte("{ } 40 [ dup 2 pack ] times"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := NewMachine(prog, nil, NewOutput(io.Discard))
+	m.Heap.Limit = 1 << 16
+	if err := m.StartFunc(prog.Main); err != nil {
+		t.Fatal(err)
+	}
+	for m.Run(DefaultBudget) == StatusYield {
+	}
+	if s := m.StackText(); len(s) > 1<<16+100 || !strings.HasSuffix(s, "...") {
+		t.Errorf("with a heap limit of 64 KiB: got %d bytes ending %q, want at most the heap limit, ending with ...", len(s), s[max(0, len(s)-20):])
+	}
+	m.Release()
+
 	// A long string inside an array is cut too.
 	out, _, _ := runSource(t, "\"\\n\" 21 [ dup + ] times 1 pack .")
 	if len(out) > printLimit+100 || !strings.HasSuffix(out, "...\n") {

@@ -106,7 +106,7 @@ func NewMachine(prog *Program, host Host, out *Output) *Machine {
 		Host: host,
 		Out:  out,
 	}
-	m.setStack(make([]gc.Value, 16))
+	m.setStack(make([]gc.Value, 8)) // small: an idle actor must stay under 1 KiB (sched's BenchmarkIdleActor); ensure grows it
 	return m
 }
 
@@ -145,7 +145,7 @@ func (m *Machine) Start(q gc.Value) error {
 	fn := m.funcs[q.X]
 	m.fn, m.pc, m.fp, m.lbase, m.ltop = fn, 0, 0, 0, fn.NLocals
 	if len(m.locals) <= fn.NLocals {
-		m.setLocals(make([]gc.Value, fn.NLocals+8))
+		m.setLocals(make([]gc.Value, fn.NLocals+1)) // small, as the stack; growLocals grows it
 	}
 	m.Failure, m.ExitReason = nil, gc.Nil
 	return m.ensure(fn.MaxPush)

@@ -126,6 +126,14 @@ const (
 	JumpIfNotGtK // a --       ; v k, rel (GtK, JumpIfFalse)
 	JumpIfNotLeK // a --       ; v k, rel (LeK, JumpIfFalse)
 	JumpIfNotGeK // a --       ; v k, rel (GeK, JumpIfFalse)
+	DupJumpIfNotEqK // a -- a  ; v k, rel: jumps unless a = k, keeps a (Dup, JumpIfNotEqK)
+	DupJumpIfNotNeK // a -- a  ; v k, rel (Dup, JumpIfNotNeK)
+	DupJumpIfNotLtK // a -- a  ; v k, rel (Dup, JumpIfNotLtK)
+	DupJumpIfNotGtK // a -- a  ; v k, rel (Dup, JumpIfNotGtK)
+	DupJumpIfNotLeK // a -- a  ; v k, rel (Dup, JumpIfNotLeK)
+	DupJumpIfNotGeK // a -- a  ; v k, rel (Dup, JumpIfNotGeK)
+	AddLocal        // a -- a+l ; u16 slot (LocalGet, Add)
+	GetLocal        // arr -- x ; u16 slot: x = arr[l] (LocalGet, Get)
 
 	numOps
 )
@@ -290,6 +298,15 @@ var opTable = [numOps]OpInfo{
 	JumpIfNotGtK: {"JumpIfNotGtK", "", oValueRel, 1, 0, fBranch | fSuper},
 	JumpIfNotLeK: {"JumpIfNotLeK", "", oValueRel, 1, 0, fBranch | fSuper},
 	JumpIfNotGeK: {"JumpIfNotGeK", "", oValueRel, 1, 0, fBranch | fSuper},
+
+	DupJumpIfNotEqK: {"DupJumpIfNotEqK", "", oValueRel, 1, 1, fBranch | fSuper},
+	DupJumpIfNotNeK: {"DupJumpIfNotNeK", "", oValueRel, 1, 1, fBranch | fSuper},
+	DupJumpIfNotLtK: {"DupJumpIfNotLtK", "", oValueRel, 1, 1, fBranch | fSuper},
+	DupJumpIfNotGtK: {"DupJumpIfNotGtK", "", oValueRel, 1, 1, fBranch | fSuper},
+	DupJumpIfNotLeK: {"DupJumpIfNotLeK", "", oValueRel, 1, 1, fBranch | fSuper},
+	DupJumpIfNotGeK: {"DupJumpIfNotGeK", "", oValueRel, 1, 1, fBranch | fSuper},
+	AddLocal:        {"AddLocal", "", oU16, 1, 1, fSuper},
+	GetLocal:        {"GetLocal", "", oU16, 1, 1, fSuper},
 }
 
 // superFuses gives each superinstruction (fSuper) the pair it replaces.
@@ -317,6 +334,14 @@ var superFuses = map[Op][2]Op{
 	JumpIfNotGtK: {GtK, JumpIfFalse},
 	JumpIfNotLeK: {LeK, JumpIfFalse},
 	JumpIfNotGeK: {GeK, JumpIfFalse},
+	DupJumpIfNotEqK: {Dup, JumpIfNotEqK},
+	DupJumpIfNotNeK: {Dup, JumpIfNotNeK},
+	DupJumpIfNotLtK: {Dup, JumpIfNotLtK},
+	DupJumpIfNotGtK: {Dup, JumpIfNotGtK},
+	DupJumpIfNotLeK: {Dup, JumpIfNotLeK},
+	DupJumpIfNotGeK: {Dup, JumpIfNotGeK},
+	AddLocal: {LocalGet, Add},
+	GetLocal: {LocalGet, Get},
 }
 
 // fused maps a pair of opcodes to the superinstruction that replaces it.

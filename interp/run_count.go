@@ -713,6 +713,70 @@ loop:
 				ip = unsafe.Add(ip, 14)
 			}
 
+		case DupJumpIfNotEqK, DupJumpIfNotNeK, DupJumpIfNotLtK, DupJumpIfNotGtK, DupJumpIfNotLeK, DupJumpIfNotGeK:
+			if short(sp, m, 1) {
+				err = errUnderflow
+				break loop
+			}
+			k := gc.Value{K: gc.Kind(*(*byte)(unsafe.Add(ip, 1))), X: *(*uint64)(unsafe.Add(ip, 2))}
+			var r bool
+			if tos.K == gc.KInt && k.K == gc.KInt {
+				r = intTest(baseOp[*(*byte)(ip)], tos.AsInt(), k.AsInt())
+			} else {
+				h.Retain(tos) // test consumes its operands; the value stays
+				if r, err = test(h, baseOp[*(*byte)(ip)], tos, k); err != nil {
+					h.Release(tos)
+					break loop
+				}
+			}
+			if !r {
+				off := argRel(ip, 10)
+				ip = unsafe.Add(ip, off)
+				if off <= 0 {
+					goto backEdge
+				}
+			} else {
+				ip = unsafe.Add(ip, 14)
+			}
+		case AddLocal:
+			if short(sp, m, 1) {
+				err = errUnderflow
+				break loop
+			}
+			l := *slot(lp, int(argU16(ip, 1)))
+			if tos.K == gc.KInt && l.K == gc.KInt {
+				tos.X += l.X
+			} else {
+				h.Retain(l)
+				var r gc.Value
+				if r, err = arith(h, Add, tos, l); err != nil {
+					h.Release(l)
+					break loop
+				}
+				tos = r
+			}
+			ip = unsafe.Add(ip, 3)
+		case GetLocal:
+			if short(sp, m, 1) {
+				err = errUnderflow
+				break loop
+			}
+			a, iv := tos, *slot(lp, int(argU16(ip, 1)))
+			if a.K != gc.KArr || iv.K != gc.KInt {
+				err = errType
+				break loop
+			}
+			i := iv.AsInt()
+			if uint64(i) >= uint64(h.Len(a)) {
+				err = errOutOfBounds
+				break loop
+			}
+			x := h.Get(a, int(i))
+			h.Retain(x)
+			h.Release(a)
+			tos = x
+			ip = unsafe.Add(ip, 3)
+
 		default:
 			panic("interp: bad opcode " + Op(*(*byte)(ip)).String())
 		}

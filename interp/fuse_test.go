@@ -1,0 +1,72 @@
+package interp
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// runFile runs a program file on one machine without a host (bounded) and
+// returns what it printed, the failure report and the status.
+func runFile(t *testing.T, path string) (string, string, Status) {
+	src, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	prog, err := Compile(path, src)
+	if err != nil {
+		return "", err.Error(), StatusFailed
+	}
+	var out bytes.Buffer
+	o := NewOutput(&out)
+	m := NewMachine(prog, nil, o)
+	m.ID = 1
+	m.SetArgs(nil)
+	m.StartFunc(prog.Main)
+	st := m.Run(DefaultBudget)
+	for i := 0; st == StatusYield && i < 20000; i++ {
+		st = m.Run(DefaultBudget)
+	}
+	if st == StatusDone {
+		o.Write([]byte(m.StackText()))
+	}
+	o.Flush()
+	report := ""
+	if m.Failure != nil {
+		report = m.Failure.Report()
+	}
+	return out.String(), report, st
+}
+
+// TestFusionAgrees runs every golden script and example with and without
+// superinstructions: output, failure report and status must be the same.
+func TestFusionAgrees(t *testing.T) {
+	files, _ := filepath.Glob("../testdata/*.raft")
+	ex, _ := filepath.Glob("../examples/*.raft")
+	files = append(files, ex...)
+	if len(files) < 100 {
+		t.Fatalf("only %d scripts found", len(files))
+	}
+	for _, f := range files {
+		if src, _ := os.ReadFile(f); bytes.Contains(src, []byte("spawn")) || bytes.Contains(src, []byte("supervis")) {
+			continue // actors need the scheduler
+		}
+		fusing = true
+		out1, rep1, st1 := runFile(t, f)
+		fusing = false
+		out2, rep2, st2 := runFile(t, f)
+		fusing = true
+		if out1 != out2 || rep1 != rep2 || st1 != st2 {
+			t.Errorf("%s: fused and plain code disagree:\nfused: %v %q %q\nplain: %v %q %q", f, st1, trim(out1), rep1, st2, trim(out2), rep2)
+		}
+	}
+}
+
+func trim(s string) string {
+	if len(s) > 300 {
+		return s[:300] + "..."
+	}
+	return strings.TrimSpace(s)
+}
