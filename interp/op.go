@@ -103,29 +103,29 @@ const (
 	// from opcode-pair counts on bench/ (raft run --stats): PushConst then
 	// a binary op was 18% of all pairs, a comparison then JumpIfFalse 11%.
 	// The compiler fuses them when no jump lands between the two.
-	AddK         // a -- a+k           ; v k (PushConst k, Add)
-	SubK         // a -- a-k           ; v k (PushConst k, Sub)
-	MulK         // a -- a*k           ; v k (PushConst k, Mul)
-	DivK         // a -- a/k           ; v k (PushConst k, Div)
-	ModK         // a -- a mod k       ; v k (PushConst k, Mod)
-	EqK          // a -- bool          ; v k (PushConst k, Eq)
-	NeK          // a -- bool          ; v k (PushConst k, Ne)
-	LtK          // a -- bool          ; v k (PushConst k, Lt)
-	GtK          // a -- bool          ; v k (PushConst k, Gt)
-	LeK          // a -- bool          ; v k (PushConst k, Le)
-	GeK          // a -- bool          ; v k (PushConst k, Ge)
-	JumpIfNotEq  // a b --     ; rel: jumps unless a = b (Eq, JumpIfFalse)
-	JumpIfNotNe  // a b --     ; rel (Ne, JumpIfFalse)
-	JumpIfNotLt  // a b --     ; rel (Lt, JumpIfFalse)
-	JumpIfNotGt  // a b --     ; rel (Gt, JumpIfFalse)
-	JumpIfNotLe  // a b --     ; rel (Le, JumpIfFalse)
-	JumpIfNotGe  // a b --     ; rel (Ge, JumpIfFalse)
-	JumpIfNotEqK // a --       ; v k, rel: jumps unless a = k (EqK, JumpIfFalse)
-	JumpIfNotNeK // a --       ; v k, rel (NeK, JumpIfFalse)
-	JumpIfNotLtK // a --       ; v k, rel (LtK, JumpIfFalse)
-	JumpIfNotGtK // a --       ; v k, rel (GtK, JumpIfFalse)
-	JumpIfNotLeK // a --       ; v k, rel (LeK, JumpIfFalse)
-	JumpIfNotGeK // a --       ; v k, rel (GeK, JumpIfFalse)
+	AddK            // a -- a+k           ; v k (PushConst k, Add)
+	SubK            // a -- a-k           ; v k (PushConst k, Sub)
+	MulK            // a -- a*k           ; v k (PushConst k, Mul)
+	DivK            // a -- a/k           ; v k (PushConst k, Div)
+	ModK            // a -- a mod k       ; v k (PushConst k, Mod)
+	EqK             // a -- bool          ; v k (PushConst k, Eq)
+	NeK             // a -- bool          ; v k (PushConst k, Ne)
+	LtK             // a -- bool          ; v k (PushConst k, Lt)
+	GtK             // a -- bool          ; v k (PushConst k, Gt)
+	LeK             // a -- bool          ; v k (PushConst k, Le)
+	GeK             // a -- bool          ; v k (PushConst k, Ge)
+	JumpIfNotEq     // a b --     ; rel: jumps unless a = b (Eq, JumpIfFalse)
+	JumpIfNotNe     // a b --     ; rel (Ne, JumpIfFalse)
+	JumpIfNotLt     // a b --     ; rel (Lt, JumpIfFalse)
+	JumpIfNotGt     // a b --     ; rel (Gt, JumpIfFalse)
+	JumpIfNotLe     // a b --     ; rel (Le, JumpIfFalse)
+	JumpIfNotGe     // a b --     ; rel (Ge, JumpIfFalse)
+	JumpIfNotEqK    // a --       ; v k, rel: jumps unless a = k (EqK, JumpIfFalse)
+	JumpIfNotNeK    // a --       ; v k, rel (NeK, JumpIfFalse)
+	JumpIfNotLtK    // a --       ; v k, rel (LtK, JumpIfFalse)
+	JumpIfNotGtK    // a --       ; v k, rel (GtK, JumpIfFalse)
+	JumpIfNotLeK    // a --       ; v k, rel (LeK, JumpIfFalse)
+	JumpIfNotGeK    // a --       ; v k, rel (GeK, JumpIfFalse)
 	DupJumpIfNotEqK // a -- a  ; v k, rel: jumps unless a = k, keeps a (Dup, JumpIfNotEqK)
 	DupJumpIfNotNeK // a -- a  ; v k, rel (Dup, JumpIfNotNeK)
 	DupJumpIfNotLtK // a -- a  ; v k, rel (Dup, JumpIfNotLtK)
@@ -311,37 +311,37 @@ var opTable = [numOps]OpInfo{
 
 // superFuses gives each superinstruction (fSuper) the pair it replaces.
 var superFuses = map[Op][2]Op{
-	AddK:         {PushConst, Add},
-	SubK:         {PushConst, Sub},
-	MulK:         {PushConst, Mul},
-	DivK:         {PushConst, Div},
-	ModK:         {PushConst, Mod},
-	EqK:          {PushConst, Eq},
-	NeK:          {PushConst, Ne},
-	LtK:          {PushConst, Lt},
-	GtK:          {PushConst, Gt},
-	LeK:          {PushConst, Le},
-	GeK:          {PushConst, Ge},
-	JumpIfNotEq:  {Eq, JumpIfFalse},
-	JumpIfNotNe:  {Ne, JumpIfFalse},
-	JumpIfNotLt:  {Lt, JumpIfFalse},
-	JumpIfNotGt:  {Gt, JumpIfFalse},
-	JumpIfNotLe:  {Le, JumpIfFalse},
-	JumpIfNotGe:  {Ge, JumpIfFalse},
-	JumpIfNotEqK: {EqK, JumpIfFalse},
-	JumpIfNotNeK: {NeK, JumpIfFalse},
-	JumpIfNotLtK: {LtK, JumpIfFalse},
-	JumpIfNotGtK: {GtK, JumpIfFalse},
-	JumpIfNotLeK: {LeK, JumpIfFalse},
-	JumpIfNotGeK: {GeK, JumpIfFalse},
+	AddK:            {PushConst, Add},
+	SubK:            {PushConst, Sub},
+	MulK:            {PushConst, Mul},
+	DivK:            {PushConst, Div},
+	ModK:            {PushConst, Mod},
+	EqK:             {PushConst, Eq},
+	NeK:             {PushConst, Ne},
+	LtK:             {PushConst, Lt},
+	GtK:             {PushConst, Gt},
+	LeK:             {PushConst, Le},
+	GeK:             {PushConst, Ge},
+	JumpIfNotEq:     {Eq, JumpIfFalse},
+	JumpIfNotNe:     {Ne, JumpIfFalse},
+	JumpIfNotLt:     {Lt, JumpIfFalse},
+	JumpIfNotGt:     {Gt, JumpIfFalse},
+	JumpIfNotLe:     {Le, JumpIfFalse},
+	JumpIfNotGe:     {Ge, JumpIfFalse},
+	JumpIfNotEqK:    {EqK, JumpIfFalse},
+	JumpIfNotNeK:    {NeK, JumpIfFalse},
+	JumpIfNotLtK:    {LtK, JumpIfFalse},
+	JumpIfNotGtK:    {GtK, JumpIfFalse},
+	JumpIfNotLeK:    {LeK, JumpIfFalse},
+	JumpIfNotGeK:    {GeK, JumpIfFalse},
 	DupJumpIfNotEqK: {Dup, JumpIfNotEqK},
 	DupJumpIfNotNeK: {Dup, JumpIfNotNeK},
 	DupJumpIfNotLtK: {Dup, JumpIfNotLtK},
 	DupJumpIfNotGtK: {Dup, JumpIfNotGtK},
 	DupJumpIfNotLeK: {Dup, JumpIfNotLeK},
 	DupJumpIfNotGeK: {Dup, JumpIfNotGeK},
-	AddLocal: {LocalGet, Add},
-	GetLocal: {LocalGet, Get},
+	AddLocal:        {LocalGet, Add},
+	GetLocal:        {LocalGet, Get},
 }
 
 // fused maps a pair of opcodes to the superinstruction that replaces it.
