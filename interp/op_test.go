@@ -99,9 +99,12 @@ func bytecodeDoc(t *testing.T) []byte {
 	for op := Op(0); op < numOps; op++ {
 		info := opTable[op]
 		if g, ok := groups[info.Name]; ok {
-			fmt.Fprintf(&b, "\n## %s\n\n", strings.TrimSuffix(strings.SplitN(g, "\n", 2)[0], "."))
-			if rest := strings.SplitN(g, "\n", 2); len(rest) == 2 {
-				fmt.Fprintf(&b, "%s\n\n", strings.ReplaceAll(rest[1], "\n", " "))
+			g = strings.ReplaceAll(g, "\n", " ")
+			head, rest, _ := strings.Cut(g, ".")
+			head, _, _ = strings.Cut(head, ":")
+			fmt.Fprintf(&b, "\n## %s\n\n", head)
+			if rest = strings.TrimSpace(rest); rest != "" {
+				fmt.Fprintf(&b, "%s\n\n", rest)
 			}
 			b.WriteString("| byte | opcode | word | operands | pops | pushes | effect; notes |\n")
 			b.WriteString("| ---: | --- | --- | --- | ---: | ---: | --- |\n")
