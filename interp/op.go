@@ -99,7 +99,7 @@ const (
 	SetStrategy     // sup strategy --
 	RestartChild    // sup name -- pid
 
-	// Superinstructions: an opcode fused with the one before it, chosen
+	// Superinstructions. An opcode fused with the one before it, chosen
 	// from opcode-pair counts on bench/ (raft run --stats): PushConst then
 	// a binary op was 18% of all pairs, a comparison then JumpIfFalse 11%.
 	// The compiler fuses them when no jump lands between the two.
