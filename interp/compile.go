@@ -78,6 +78,10 @@ type Program struct {
 
 	// ReadFile reads an included file; nil means os.ReadFile.
 	ReadFile func(path string) ([]byte, error)
+
+	// Prof, when set, collects samples of the program's Raft call stacks
+	// (raft run --profile).
+	Prof *Profile
 }
 
 // Funcs returns the program's function table.

@@ -6,7 +6,7 @@
 // counter increment per instruction cost 25% of the loop benchmark).
 //
 // In run.go, a line `// count: STMT` becomes STMT in the copy, and
-// `func (m *Machine) Run(` becomes `func (m *Machine) runCounting(`.
+// `func (m *Machine) run(` becomes `func (m *Machine) runCounting(`.
 package main
 
 import (
@@ -47,13 +47,13 @@ var countLine = regexp.MustCompile(`(?m)^(\s*)// count: (.*)$`)
 
 // Generate returns the counting copy of run.go's Run.
 func Generate(src []byte) ([]byte, error) {
-	start := bytes.Index(src, []byte("func (m *Machine) Run("))
+	start := bytes.Index(src, []byte("func (m *Machine) run("))
 	end := bytes.Index(src[start:], []byte("\n}\n"))
 	if start < 0 || end < 0 {
-		log.Fatal("gencount: Run not found in run.go")
+		log.Fatal("gencount: run not found in run.go")
 	}
 	body := src[start : start+end+3]
-	body = bytes.Replace(body, []byte("func (m *Machine) Run("), []byte("func (m *Machine) runCounting("), 1)
+	body = bytes.Replace(body, []byte("func (m *Machine) run("), []byte("func (m *Machine) runCounting("), 1)
 	body = bytes.Replace(body, []byte("\tif m.Count != nil {\n\t\treturn m.runCounting(budget)\n\t}\n"), nil, 1)
 	body = countLine.ReplaceAll(body, []byte("$1$2"))
 	var b bytes.Buffer

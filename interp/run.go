@@ -59,10 +59,23 @@ const DefaultBudget = 4000
 
 // Run runs m for at most budget reductions (calls and backward jumps) and
 // reports why it stopped. Run again after StatusYield or, once woken, after
-// StatusBlocked.
+// StatusBlocked. When the program is being profiled, the slice is at most
+// ProfileBudget reductions and its stack is sampled at the end.
+func (m *Machine) Run(budget int) Status {
+	p := m.Prog.Prof
+	if p == nil {
+		return m.run(budget)
+	}
+	before := m.Reductions
+	st := m.run(min(budget, ProfileBudget))
+	p.record(m, int64(m.Reductions-before))
+	return st
+}
+
+// run is Run without the profile.
 //
 //go:generate go run gencount.go
-func (m *Machine) Run(budget int) Status {
+func (m *Machine) run(budget int) Status {
 	if m.fn == nil {
 		return StatusDone
 	}
