@@ -20,6 +20,7 @@ package interp
 
 import (
 	"encoding/binary"
+	"math/bits"
 	"unsafe"
 
 	"github.com/raftvm/raft/gc"
@@ -46,13 +47,13 @@ func argU16(ip unsafe.Pointer, off uintptr) uintptr { return uintptr(*(*uint16)(
 func argU32(ip unsafe.Pointer, off uintptr) uint32  { return *(*uint32)(unsafe.Add(ip, off)) }
 func argRel(ip unsafe.Pointer, off uintptr) int     { return int(*(*int32)(unsafe.Add(ip, off))) }
 
-// slot returns the value i slots from p (i may be negative).
-func slot(p unsafe.Pointer, i int) *gc.Value { return (*gc.Value)(unsafe.Add(p, i*vsize)) }
-
 // short reports whether m's stack, whose top slot is sp, holds fewer than n values.
 func short(sp unsafe.Pointer, m *Machine, n uintptr) bool {
 	return uintptr(sp) < m.stackBase+n*uintptr(vsize)
 }
+
+// slot returns the value i slots from p (i may be negative).
+func slot(p unsafe.Pointer, i int) *gc.Value { return (*gc.Value)(unsafe.Add(p, i*vsize)) }
 
 // DefaultBudget is the reductions an actor runs before it yields (BEAM's figure).
 const DefaultBudget = 4000
@@ -248,6 +249,12 @@ loop:
 					tos.X = a.X - tos.X
 				case Mul:
 					tos.X = uint64(a.AsInt() * tos.AsInt())
+				case Div, Mod:
+					if y := tos.AsInt(); y > 0 {
+						tos.X = uint64(divModPos(op == Div, a.AsInt(), y))
+						break
+					}
+					fallthrough
 				default:
 					var r gc.Value
 					if r, err = intArith(op, a.AsInt(), tos.AsInt()); err != nil {
@@ -708,6 +715,10 @@ loop:
 				case MulK:
 					tos.X = uint64(tos.AsInt() * int64(kx))
 				default:
+					if y := int64(kx); y > 0 {
+						tos.X = uint64(divModPos(op == DivK, tos.AsInt(), y))
+						break
+					}
 					var r gc.Value
 					if r, err = intArith(baseOp[op], tos.AsInt(), int64(kx)); err != nil {
 						break loop
@@ -970,6 +981,26 @@ var baseOp = func() (t [numOps]Op) {
 	}
 	return t
 }()
+
+// divModPos is / (truncating) or mod (floored) of ints by y > 0, with
+// shifts and masks when y is a power of two (x/2 and x mod 2 are common;
+// a hardware divide costs tens of cycles).
+func divModPos(div bool, x, y int64) int64 {
+	if y&(y-1) == 0 {
+		if div {
+			return (x + (x>>63)&(y-1)) >> uint(bits.TrailingZeros64(uint64(y)))
+		}
+		return x & (y - 1)
+	}
+	if div {
+		return x / y
+	}
+	if r := x % y; r >= 0 {
+		return r
+	} else {
+		return r + y
+	}
+}
 
 // intTest evaluates comparison op on two ints (small enough to inline).
 func intTest(op Op, x, y int64) bool {

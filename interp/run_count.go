@@ -179,6 +179,12 @@ loop:
 					tos.X = a.X - tos.X
 				case Mul:
 					tos.X = uint64(a.AsInt() * tos.AsInt())
+				case Div, Mod:
+					if y := tos.AsInt(); y > 0 {
+						tos.X = uint64(divModPos(op == Div, a.AsInt(), y))
+						break
+					}
+					fallthrough
 				default:
 					var r gc.Value
 					if r, err = intArith(op, a.AsInt(), tos.AsInt()); err != nil {
@@ -639,6 +645,10 @@ loop:
 				case MulK:
 					tos.X = uint64(tos.AsInt() * int64(kx))
 				default:
+					if y := int64(kx); y > 0 {
+						tos.X = uint64(divModPos(op == DivK, tos.AsInt(), y))
+						break
+					}
 					var r gc.Value
 					if r, err = intArith(baseOp[op], tos.AsInt(), int64(kx)); err != nil {
 						break loop
