@@ -8,6 +8,7 @@ import (
 	"runtime/pprof"
 
 	"github.com/raftvm/raft/interp"
+	"github.com/raftvm/raft/sched"
 )
 
 // runProgram runs a compiled program as raft run does and returns the exit code.
@@ -30,8 +31,9 @@ func runProgram(prog *interp.Program, args []string, f runFlags, stdout, stderr 
 	}
 	out := interp.NewOutput(stdout)
 	defer out.Flush()
-	m := interp.NewMachine(prog, nil, out)
-	m.ID = 1
+	rt := sched.New(prog, sched.Options{Workers: f.workers, Out: out, Stderr: stderr, Count: f.stats})
+	defer rt.Stop()
+	m := rt.Main()
 	if err := m.SetArgs(args); err != nil {
 		fmt.Fprintf(stderr, "raft: %v\n", err)
 		return exitFailure
@@ -40,17 +42,15 @@ func runProgram(prog *interp.Program, args []string, f runFlags, stdout, stderr 
 		fmt.Fprintf(stderr, "raft: %v\n", err)
 		return exitFailure
 	}
-	var st interp.Status
-	for {
-		st = m.Run(interp.DefaultBudget)
-		if st != interp.StatusYield {
-			break
-		}
-		if ctx.Err() != nil {
-			out.Flush()
-			fmt.Fprintf(stderr, "raft: timeout after %v\n", f.timeout)
-			return exitTimeout
-		}
+	st, err := rt.RunMain(ctx)
+	rt.Stop() // the main actor has ended: so do the others
+	if f.stats {
+		defer printStats(stderr, rt, m)
+	}
+	if err != nil {
+		out.Flush()
+		fmt.Fprintf(stderr, "raft: timeout after %v\n", f.timeout)
+		return exitTimeout
 	}
 	switch st {
 	case interp.StatusDone:
@@ -73,4 +73,18 @@ func runProgram(prog *interp.Program, args []string, f runFlags, stdout, stderr 
 	out.Flush()
 	fmt.Fprint(stderr, m.Failure.Report())
 	return exitFailure
+}
+
+// printStats writes the --stats lines: counts of the interpreter (every
+// actor), of the main actor's heap, of the scheduler, and the most frequent
+// opcode pairs.
+func printStats(w io.Writer, rt *sched.Runtime, m *interp.Machine) {
+	s, c, h := rt.Stats(), rt.Counters(), m.Heap.Stats()
+	fmt.Fprintf(w, "instructions: %d, reductions: %d\n", c.Instructions, s.Reductions)
+	fmt.Fprintf(w, "main heap: %d allocations, %d frees, %d collections, %d live, peak %d bytes\n",
+		h.Allocs, h.Frees, h.Collections, h.Live, h.PeakBytes)
+	fmt.Fprintf(w, "actors: %d spawned, %d messages, %d signals, %d restarts; scheduler: %d workers, %d slices, %d steals, %d parks\n",
+		s.Spawned, s.Messages, s.Signals, s.Restarts, s.Workers, s.Slices, s.Steals, s.Parks)
+	fmt.Fprintln(w, "top opcode pairs:")
+	c.WriteTopPairs(w, 10)
 }

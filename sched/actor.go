@@ -1,0 +1,425 @@
+package sched
+
+// This file defines the actor: its scheduling state and the wake-up that
+// moves it between states, its inbox of messages and signals, and the
+// table from pid to actor.
+
+import (
+	"sync"
+	"sync/atomic"
+
+	"github.com/raftvm/raft/gc"
+	"github.com/raftvm/raft/interp"
+)
+
+// actorState is the scheduling state of an actor (the protocol is in doc.go).
+// Do not reuse a state for a new meaning: add one.
+type actorState uint8
+
+const (
+	stIdle     actorState = iota // not scheduled, wakes ignored: the main actor between runs
+	stRunnable                   // in exactly one run queue, or being put into one by whoever made it runnable
+	stRunning                    // a worker runs its slice
+	stNotified                   // running, and a wake-up arrived during the slice
+	stWaiting                    // blocked for a message, a signal, a reply or a timer; any wake-up schedules it
+	stSleeping                   // blocked in sleep: only a signal or its timer schedules it
+	stDead                       // ended; wake-ups do nothing
+)
+
+var stateNames = [...]string{"idle", "runnable", "running", "notified", "waiting", "sleeping", "dead"}
+
+func (s actorState) String() string {
+	if int(s) < len(stateNames) {
+		return stateNames[s]
+	}
+	return "state?"
+}
+
+// wakeKind says what wakes an actor: a sleeping actor ignores messages.
+type wakeKind uint8
+
+const (
+	wakeMsg    wakeKind = iota // a message arrived
+	wakeSignal                 // a signal or a supervisor's reply arrived
+	wakeTimer                  // its timer expired
+)
+
+// itemKind is the kind of an inbox item. Only itemMsg is a plain message;
+// every other kind is a signal, processed in order with the messages.
+type itemKind uint8
+
+const (
+	itemMsg       itemKind = iota // a message: v (in frag when a heap value)
+	itemDown                      // a monitor fired: the receiver makes { :DOWN ref from v }
+	itemExit                      // an exit signal from actor from with reason v; linked: sent because of a link
+	itemLink                      // from linked itself to the receiver
+	itemUnlink                    // from unlinked itself from the receiver
+	itemMonitor                   // from monitors the receiver under ref
+	itemDemonitor                 // the monitor ref was removed
+	itemRequest                   // a supervisor request (req)
+)
+
+// item is one entry of an inbox: a message, or a signal (sig). A heap
+// value travels in a fragment heap (frag) that only the item's holder
+// touches; immediates travel as they are. 32 bytes: a message costs no
+// more.
+type item struct {
+	v    gc.Value // the message, or the reason of an exit or down signal
+	frag *gc.Heap // holds v when v is a heap value; nil otherwise
+	sig  *signal  // nil for a plain message
+}
+
+// signal is what a signal carries besides its value.
+type signal struct {
+	kind   itemKind
+	linked bool      // itemExit: sent because of a link (else by kill)
+	from   uint64    // the sender's pid
+	ref    int64     // monitor ref (itemDown, itemMonitor, itemDemonitor)
+	fi     *failInfo // itemExit: where the failure that caused it happened, if any
+	req    *request  // itemRequest
+}
+
+// failInfo is where an actor's failure happened: the part of an
+// interp.Failure that does not belong to a heap. Immutable once made, so
+// exit signals share it.
+type failInfo struct {
+	word    string
+	pos     interp.Pos
+	callers []interp.Caller
+}
+
+// actor is one Raft actor: a machine and what the scheduler keeps for it.
+// It is kept small (an idle actor must cost little): what most actors
+// never use is in actorExt, made at first use.
+//
+// Who may touch what:
+//   - state: any goroutine, atomically (the protocol in doc.go).
+//   - mu guards inbox, backlog and closed; the flag flagSig is written
+//     under mu and read without it as a hint.
+//   - schedlink: Runtime.mu (the global queue).
+//   - name, named: Runtime.regMu (the registry); flagNamed: see registry.go.
+//   - x.tpos: timers.mu (x itself is made by the owner before its first timer).
+//   - everything else, the machine and x included: only the worker running
+//     the actor (state stRunning or stNotified), or its spawner before the
+//     actor is first made runnable.
+type actor struct {
+	m   *interp.Machine
+	pid uint64
+
+	state   atomic.Uint32 // an actorState; see wake and doc.go
+	name    uint32        // registered name (a symbol id) when named; guarded by Runtime.regMu
+	blockAs actorState    // owner: the state a StatusBlocked slice ends in: stWaiting or stSleeping
+	trap    bool          // owner: trap-exit
+	closed  bool          // the actor has ended: nothing more is queued; guarded by mu
+	named   bool          // guarded by Runtime.regMu
+	flags   atomic.Uint32 // flagSig (set and cleared under mu, loaded anywhere as a hint) | flagNamed (set under regMu, see registry.go)
+
+	schedlink *actor // next in the global queue; guarded by Runtime.mu
+
+	mu      sync.Mutex // guards inbox, backlog and closed
+	inbox   []item     // arrived items, oldest first, after those in backlog; guarded by mu
+	backlog *backlog   // earlier full segments, when a backlog built up; guarded by mu
+
+	w *worker   // owner: the worker running it now
+	x *actorExt // owner: the rarely used parts, made at first use
+}
+
+// Bits of actor.flags.
+const (
+	flagSig   = 1 << iota // the inbox holds a signal
+	flagNamed             // the actor was given a name once
+)
+
+// hasSig reports whether a's inbox may hold a signal (a hint). Any goroutine.
+func (a *actor) hasSig() bool { return a.flags.Load()&flagSig != 0 } // pairs with the Or in put
+
+// backlog holds the full segments of a long inbox, oldest first: a
+// backlog grows by segments of segLen items and is never copied to grow.
+type backlog struct{ segs [][]item }
+
+// actorExt holds the parts of an actor that most actors never use. Owned
+// by the worker running the actor.
+type actorExt struct {
+	parent      uint64           // the linked actor that spawned it (the parent of a supervisor), 0 if none
+	links       []uint64         // linked actors
+	monitors    map[int64]uint64 // refs this actor holds -> monitored pid
+	monitoredBy []monitor        // monitors on this actor
+	deadline    int64            // sleep or receive-timeout deadline (ns since epoch); 0 when none
+	req         *request         // a supervisor request waiting for its reply
+	pending     []*request       // requests received while not a supervisor (settleRequests)
+	sup         *supervisor      // set when the actor is a supervisor
+	dying       *death           // a fatal signal arrived: end at the end of the slice
+	rest        []item           // items after the fatal signal, for finish
+	tpos        int32            // index+1 of its timer in the timer heap, 0 when none; guarded by timers.mu
+}
+
+// monitor is one monitor on an actor: who holds it, under which ref.
+type monitor struct {
+	ref  int64
+	from uint64
+}
+
+// death is why an actor ends when a signal kills it.
+type death struct {
+	reason gc.Value // in the actor's heap
+	fi     *failInfo
+}
+
+func (a *actor) ext() *actorExt {
+	if a.x == nil {
+		a.x = &actorExt{}
+	}
+	return a.x
+}
+
+// linkList returns a's links (nil when none). Owner only.
+func (a *actor) linkList() []uint64 {
+	if a.x == nil {
+		return nil
+	}
+	return a.x.links
+}
+
+// addLink links a to pid. Owner only.
+func (a *actor) addLink(pid uint64) { x := a.ext(); x.links = append(x.links, pid) }
+
+// hasLink reports whether a is linked to pid. Owner only.
+func (a *actor) hasLink(pid uint64) bool {
+	for _, l := range a.linkList() {
+		if l == pid {
+			return true
+		}
+	}
+	return false
+}
+
+// removeLink removes pid from a's links and reports whether it was there. Owner only.
+func (a *actor) removeLink(pid uint64) bool {
+	ls := a.linkList()
+	for i, l := range ls {
+		if l == pid {
+			last := len(ls) - 1
+			ls[i] = ls[last]
+			a.x.links = ls[:last]
+			if last == 0 {
+				a.x.links = nil
+			}
+			return true
+		}
+	}
+	return false
+}
+
+// The owner's view of fields of actorExt: nil or zero when there is none.
+
+func (a *actor) sup() *supervisor {
+	if a.x == nil {
+		return nil
+	}
+	return a.x.sup
+}
+
+func (a *actor) dying() *death {
+	if a.x == nil {
+		return nil
+	}
+	return a.x.dying
+}
+
+func (a *actor) deadline() int64 {
+	if a.x == nil {
+		return 0
+	}
+	return a.x.deadline
+}
+
+// die marks a as ending with reason at the end of its slice. Owner only.
+func (a *actor) die(reason gc.Value, fi *failInfo) { a.ext().dying = &death{reason: reason, fi: fi} }
+
+// segLen is the length of an inbox segment.
+const segLen = 256
+
+// put appends it to a's inbox and reports whether a took it (false once a
+// has ended). Any goroutine.
+func (a *actor) put(it item) bool {
+	a.mu.Lock()
+	if a.closed {
+		a.mu.Unlock()
+		return false
+	}
+	if len(a.inbox) >= segLen {
+		if a.backlog == nil {
+			a.backlog = &backlog{}
+		}
+		a.backlog.segs = append(a.backlog.segs, a.inbox)
+		a.inbox = make([]item, 0, segLen)
+	}
+	a.inbox = append(a.inbox, it)
+	if it.sig != nil {
+		a.flags.Or(flagSig) // read by the owner before and after slices (hasSig); cleared by take
+	}
+	a.mu.Unlock()
+	return true
+}
+
+// take removes items from the head of a's inbox and returns them, oldest
+// first: the segments of segs, then items, which is buf with items
+// appended (the inbox keeps its buffer). With all set it takes every
+// item; otherwise at most one segment (segLen items), so that a receiver
+// with a long backlog takes it bit by bit. Owner only.
+func (a *actor) take(buf []item, all bool) (segs [][]item, items []item) {
+	a.mu.Lock()
+	if len(a.inbox) == 0 && a.backlog == nil {
+		a.mu.Unlock()
+		return nil, buf
+	}
+	if !all && a.backlog != nil {
+		b := a.backlog
+		items = append(buf, b.segs[0]...)
+		b.segs[0] = nil
+		b.segs = b.segs[1:]
+		if len(b.segs) == 0 {
+			a.backlog = nil
+		}
+		a.mu.Unlock() // signals may remain: flagSig stays as it is
+		return nil, items
+	}
+	items = append(buf, a.inbox...)
+	clear(a.inbox) // the items' fragments belong to the taker now
+	a.inbox = a.inbox[:0]
+	if a.backlog != nil {
+		segs = a.backlog.segs
+		a.backlog = nil
+	}
+	a.flags.And(^uint32(flagSig)) // every signal is taken; pairs with the Or in put
+	a.mu.Unlock()
+	return segs, items
+}
+
+// unshift puts items back at the head of a's inbox, in order. Owner only.
+func (a *actor) unshift(items []item) {
+	if len(items) == 0 {
+		return
+	}
+	a.mu.Lock()
+	all := append(append(append([]item(nil), items...), flatten(a.backlog)...), a.inbox...)
+	a.inbox, a.backlog = all, nil // may pass segLen: put starts a new segment when it is full or more
+	for _, it := range items {
+		if it.sig != nil {
+			a.flags.Or(flagSig) // pairs with hasSig before slices
+			break
+		}
+	}
+	a.mu.Unlock()
+}
+
+// close marks a ended and returns what was left in its inbox. Owner only.
+func (a *actor) close() []item {
+	a.mu.Lock()
+	a.closed = true
+	items := append(flatten(a.backlog), a.inbox...)
+	a.inbox, a.backlog = nil, nil
+	a.mu.Unlock()
+	return items
+}
+
+// flatten returns the items of a backlog in order.
+func flatten(b *backlog) []item {
+	if b == nil {
+		return nil
+	}
+	var items []item
+	for _, seg := range b.segs {
+		items = append(items, seg...)
+	}
+	return items
+}
+
+// pidTable maps pids to live actors. Pids are never reused; a table of
+// pages of 4096 slots, each page dropped once all of its pids have ended,
+// so that a program spawning without end keeps only live pages.
+//
+// Lookups take no lock: two atomic loads.
+type pidTable struct {
+	mu  sync.Mutex                       // guards growing dir and dropping pages
+	dir atomic.Pointer[[]*atomicPagePtr] // published after each growth; pairs with the Load in lookup
+}
+
+const pageBits = 12
+
+type atomicPagePtr struct{ p atomic.Pointer[pidPage] }
+
+type pidPage struct {
+	slots [1 << pageBits]atomic.Pointer[actor] // the live actor of each pid, nil once it ended
+	ended atomic.Int32                         // pids of the page that ended (or will never be used: pid 0)
+}
+
+func newPidTable() *pidTable {
+	t := &pidTable{}
+	d := []*atomicPagePtr{}
+	t.dir.Store(&d)
+	return t
+}
+
+// lookup returns the live actor with pid, or nil. Any goroutine.
+func (t *pidTable) lookup(pid uint64) *actor {
+	d := *t.dir.Load() // pairs with the Store in page
+	i := pid >> pageBits
+	if i >= uint64(len(d)) {
+		return nil
+	}
+	p := d[i].p.Load() // pairs with the Store in page
+	if p == nil {
+		return nil
+	}
+	return p.slots[pid&(1<<pageBits-1)].Load() // pairs with the Store in add
+}
+
+// page returns the page of pid, making it if needed.
+func (t *pidTable) page(pid uint64) *pidPage {
+	i := pid >> pageBits
+	d := *t.dir.Load()
+	if i < uint64(len(d)) {
+		if p := d[i].p.Load(); p != nil {
+			return p
+		}
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	d = *t.dir.Load()
+	for uint64(len(d)) <= i {
+		nd := make([]*atomicPagePtr, len(d), 2*len(d)+1)
+		copy(nd, d)
+		for uint64(len(nd)) < uint64(cap(nd)) {
+			nd = append(nd, &atomicPagePtr{})
+		}
+		d = nd
+		t.dir.Store(&d) // publishes the grown directory to lookup
+	}
+	p := d[i].p.Load()
+	if p == nil {
+		p = &pidPage{}
+		if i == 0 {
+			p.ended.Store(1) // pid 0 is never used
+		}
+		d[i].p.Store(p) // publishes the page to lookup
+	}
+	return p
+}
+
+// add makes a findable under its pid. Pids are added once each.
+func (t *pidTable) add(a *actor) {
+	t.page(a.pid).slots[a.pid&(1<<pageBits-1)].Store(a) // publishes a to lookup
+}
+
+// remove forgets an ended actor; the last pid of a page to end drops the page.
+func (t *pidTable) remove(a *actor) {
+	p := t.page(a.pid)
+	p.slots[a.pid&(1<<pageBits-1)].Store(nil)
+	if p.ended.Add(1) == 1<<pageBits {
+		t.mu.Lock()
+		d := *t.dir.Load()
+		d[a.pid>>pageBits].p.Store(nil) // lookups of the page's pids now find nothing, as before
+		t.mu.Unlock()
+	}
+}

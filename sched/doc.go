@@ -1,0 +1,185 @@
+// Package sched runs the actors of a Raft program: an M:N work-stealing
+// scheduler, mailboxes, exit signals, links, monitors, the registry, timers
+// and supervisors. It implements interp.Host, the interface through which
+// the interpreter performs the actor words; cmd/raft drives it through New,
+// Main, RunMain, Stop and Stats.
+//
+// # Words
+//
+// These words mean one thing each, here and in the code.
+//
+//   - actor: one Raft process: an interp.Machine (stack, frames, heap,
+//     mailbox) and the scheduler's struct around it (actor.go). Never a
+//     goroutine.
+//   - worker: a goroutine that runs actors, one slice at a time (worker.go).
+//     There are Options.Workers of them, fixed for the runtime's life.
+//   - slice: one call of Machine.Run, at most Options.Budget reductions
+//     (interp charges one at each call and backward jump), so a busy loop
+//     yields and cannot starve anyone.
+//   - run queue: where runnable actors wait for a worker: each worker's
+//     bounded local ring (runq.go), its next slot, and the global queue.
+//   - inbox: what other actors sent an actor, not yet seen by it: messages
+//     and signals in arrival order, behind the actor's mutex. mailbox: the
+//     messages the actor has taken from its inbox into its own heap
+//     (Machine.Mailbox), where receive and receive-match look.
+//   - signal: an inbox item other than a message: an exit signal (from a
+//     link or from kill), link, unlink, monitor, demonitor, a monitor's
+//     DOWN, a supervisor request. Signals take effect in order with the
+//     messages, when the actor drains its inbox: in Fetch, and before and
+//     after each slice (signal.go).
+//
+// # Model
+//
+// Each worker loops: find a runnable actor, run one slice, settle it
+// (requeue, wait, end). It finds work in this order: the next slot (the
+// actor its last running actor woke by a send, so that a message and its
+// answer stay on one core, hot in cache; at most maxStreak times in a row
+// while its queue holds others), its local queue (FIFO: a yielding actor
+// goes to the tail, which is what makes preemption fair), the global queue
+// (first every globalEvery rounds so that it cannot starve), then stealing
+// half of another worker's queue, then parking.
+//
+// A local queue is Go's runq: a 256-slot ring; the owner puts at the tail
+// and takes from the head, thieves take half from the head with a CAS. A
+// full ring moves half of itself to the global queue. The next slot is a
+// plain field of its worker: it is never stolen (its actor runs when the
+// current slice ends), so a send costs no atomic beyond the wake-up's.
+//
+// Rejected: a goroutine per actor (the Go scheduler would do the work, but
+// an idle goroutine costs 2 KiB of stack before any of ours, a message two
+// goroutine switches, and blocking in receive could not hold an actor's
+// state machine together with its signals); one global queue (every
+// scheduling step would take one lock: it does not scale past one core);
+// work sharing by pushing new actors to the least loaded worker (needs
+// load figures that are stale at once; stealing finds the work when it is
+// needed); Go channels for mailboxes (bounded, one per actor, and no way
+// to take from the middle for receive-match).
+//
+// # Actor states and wake-ups
+//
+// An actor's state (actorState) is an atomic word; exactly one party may
+// act on each state:
+//
+//	idle      main between runs: wake-ups are ignored; RunMain CASes it to runnable
+//	runnable  in exactly one run queue: whoever made it runnable queued it
+//	running   a worker runs its slice
+//	notified  running, and a wake-up arrived during the slice
+//	waiting   blocked (receive, receive-timeout, a supervisor's reply, a supervisor between events)
+//	sleeping  blocked in sleep: only a signal or its timer wakes it, messages wait
+//	dead      ended: wake-ups do nothing
+//
+// A waker (a sender, a signal, a timer) appends to the inbox under the
+// actor's mutex first, then calls wake: waiting (or sleeping, for a signal
+// or timer) is CASed to runnable and the waker queues the actor; running
+// is CASed to notified and the waker is done; any other state needs
+// nothing. The worker takes an actor from a queue, CASes runnable to
+// running (anything else is a broken invariant: it panics), drains the
+// inbox if a signal is there, runs the slice, and then:
+//
+//   - after StatusYield, stores runnable and puts it at its queue's tail;
+//   - after StatusBlocked, drains signals that came, then CASes running to
+//     waiting (or sleeping). If the CAS fails the state is notified: a
+//     wake-up came after the actor last looked at its inbox, so the worker
+//     stores runnable and queues it again instead. Either the waker sees
+//     waiting and queues it, or the worker sees notified: a wake-up is
+//     never lost, and an actor is never in two queues nor run by two
+//     workers (only the party that moved it to runnable queues it, and
+//     only the worker that took it from a queue runs it);
+//   - after the end, closes the inbox under its mutex (a later send finds
+//     it closed and drops the message), answers what the inbox still held,
+//     reports an unwatched failure, stores dead, and tells links and
+//     monitors.
+//
+// After the CAS to waiting, the worker no longer touches the actor: another
+// worker may already run it.
+//
+// # Parking
+//
+// A worker that finds nothing parks. Lost worker wake-ups are prevented
+// Dekker-style: a worker that queues an actor (put, the global queue) first
+// stores it (the ring's tail, or the global count), then loads nidle and,
+// if a worker is parked, unparks one (wakeOne). A parking worker first adds
+// itself to the idle list and increments nidle (under Runtime.mu), then
+// looks at every queue again (workVisible); if it sees work it unparks
+// itself. Both sides store then load sequentially consistent atomics, so at
+// least one sees the other. Each removal of a worker from the idle list by
+// someone else sends one token on its wake channel (capacity 1); a worker
+// that finds itself removed by a waker when it did not take the token
+// waits for it, so tokens never pile up.
+//
+// Timers (timer.go): one heap of actors by deadline for the runtime, an
+// actor's timer being two of its fields (it waits for one deadline at a
+// time). Every worker fires due timers at the top of its loop (it reads
+// the earliest deadline atomically, and the clock only when a timer is
+// set). The first worker to park while a timer is set becomes the keeper
+// and parks with an alarm at the earliest deadline; setting an earlier
+// timer wakes the keeper so that it sets its alarm again. No goroutine per
+// timer, and none at all when no timer is set.
+//
+// The last worker to park, when no timer is set and every queue is empty
+// (it re-reads nidle after its second look), checks for a deadlock: if the
+// main actor waits, nothing can ever wake it, and RunMain returns
+// StatusBlocked.
+//
+// # Messages and signals
+//
+// Inboxes are many-senders, one-receiver: a slice of items (32 bytes each)
+// behind the actor's mutex, which the receiver copies into its worker's
+// scratch buffer, keeping the slice, so a steady flow allocates nothing; a
+// backlog grows in segments of segLen items and is never copied to grow,
+// and Fetch moves it into the mailbox one segment at a time, so that a
+// receiver that lags keeps a small mailbox. A message that is an immediate (int,
+// float, bool, nil, symbol, pid, plain quotation, static string) travels
+// as its Value; any other is deep-copied by the sender (gc.Copy) into a
+// fragment heap from a pool, and copied again by the receiver into its own
+// heap, after which the fragment goes back to the pool. No two actors
+// share a heap object, and no actor touches another's heap: the sender
+// owns its heap and the fragment; the receiver, the fragment and its heap.
+// Per-sender order holds because one mutex orders each inbox.
+//
+// Exit signals are not messages: drain settles them in order with the
+// messages. An untrappable :kill (from kill) makes the actor dying with
+// :killed; a trapping actor gets { :EXIT pid reason } in its mailbox; a
+// non-trapping one ignores :normal and is dying with any other reason. A
+// dying actor ends at the end of its slice (the rest of its inbox is kept
+// for finish, which answers the links, monitors and requests in it with
+// :noproc). Links and monitors are owned by their actor: linking sends a
+// link signal to the other side, which adds the link when it drains; an
+// actor that has ended answers a link with an exit signal :noproc and a
+// monitor with a DOWN :noproc, as Erlang does.
+//
+// Spawning puts the new actor at the tail of the spawner's queue; when that
+// queue is half full, the spawn also ends the spawner's slice, so that a
+// loop of spawns cannot make actors much faster than they run (without
+// it, a million spawns in a loop pile up in the global queue before any
+// runs). The machine (stack, heap) of an ended actor goes to a pool for the
+// next spawn: a spawn loop whose actors end soon allocates little.
+//
+// An idle actor costs about 900 bytes: its actor struct (96 bytes), the
+// interp.Machine, its first stack and locals, and its gc.Heap; what only
+// some actors use (links, monitors, timers, supervisor state) is in
+// actorExt, made at first use.
+//
+// # Supervisors
+//
+// A supervisor is an actor whose slices run a Go state machine
+// (supervisor.go) instead of bytecode; see that file.
+//
+// # Locks and atomics
+//
+//   - Runtime.mu: the global queue, the idle list, the keeper and each
+//     worker's idle flag. Runtime.nidle mirrors len(idle) for lock-free reads.
+//   - actor.mu: the actor's inbox (inbox, backlog, closed). The flagSig bit
+//     of actor.flags is a hint stored under it.
+//   - actor.state: the state machine above.
+//   - Runtime.regMu: the registry (registry.go).
+//   - timers.mu: the timer heap and each actor's timer position (x.tpos).
+//   - pidTable.mu: growing the pid table's directory; lookups are lock-free.
+//   - runq.head and runq.tail: the ring protocol (runq.go).
+//   - everything else about an actor (its machine, links, monitors, trap
+//     flag, deadline, supervisor) is owned by the worker running it.
+//   - Runtime.machines (a sync.Pool) holds released machines nobody owns.
+//
+// Lock order: Runtime.mu and actor.mu are never held together; timers.mu is
+// taken alone; regMu alone.
+package sched

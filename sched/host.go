@@ -1,0 +1,381 @@
+package sched
+
+// This file defines the Runtime's side of interp.Host: the actor and
+// supervisor words, and Fetch. Every method runs on the worker that runs
+// the machine's actor (a.w), with the machine's state written back.
+
+import (
+	"sync/atomic"
+
+	"github.com/raftvm/raft/gc"
+	"github.com/raftvm/raft/interp"
+)
+
+// maxWaitMs bounds the milliseconds of sleep and receive-timeout (about
+// 292 years: the clock in ns must not overflow).
+const maxWaitMs = 1 << 43
+
+// Fetch moves the messages that arrived for m's actor into its mailbox and
+// settles the signals that came with them (interp.Host).
+func (rt *Runtime) Fetch(m *interp.Machine, wait bool) bool {
+	a := m.Ext.(*actor)
+	moved := a.w.drain(a, false)
+	if moved == 0 && wait {
+		a.blockAs = stWaiting
+	}
+	return moved > 0
+}
+
+// Actor performs actor or supervisor word word for m's actor (interp.Host).
+// The interpreter has checked that the stack holds the word's inputs.
+func (rt *Runtime) Actor(m *interp.Machine, word interp.ActorWord) error {
+	a := m.Ext.(*actor)
+	w := a.w
+	switch word {
+	case interp.AwSpawn, interp.AwSpawnLink:
+		q, _ := m.Peek(0)
+		if !q.IsQuot() {
+			return errType
+		}
+		c, err := rt.spawn(w, a, q, word == interp.AwSpawnLink)
+		if err != nil {
+			return err
+		}
+		m.Pop()
+		m.Heap.Release(q)
+		if err := m.Push(gc.Pid(c.pid)); err != nil {
+			return err
+		}
+		if w.runq.size() >= runqSize/2 {
+			// Backpressure: a loop of spawns makes actors faster than a
+			// worker runs them; without this, they pile up in the global
+			// queue (a million of them: 1 GB) before any runs.
+			return interp.ErrYield
+		}
+		return nil
+	case interp.AwSend:
+		return rt.send(w, a)
+	case interp.AwReceiveTimeout:
+		return rt.receiveTimeout(a)
+	case interp.AwLink:
+		return rt.link(w, a)
+	case interp.AwUnlink:
+		p, _ := m.Peek(0)
+		if p.K != gc.KPid {
+			return errType
+		}
+		if a.removeLink(p.X) {
+			if t := rt.pids.lookup(p.X); t != nil {
+				w.signal(t, itemUnlink, a.pid, 0)
+			}
+		}
+		m.Pop()
+		return nil
+	case interp.AwMonitor:
+		p, _ := m.Peek(0)
+		if p.K != gc.KPid {
+			return errType
+		}
+		ref := rt.nextRef.Add(1)
+		x := a.ext()
+		if x.monitors == nil {
+			x.monitors = map[int64]uint64{}
+		}
+		x.monitors[ref] = p.X
+		if t := rt.pids.lookup(p.X); t == nil || !w.signal(t, itemMonitor, a.pid, ref) {
+			a.put(item{v: gc.Sym(gc.SymNoproc), sig: &signal{kind: itemDown, from: p.X, ref: ref}}) // already gone
+		}
+		m.Pop()
+		return m.Push(gc.Int(ref))
+	case interp.AwDemonitor:
+		r, _ := m.Peek(0)
+		if r.K != gc.KInt {
+			return errType
+		}
+		if a.x != nil {
+			if pid, ok := a.x.monitors[r.AsInt()]; ok {
+				delete(a.x.monitors, r.AsInt())
+				if t := rt.pids.lookup(pid); t != nil {
+					w.signal(t, itemDemonitor, a.pid, r.AsInt())
+				}
+			}
+		}
+		m.Pop()
+		return nil
+	case interp.AwTrapExit:
+		b, _ := m.Peek(0)
+		if b.K != gc.KBool {
+			return errType
+		}
+		a.trap = b.X != 0
+		m.Pop()
+		return nil
+	case interp.AwKill:
+		p, _ := m.Peek(1)
+		reason, _ := m.Peek(0)
+		if p.K != gc.KPid {
+			return errType
+		}
+		w.sendExit(p.X, a.pid, m.Heap, reason, nil, false)
+		m.Pop()
+		m.Pop()
+		m.Heap.Release(reason)
+		if p.X == a.pid {
+			return interp.ErrYield // the signal takes effect now
+		}
+		return nil
+	case interp.AwRegister:
+		p, _ := m.Peek(1)
+		name, _ := m.Peek(0)
+		if p.K != gc.KPid {
+			return errType
+		}
+		if name.K != gc.KSym {
+			return errBadarg
+		}
+		if !rt.register(p.X, uint32(name.X)) {
+			return errBadarg
+		}
+		m.Pop()
+		m.Pop()
+		return nil
+	case interp.AwUnregister:
+		name, _ := m.Peek(0)
+		if name.K != gc.KSym || !rt.unregister(uint32(name.X)) {
+			return errBadarg
+		}
+		m.Pop()
+		return nil
+	case interp.AwWhereis:
+		name, _ := m.Peek(0)
+		if name.K != gc.KSym {
+			return errBadarg
+		}
+		m.Pop()
+		if t := rt.whereis(uint32(name.X)); t != nil {
+			return m.Push(gc.Pid(t.pid))
+		}
+		return m.Push(gc.Nil)
+	case interp.AwAlive:
+		p, _ := m.Peek(0)
+		if p.K != gc.KPid {
+			return errType
+		}
+		t := rt.pids.lookup(p.X)
+		m.Pop()
+		return m.Push(gc.Bool(t != nil && actorState(t.state.Load()) != stDead))
+	case interp.AwSleep:
+		return rt.sleep(a)
+	case interp.AwSupervisor:
+		return rt.startSupervisor(w, a)
+	case interp.AwSupervise:
+		return rt.supervise(a)
+	case interp.AwSetStrategy, interp.AwRestartChild, interp.AwStartChild, interp.AwTerminateChild, interp.AwWhichChildren:
+		return rt.request(w, a, word)
+	}
+	panic("sched: Actor: unknown word " + word.String())
+}
+
+// send: msg pid|name -- .
+func (rt *Runtime) send(w *worker, a *actor) error {
+	m := a.m
+	dst, _ := m.Peek(0)
+	msg, _ := m.Peek(1)
+	var t *actor
+	switch dst.K {
+	case gc.KPid:
+		t = rt.pids.lookup(dst.X)
+	case gc.KSym:
+		if t = rt.whereis(uint32(dst.X)); t == nil {
+			return errBadarg
+		}
+	default:
+		return errType
+	}
+	if t != nil {
+		it := item{}
+		if err := pack(&it, m.Heap, msg); err != nil {
+			return err
+		}
+		if t.put(it) {
+			w.st.messages.Add(1)
+			if t != a {
+				rt.wake(w, t, wakeMsg)
+			}
+		} else {
+			w.drop(&it) // it has ended: a send to it does nothing
+		}
+	}
+	m.Pop()
+	m.Pop()
+	m.Heap.Release(msg)
+	return nil
+}
+
+// receiveTimeout: ms -- msg true | false.
+func (rt *Runtime) receiveTimeout(a *actor) error {
+	m := a.m
+	v, _ := m.Peek(0)
+	if v.K != gc.KInt {
+		return errType
+	}
+	if m.Mailbox.Len() == 0 {
+		a.w.drain(a, false)
+	}
+	if a.dying() != nil {
+		return interp.ErrBlock // a signal ends it at the end of the slice
+	}
+	if m.Mailbox.Len() > 0 {
+		if a.deadline() != 0 {
+			rt.tm.cancel(a)
+			a.x.deadline = 0
+		}
+		m.Pop()
+		if err := m.Push(m.Mailbox.Take(0)); err != nil {
+			return err
+		}
+		return m.Push(gc.True)
+	}
+	if a.deadline() == 0 {
+		ms := v.AsInt()
+		if ms <= 0 {
+			m.Pop()
+			return m.Push(gc.False)
+		}
+		rt.setTimer(a, rt.now()+min(ms, maxWaitMs)*1e6)
+	} else if rt.now() >= a.x.deadline {
+		a.x.deadline = 0
+		m.Pop()
+		return m.Push(gc.False)
+	}
+	a.blockAs = stWaiting
+	return interp.ErrBlock
+}
+
+// sleep: ms -- .
+func (rt *Runtime) sleep(a *actor) error {
+	m := a.m
+	v, _ := m.Peek(0)
+	if v.K != gc.KInt {
+		return errType
+	}
+	if a.deadline() == 0 {
+		ms := v.AsInt()
+		if ms <= 0 {
+			m.Pop()
+			return interp.ErrYield
+		}
+		rt.setTimer(a, rt.now()+min(ms, maxWaitMs)*1e6)
+	} else if rt.now() >= a.x.deadline {
+		a.x.deadline = 0
+		m.Pop()
+		return nil
+	}
+	a.blockAs = stSleeping
+	return interp.ErrBlock
+}
+
+// link: pid -- .
+func (rt *Runtime) link(w *worker, a *actor) error {
+	m := a.m
+	p, _ := m.Peek(0)
+	if p.K != gc.KPid {
+		return errType
+	}
+	m.Pop()
+	if p.X == a.pid || a.hasLink(p.X) {
+		return nil
+	}
+	a.addLink(p.X)
+	if t := rt.pids.lookup(p.X); t != nil && w.signal(t, itemLink, a.pid, 0) {
+		return nil
+	}
+	// It is gone: the caller gets an exit signal :noproc through the link, as in Erlang.
+	a.put(item{v: gc.Sym(gc.SymNoproc), sig: &signal{kind: itemExit, from: p.X, linked: true}})
+	return interp.ErrYield
+}
+
+// request is a synchronous request to a supervisor. The caller makes it
+// and waits; the supervisor (or whoever ends up with it) answers once.
+type request struct {
+	word interp.ActorWord
+	from *actor   // the caller
+	arg  gc.Value // the argument (name, spec, args or strategy), in frag when a heap value
+	frag *gc.Heap
+
+	// The answer, written before done is set and read after.
+	err    uint32   // a symbol id to fail with, 0 for none
+	result gc.Value // in rfrag when a heap value
+	rfrag  *gc.Heap
+	done   atomic.Bool // the answer is written; stored by answer, loaded by the caller
+}
+
+// request performs a supervisor request word: the first call sends the
+// request and blocks; the call after the answer arrived takes it.
+func (rt *Runtime) request(w *worker, a *actor, word interp.ActorWord) error {
+	m := a.m
+	nargs := 2
+	if word == interp.AwWhichChildren {
+		nargs = 1
+	}
+	if r := a.ext().req; r != nil {
+		if !r.done.Load() { // pairs with the Store in answer
+			a.blockAs = stWaiting
+			return interp.ErrBlock
+		}
+		a.x.req = nil
+		if r.err != 0 {
+			if r.rfrag != nil {
+				putFrag(r.rfrag, r.result)
+			}
+			return interp.Fail(gc.Sym(r.err))
+		}
+		v := r.result
+		if r.rfrag != nil {
+			c, err := gc.Copy(m.Heap, r.rfrag, v)
+			putFrag(r.rfrag, v)
+			if err != nil {
+				return errOutOfMemory
+			}
+			v = c
+		}
+		for range nargs {
+			x, _ := m.Pop()
+			m.Heap.Release(x)
+		}
+		if word == interp.AwSetStrategy || word == interp.AwTerminateChild {
+			return nil
+		}
+		return m.Push(v)
+	}
+	sup, _ := m.Peek(nargs - 1)
+	if sup.K != gc.KPid {
+		return errType
+	}
+	if sup.X == a.pid {
+		return errBadarg // an actor running Raft code is no supervisor
+	}
+	t := rt.pids.lookup(sup.X)
+	if t == nil {
+		return errNoproc
+	}
+	r := &request{word: word, from: a}
+	if nargs == 2 {
+		arg, _ := m.Peek(0)
+		it := item{}
+		if err := pack(&it, m.Heap, arg); err != nil {
+			return err
+		}
+		r.arg, r.frag = it.v, it.frag
+	}
+	if !t.put(item{sig: &signal{kind: itemRequest, from: a.pid, req: r}}) {
+		if r.frag != nil {
+			putFrag(r.frag, r.arg)
+		}
+		return errNoproc
+	}
+	rt.wake(w, t, wakeSignal)
+	a.x.req = r
+	a.blockAs = stWaiting
+	return interp.ErrBlock
+}
