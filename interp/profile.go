@@ -5,6 +5,7 @@ package interp
 // the hottest Raft words and source lines.
 
 import (
+	"fmt"
 	"io"
 	"sync"
 	"time"
@@ -73,8 +74,8 @@ func (p *Profile) record(m *Machine, reductions int64) {
 }
 
 // Write writes the profile in pprof's gzipped protobuf format. Each Raft
-// function is a pprof function (words by name, quotations as <quot>, the
-// top level as <main>), each sampled source line a location.
+// function is a pprof function (see profileName), each sampled source line
+// a location.
 func (p *Profile) Write(w io.Writer) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -100,10 +101,7 @@ func (p *Profile) Write(w io.Writer) error {
 		for _, st := range s.stack {
 			f := funcs[st.fn]
 			if f == nil {
-				name := st.fn.Name
-				if st.fn.Lib {
-					name += " (library)"
-				}
+				name := profileName(st.fn)
 				f = &profile.Function{ID: uint64(len(prof.Function) + 1), Name: name, SystemName: name, Filename: st.fn.Pos.File, StartLine: int64(st.fn.Pos.Line)}
 				funcs[st.fn] = f
 				prof.Function = append(prof.Function, f)
@@ -121,4 +119,19 @@ func (p *Profile) Write(w io.Writer) error {
 		prof.Sample = append(prof.Sample, ps)
 	}
 	return prof.Write(w)
+}
+
+// profileName names a function in a profile: words by name, library words
+// marked, quotations by where they are written, the top level as "main".
+// (pprof drops anything between < and > from names, as C++ templates.)
+func profileName(fn *Func) string {
+	switch {
+	case fn.Quot:
+		return fmt.Sprintf("[quotation %s]", fn.Pos)
+	case fn.Name == "<main>":
+		return "main"
+	case fn.Lib:
+		return fn.Name + " (library)"
+	}
+	return fn.Name
 }

@@ -2,16 +2,19 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"strings"
 
 	"github.com/chzyer/readline"
 
 	"github.com/raftvm/raft/interp"
+	"github.com/raftvm/raft/sched"
 )
 
 // lineReader gives the REPL its input lines.
@@ -119,47 +122,50 @@ func cmdRepl(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	return exitOK
 }
 
-// session is one REPL: a program that grows line by line and its long-lived
-// main actor.
+// session is one REPL: a program that grows line by line, its runtime and
+// its long-lived main actor, whose links, monitors, name and mailbox persist
+// between lines while the other actors keep running.
 type session struct {
 	prog   *interp.Program
 	out    *interp.Output
 	stderr io.Writer
+	rt     *sched.Runtime
 	main   *interp.Machine
 }
 
 func newSession(stdout, stderr io.Writer) *session {
 	prog := interp.NewProgram()
 	out := interp.NewOutput(stdout)
-	m := interp.NewMachine(prog, nil, out)
-	m.ID = 1
+	rt := sched.New(prog, sched.Options{Out: out, Stderr: stderr})
+	m := rt.Main()
 	m.SetArgs(nil)
-	return &session{prog: prog, out: out, stderr: stderr, main: m}
+	return &session{prog: prog, out: out, stderr: stderr, rt: rt, main: m}
 }
 
 // runLine runs the top-level code of one line on the main actor, then
 // prints the stack as .s does; after a failure it reports it and clears the
-// stack (as gforth does), and the session goes on.
+// stack (as gforth does), and the session goes on. Ctrl-C stops the line.
 func (s *session) runLine(fn uint32) {
 	m := s.main
 	if err := m.StartFunc(fn); err != nil {
 		fmt.Fprintf(s.stderr, "raft: %v\n", err)
 		return
 	}
-	st := m.Run(1 << 62)
-	for st == interp.StatusYield {
-		st = m.Run(1 << 62)
-	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	st, err := s.rt.RunMain(ctx)
+	stop()
+	s.out.Flush()
 	switch {
+	case err != nil:
+		fmt.Fprintln(s.stderr, "interrupted")
+		m.Reset()
 	case st == interp.StatusDone, st == interp.StatusExited && m.Failure == nil:
 		s.out.Write([]byte(fmt.Sprintf("<%d>%s\n", m.Depth(), prefixSpace(m.StackText()))))
 		s.out.Flush()
 	case st == interp.StatusBlocked:
-		s.out.Flush()
 		fmt.Fprintln(s.stderr, "raft: the main actor waits for a message that cannot come")
 		m.Reset()
 	default:
-		s.out.Flush()
 		fmt.Fprint(s.stderr, m.Failure.Report())
 		m.Reset()
 	}
@@ -172,4 +178,7 @@ func prefixSpace(s string) string {
 	return " " + s
 }
 
-func (s *session) close() { s.out.Flush() }
+func (s *session) close() {
+	s.rt.Stop()
+	s.out.Flush()
+}

@@ -29,6 +29,10 @@ func runProgram(prog *interp.Program, args []string, f runFlags, stdout, stderr 
 		ctx, cancel = context.WithTimeout(ctx, f.timeout)
 		defer cancel()
 	}
+	if f.profile != "" {
+		prog.Prof = interp.NewProfile()
+		defer writeProfile(prog.Prof, f.profile, stderr)
+	}
 	out := interp.NewOutput(stdout)
 	defer out.Flush()
 	rt := sched.New(prog, sched.Options{Workers: f.workers, Out: out, Stderr: stderr, Count: f.stats})
@@ -87,4 +91,18 @@ func printStats(w io.Writer, rt *sched.Runtime, m *interp.Machine) {
 		s.Spawned, s.Messages, s.Signals, s.Restarts, s.Workers, s.Slices, s.Steals, s.Parks)
 	fmt.Fprintln(w, "top opcode pairs:")
 	c.WriteTopPairs(w, 10)
+}
+
+// writeProfile writes the --profile file.
+func writeProfile(p *interp.Profile, path string, stderr io.Writer) {
+	f, err := os.Create(path)
+	if err == nil {
+		err = p.Write(f)
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "raft: writing profile: %v\n", err)
+	}
 }
