@@ -217,7 +217,14 @@ func init() {
 		if d.AsInt() < 0 || d.AsInt() > 100 {
 			return errBadarg
 		}
-		s, err := m.Heap.NewString(strconv.AppendFloat(nil, toFloat(x), 'f', int(d.AsInt()), 64))
+		f := toFloat(x)
+		var text []byte
+		if math.IsNaN(f) || math.IsInf(f, 0) {
+			text = appendFloat(nil, f) // nan +inf -inf, as printed
+		} else {
+			text = strconv.AppendFloat(nil, f, 'f', int(d.AsInt()), 64)
+		}
+		s, err := m.Heap.NewString(text)
 		if err != nil {
 			return allocErr(err)
 		}

@@ -271,10 +271,13 @@ type Queue struct {
 // Len returns the number of queued values.
 func (q *Queue) Len() int { return len(q.buf) - q.head }
 
-// Append adds v at the end.
+// Append adds v at the end. Taken slots at the front are reused when the
+// buffer is full, so a queue that never empties does not grow without end.
 func (q *Queue) Append(v gc.Value) {
-	if q.head > 0 && q.head == len(q.buf) {
-		q.buf, q.head = q.buf[:0], 0
+	if q.head > 0 && (q.head == len(q.buf) || len(q.buf) == cap(q.buf) && q.head >= len(q.buf)/2) {
+		n := copy(q.buf, q.buf[q.head:])
+		clear(q.buf[n:])
+		q.buf, q.head = q.buf[:n], 0
 	}
 	q.buf = append(q.buf, v)
 }

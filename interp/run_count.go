@@ -458,10 +458,12 @@ loop:
 			sp = unsafe.Add(sp, -vsize)
 			tos = *(*gc.Value)(sp)
 			idx := slot(lp, int(argU16(ip, 1)))
-			i := idx.AsInt() + step
+			old := idx.AsInt()
+			i := old + step
 			*idx = gc.Int(i)
 			limit := slot(unsafe.Pointer(idx), 1).AsInt()
-			if (step > 0 && i < limit) || (step < 0 && i > limit) {
+			// An index that wraps around has passed the limit.
+			if (step > 0 && i < limit && i > old) || (step < 0 && i > limit && i < old) {
 				ip = unsafe.Add(ip, argRel(ip, 3))
 				goto backEdge
 			}

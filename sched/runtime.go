@@ -458,6 +458,7 @@ func (rt *Runtime) text(h *gc.Heap, v gc.Value) string {
 
 // report writes one line to stderr.
 func (rt *Runtime) report(line string) {
+	rt.out.Flush() // what was printed before the failure comes first on a terminal
 	rt.errMu.Lock()
 	if rt.stderr != nil {
 		io.WriteString(rt.stderr, line)

@@ -37,7 +37,7 @@ Usage:
 
 Flags of run:
   --jit                 hand hot code to the native compiler (not in this build: the interpreter runs)
-  --workers N           scheduler workers (default: the number of CPUs)
+  --workers N           scheduler workers (default 0: one per CPU)
   --stats               print instruction, reduction, heap and actor counts on stderr at the end
   --profile out.pb.gz   write a pprof profile of the Raft words that ran
   --cpuprofile out.pprof  write a Go CPU profile of the runtime itself
@@ -106,7 +106,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	if f.workers < 0 {
-		fmt.Fprintf(stderr, "raft run: --workers must be at least 1\n")
+		fmt.Fprintf(stderr, "raft run: --workers must be at least 1 (0: one per CPU)\n")
 		return exitUsage
 	}
 	file := fs.Arg(0)
