@@ -1,0 +1,85 @@
+// Package bench holds Raft's benchmark workloads (the .raft files beside
+// this one) and runs them as Go benchmarks:
+//
+//	go test -bench . ./bench
+//	go test -bench Fib ./bench
+//
+// Each benchmark compiles its workload and runs it the way raft run does
+// (the scheduler, its workers, the main actor), checks the printed answer,
+// and reports the time per run. compare.sh puts the same workloads next to
+// Lua, LuaJIT, gforth, Erlang and plain Go; README.md keeps the results.
+package bench
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/raftvm/raft/interp"
+	"github.com/raftvm/raft/sched"
+)
+
+// run compiles and runs workload name.raft on workers workers and fails b
+// unless it prints want.
+func run(b *testing.B, name string, workers int, want string) {
+	src, err := os.ReadFile(name + ".raft")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		prog, err := interp.Compile(name+".raft", src)
+		if err != nil {
+			b.Fatal(err)
+		}
+		var buf bytes.Buffer
+		out := interp.NewOutput(&buf)
+		rt := sched.New(prog, sched.Options{Workers: workers, Out: out, Stderr: os.Stderr})
+		m := rt.Main()
+		m.SetArgs(nil)
+		if err := m.StartFunc(prog.Main); err != nil {
+			b.Fatal(err)
+		}
+		st, err := rt.RunMain(context.Background())
+		rt.Stop()
+		out.Flush()
+		if err != nil || st != interp.StatusDone {
+			b.Fatalf("%s: status %v, %v", name, st, err)
+		}
+		if got := strings.TrimSpace(buf.String()); got != want {
+			b.Fatalf("%s printed %q, want %q", name, got, want)
+		}
+	}
+}
+
+// engines lists the engines a workload runs on: the interpreter, and the
+// JIT once there is one.
+var engines = []string{"interp"}
+
+func each(b *testing.B, name, want string) {
+	for _, e := range engines {
+		b.Run("engine="+e, func(b *testing.B) { run(b, name, 1, want) })
+	}
+}
+
+func BenchmarkFib(b *testing.B)      { each(b, "fib", "9227465") }
+func BenchmarkLoop(b *testing.B)     { each(b, "loop", "44999999850000000") }
+func BenchmarkCollatz(b *testing.B)  { each(b, "collatz", "837799") }
+func BenchmarkSieve(b *testing.B)    { each(b, "sieve", "664579") }
+func BenchmarkBintrees(b *testing.B) { each(b, "bintrees", "14723759") }
+
+// The actor workloads run on one worker and on two.
+func actors(b *testing.B, name, want string, msgs float64) {
+	for _, w := range []int{1, 2} {
+		b.Run("workers="+string(rune('0'+w)), func(b *testing.B) {
+			run(b, name, w, want)
+			b.ReportMetric(msgs*float64(b.N)/b.Elapsed().Seconds(), "msgs/s")
+		})
+	}
+}
+
+func BenchmarkRing(b *testing.B)     { actors(b, "ring", "1000000", 1e6) }
+func BenchmarkSpawn(b *testing.B)    { actors(b, "spawn", "1000000", 1e6) }
+func BenchmarkPingpong(b *testing.B) { actors(b, "pingpong", "1000000", 2e6) }
