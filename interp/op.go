@@ -134,6 +134,8 @@ const (
 	DupJumpIfNotGeK // a -- a  ; v k, rel (Dup, JumpIfNotGeK)
 	AddLocal        // a -- a+l ; u16 slot (LocalGet, Add)
 	GetLocal        // arr -- x ; u16 slot: x = arr[l] (LocalGet, Get)
+	SwapInc         // a b -- b a+1 (Swap, Inc)
+	IncNos          // a b -- a+1 b (SwapInc, Swap: "swap 1+ swap", a counter under the top)
 
 	numOps
 )
@@ -307,6 +309,8 @@ var opTable = [numOps]OpInfo{
 	DupJumpIfNotGeK: {"DupJumpIfNotGeK", "", oValueRel, 1, 1, fBranch | fSuper},
 	AddLocal:        {"AddLocal", "", oU16, 1, 1, fSuper},
 	GetLocal:        {"GetLocal", "", oU16, 1, 1, fSuper},
+	SwapInc:         {"SwapInc", "", oNone, 2, 2, fSuper},
+	IncNos:          {"IncNos", "", oNone, 2, 2, fSuper},
 }
 
 // superFuses gives each superinstruction (fSuper) the pair it replaces.
@@ -342,6 +346,8 @@ var superFuses = map[Op][2]Op{
 	DupJumpIfNotGeK: {Dup, JumpIfNotGeK},
 	AddLocal:        {LocalGet, Add},
 	GetLocal:        {LocalGet, Get},
+	SwapInc:         {Swap, Inc},
+	IncNos:          {SwapInc, Swap},
 }
 
 // fused maps a pair of opcodes to the superinstruction that replaces it.

@@ -789,6 +789,25 @@ loop:
 			tos = x
 			ip = unsafe.Add(ip, 3)
 
+		case SwapInc, IncNos:
+			if short(sp, m, 2) {
+				err = errUnderflow
+				break loop
+			}
+			b := slot(sp, -1)
+			if Op(*(*byte)(ip)) == SwapInc {
+				tos, *b = *b, tos
+			}
+			if b.K == gc.KInt {
+				b.X++
+			} else if *b, err = unary(Inc, *b); err != nil {
+				break loop
+			}
+			if Op(*(*byte)(ip)) == SwapInc {
+				tos, *b = *b, tos
+			}
+			ip = unsafe.Add(ip, 1)
+
 		default:
 			panic("interp: bad opcode " + Op(*(*byte)(ip)).String())
 		}
