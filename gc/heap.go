@@ -250,6 +250,12 @@ func (h *Heap) Get(arr Value, i int) Value {
 	return h.vals[p.off+uint32(i)]
 }
 
+// Slot returns a pointer to element i of array arr, for a caller that has
+// checked that arr is an array and i is in range (the interpreter's fast
+// path; Set is the checked way). The pointer is a view, valid until the
+// next allocation or free on h.
+func (h *Heap) Slot(arr Value, i int) *Value { return &h.vals[h.hdrs[arr.X].off+uint32(i)] }
+
 // Set stores x at index i of arr (in range), releasing the old element.
 // The array takes over x's reference.
 func (h *Heap) Set(arr Value, i int, x Value) {

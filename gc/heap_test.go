@@ -743,7 +743,7 @@ func TestInlining(t *testing.T) {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
 	for _, name := range []string{
-		"Retain", "Release", "RefCount", "NeedsCollect", "Len", "Get", "Elems", "Pop", "CurryParts",
+		"Retain", "Release", "RefCount", "NeedsCollect", "Len", "Get", "Elems", "Pop", "CurryParts", "Slot",
 	} {
 		re := regexp.MustCompile(`can inline \(\*Heap\)\.` + name + `\b`)
 		if !re.Match(out) {

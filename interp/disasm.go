@@ -42,6 +42,8 @@ func Instruction(p *Program, fn *Func, pc int) string {
 	var b strings.Builder
 	b.WriteString(op.String())
 	switch opTable[op].Operand {
+	case oU16U16:
+		fmt.Fprintf(&b, " %d %d", u16(fn.Code, pc+1), u16(fn.Code, pc+3))
 	case oU16:
 		s := u16(fn.Code, pc+1)
 		if op == Builtin {

@@ -134,6 +134,9 @@ const (
 	DupJumpIfNotGeK // a -- a  ; v k, rel (Dup, JumpIfNotGeK)
 	AddLocal        // a -- a+l ; u16 slot (LocalGet, Add)
 	GetLocal        // arr -- x ; u16 slot: x = arr[l] (LocalGet, Get)
+	LocalGet2       // -- x y   ; u16 slot, u16 slot (LocalGet, LocalGet)
+	SetK            // arr i -- ; v k: arr[i] = k (PushConst k, Set)
+	JumpIfTrue      // x --     ; rel: jumps unless x is false or nil (Not, JumpIfFalse)
 	SwapInc         // a b -- b a+1 (Swap, Inc)
 	IncNos          // a b -- a+1 b (SwapInc, Swap: "swap 1+ swap", a counter under the top)
 
@@ -161,9 +164,10 @@ const (
 	oValue            // an inline value: kind byte, 8-byte payload
 	oU16Rel           // a u16 slot then an i32 jump offset
 	oValueRel         // an inline value then an i32 jump offset
+	oU16U16           // two u16 slots
 )
 
-var operandSize = [...]int{oNone: 0, oU16: 2, oU32: 4, oRel: 4, oValue: 9, oU16Rel: 6, oValueRel: 13}
+var operandSize = [...]int{oNone: 0, oU16: 2, oU32: 4, oRel: 4, oValue: 9, oU16Rel: 6, oValueRel: 13, oU16U16: 4}
 
 // targetOffset returns where the jump offset of a jump-like op sits.
 func targetOffset(op Op) int {
@@ -309,6 +313,9 @@ var opTable = [numOps]OpInfo{
 	DupJumpIfNotGeK: {"DupJumpIfNotGeK", "", oValueRel, 1, 1, fBranch | fSuper},
 	AddLocal:        {"AddLocal", "", oU16, 1, 1, fSuper},
 	GetLocal:        {"GetLocal", "", oU16, 1, 1, fSuper},
+	LocalGet2:       {"LocalGet2", "", oU16U16, 0, 2, fSuper},
+	SetK:            {"SetK", "", oValue, 2, 0, fSuper},
+	JumpIfTrue:      {"JumpIfTrue", "", oRel, 1, 0, fBranch | fSuper},
 	SwapInc:         {"SwapInc", "", oNone, 2, 2, fSuper},
 	IncNos:          {"IncNos", "", oNone, 2, 2, fSuper},
 }
@@ -346,6 +353,9 @@ var superFuses = map[Op][2]Op{
 	DupJumpIfNotGeK: {Dup, JumpIfNotGeK},
 	AddLocal:        {LocalGet, Add},
 	GetLocal:        {LocalGet, Get},
+	LocalGet2:       {LocalGet, LocalGet},
+	SetK:            {PushConst, Set},
+	JumpIfTrue:      {Not, JumpIfFalse},
 	SwapInc:         {Swap, Inc},
 	IncNos:          {SwapInc, Swap},
 }

@@ -594,7 +594,10 @@ loop:
 				err = errOutOfBounds
 				break loop
 			}
-			h.Set(a, int(i), tos)
+			e := h.Slot(a, int(i))
+			old := *e
+			*e = tos
+			h.Release(old) // after the store: a free never moves a slab
 			h.Release(a)
 			sp = unsafe.Add(sp, -3*vsize)
 			tos = *(*gc.Value)(sp)
@@ -859,6 +862,56 @@ loop:
 			tos = x
 			ip = unsafe.Add(ip, 3)
 
+		case JumpIfTrue:
+			if short(sp, m, 1) {
+				err = errUnderflow
+				break loop
+			}
+			c := tos
+			h.Release(c)
+			sp = unsafe.Add(sp, -vsize)
+			tos = *(*gc.Value)(sp)
+			if c.K != gc.KNil && c != gc.False {
+				off := argRel(ip, 1)
+				ip = unsafe.Add(ip, off)
+				if off <= 0 {
+					goto backEdge
+				}
+			} else {
+				ip = unsafe.Add(ip, 5)
+			}
+		case SetK:
+			if short(sp, m, 2) {
+				err = errUnderflow
+				break loop
+			}
+			a := *slot(sp, -1)
+			if a.K != gc.KArr || tos.K != gc.KInt {
+				err = errType
+				break loop
+			}
+			i := tos.AsInt()
+			if uint64(i) >= uint64(h.Len(a)) {
+				err = errOutOfBounds
+				break loop
+			}
+			e := h.Slot(a, int(i))
+			old := *e
+			*e = gc.Value{K: gc.Kind(*(*byte)(unsafe.Add(ip, 1))), X: *(*uint64)(unsafe.Add(ip, 2))}
+			h.Release(old)
+			h.Release(a)
+			sp = unsafe.Add(sp, -2*vsize)
+			tos = *(*gc.Value)(sp)
+			ip = unsafe.Add(ip, 10)
+		case LocalGet2:
+			a, b := *slot(lp, int(argU16(ip, 1))), *slot(lp, int(argU16(ip, 3)))
+			h.Retain(a)
+			h.Retain(b)
+			*(*gc.Value)(sp) = tos
+			*slot(sp, 1) = a
+			sp = unsafe.Add(sp, 2*vsize)
+			tos = b
+			ip = unsafe.Add(ip, 5)
 		case SwapInc, IncNos:
 			if short(sp, m, 2) {
 				err = errUnderflow

@@ -46,6 +46,10 @@ func verify(fn *Func, nfuncs int) error {
 			} else if op == Builtin && s >= len(builtins) {
 				return fmt.Errorf("pc %d: builtin %d out of range", pc, s)
 			}
+		case oU16U16:
+			if a, b := u16(code, pc+1), u16(code, pc+3); a >= fn.NLocals || b >= fn.NLocals {
+				return fmt.Errorf("pc %d: %s: slots %d %d of %d", pc, op, a, b, fn.NLocals)
+			}
 		case oU32:
 			if a := int(u32(code, pc+1)); op == Call && a >= nfuncs {
 				return fmt.Errorf("pc %d: function %d of %d", pc, a, nfuncs)
