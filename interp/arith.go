@@ -24,6 +24,7 @@ var (
 // one owned by the failing machine's heap).
 type RuntimeError struct{ Reason gc.Value }
 
+// Error returns a fixed text: the reason is a value, printed by Failure.
 func (e *RuntimeError) Error() string { return "runtime error" }
 
 // Fail returns an error that fails the actor with reason (owned by the

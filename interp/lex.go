@@ -25,6 +25,7 @@ type Error struct {
 	Msg string
 }
 
+// Error returns `file:line:col: message`.
 func (e *Error) Error() string { return e.Pos.String() + ": " + e.Msg }
 
 func errorf(p Pos, format string, args ...any) *Error {

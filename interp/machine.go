@@ -34,6 +34,7 @@ const (
 
 var statusNames = [...]string{"yield", "blocked", "done", "failed", "exited"}
 
+// String returns the status's name.
 func (s Status) String() string { return statusNames[s] }
 
 // frame is a suspended caller: where to go back to. The pointers point
@@ -355,6 +356,7 @@ var (
 // Exit is the error that ends an actor with a reason (the exit word).
 type Exit struct{ Reason gc.Value }
 
+// Error returns "exit": the reason is a value.
 func (e *Exit) Error() string { return "exit" }
 
 // StackText returns the stack as the final-stack line prints it: values in

@@ -28,6 +28,7 @@ const (
 
 var stateNames = [...]string{"idle", "runnable", "running", "notified", "waiting", "sleeping", "dead"}
 
+// String returns the state's name.
 func (s actorState) String() string {
 	if int(s) < len(stateNames) {
 		return stateNames[s]

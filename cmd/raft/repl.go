@@ -27,6 +27,7 @@ type lineReader interface {
 // plainReader reads lines from a pipe or file, without prompts or editing.
 type plainReader struct{ sc *bufio.Scanner }
 
+// Readline returns the next line without its newline, or io.EOF.
 func (r plainReader) Readline() (string, error) {
 	if r.sc.Scan() {
 		return r.sc.Text(), nil
@@ -36,8 +37,10 @@ func (r plainReader) Readline() (string, error) {
 	}
 	return "", io.EOF
 }
+// SetPrompt does nothing: a pipe gets no prompt.
 func (plainReader) SetPrompt(string) {}
-func (plainReader) Close() error     { return nil }
+// Close does nothing.
+func (plainReader) Close() error { return nil }
 
 // newLineReader uses line editing with history when stdin is a terminal
 // (github.com/chzyer/readline: cursor keys, history search, a history file;
