@@ -37,8 +37,10 @@ func (r plainReader) Readline() (string, error) {
 	}
 	return "", io.EOF
 }
+
 // SetPrompt does nothing: a pipe gets no prompt.
 func (plainReader) SetPrompt(string) {}
+
 // Close does nothing.
 func (plainReader) Close() error { return nil }
 
