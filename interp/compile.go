@@ -190,7 +190,7 @@ func (p *Program) compile(file string, src []byte, lib, repl bool) (uint32, erro
 		return 0, err
 	}
 	for _, d := range c.bodies {
-		fn, err := c.function(d.name, d.pos, d.toks, nil, false)
+		fn, err := c.function(d.name, d.pos, d.toks, nil, nil, false)
 		if err != nil {
 			return 0, err
 		}
@@ -198,7 +198,7 @@ func (p *Program) compile(file string, src []byte, lib, repl bool) (uint32, erro
 		c.funcs[d.slot] = fn
 	}
 	mainPos := Pos{File: file, Line: 1, Col: 1}
-	main, err := c.function("<main>", mainPos, c.top, nil, false)
+	main, err := c.function("<main>", mainPos, c.top, nil, nil, false)
 	if err != nil {
 		return 0, err
 	}
@@ -439,7 +439,8 @@ type fcomp struct {
 	c      *compiler
 	fn     *Func
 	locals map[string]int
-	outer  map[string]bool // locals of the enclosing functions (for the quotation error)
+	parent *fcomp  // the function around a quotation (its locals make the quotation error)
+	match  []int32 // for a [ in the tokens being compiled, the distance to its ]; 0 if none
 	ctl    []ctl
 	inLoop bool // the enclosing function is inside a do loop (for the quotation error)
 	last   int  // pc of the last instruction emitted (-1: none)
@@ -447,9 +448,14 @@ type fcomp struct {
 	label  int  // the latest pc a jump lands on (no fusing across it)
 }
 
-// function compiles toks as the body of a function.
-func (c *compiler) function(name string, pos Pos, toks []token, outer map[string]bool, outerLoop bool) (*Func, error) {
-	f := &fcomp{c: c, fn: &Func{Name: name, Pos: pos, Lib: c.lib, Quot: name == "<quot>"}, locals: map[string]int{}, outer: outer, inLoop: outerLoop, last: -1, prev: -1, label: -1}
+// function compiles toks as the body of a function: a definition or the
+// top level (parent nil), or a quotation inside parent, which passes the
+// bracket matches of toks (see fcomp.match) in match.
+func (c *compiler) function(name string, pos Pos, toks []token, match []int32, parent *fcomp, outerLoop bool) (*Func, error) {
+	if match == nil {
+		match = matchBrackets(toks)
+	}
+	f := &fcomp{c: c, fn: &Func{Name: name, Pos: pos, Lib: c.lib, Quot: name == "<quot>"}, locals: map[string]int{}, parent: parent, match: match, inLoop: outerLoop, last: -1, prev: -1, label: -1}
 	if err := f.body(toks); err != nil {
 		return nil, err
 	}
@@ -515,11 +521,28 @@ func (f *fcomp) fuseDup(at int) int {
 	return f.last
 }
 
+// emitLocalGet emits LocalGet slot, fused with a LocalGet just before it
+// into LocalGet2.
+func (f *fcomp) emitLocalGet(slot int, pos Pos) {
+	if f.fuse(LocalGet) >= 0 {
+		f.fn.Code = binary.LittleEndian.AppendUint16(f.fn.Code, uint16(slot))
+		return
+	}
+	f.emitU16(LocalGet, slot, pos)
+}
+
+// firstFails lists the superinstructions whose failure belongs to the
+// first of the pair they fuse (IncNos: the 1+ of swap 1+ swap), not the
+// second as usual (AddK: the + of 2 +).
+var firstFails = map[Op]bool{IncNos: true}
+
 // emitOp emits an opcode without operands, fused with the instruction
 // before it where a superinstruction exists (PushConst k, Add -> AddK k).
 func (f *fcomp) emitOp(op Op, pos Pos) {
 	if at := f.fuse(op); at >= 0 {
-		f.fn.lines[len(f.fn.lines)-1].pos = pos // a failure is the op's
+		if !firstFails[Op(f.fn.Code[at])] {
+			f.fn.lines[len(f.fn.lines)-1].pos = pos // a failure is the op's
+		}
 		return
 	}
 	f.emit(op, pos)
@@ -631,34 +654,16 @@ func (f *fcomp) body(toks []token) error {
 			continue
 		}
 		if slot, ok := f.locals[t.text]; ok {
-			f.emitU16(LocalGet, slot, t.pos)
+			f.emitLocalGet(slot, t.pos)
 			continue
 		}
 		switch t.text {
 		case "[":
-			depth, j := 1, i+1
-			for ; j < len(toks); j++ {
-				if toks[j].kind == tWord {
-					if toks[j].text == "[" {
-						depth++
-					} else if toks[j].text == "]" {
-						if depth--; depth == 0 {
-							break
-						}
-					}
-				}
-			}
-			if j == len(toks) {
+			if f.match[i] == 0 {
 				return errorf(t.pos, "[ without ]")
 			}
-			outer := map[string]bool{}
-			for k := range f.outer {
-				outer[k] = true
-			}
-			for k := range f.locals {
-				outer[k] = true
-			}
-			q, err := f.c.function("<quot>", t.pos, toks[i+1:j], outer, f.inLoop || f.enclosingDo(0) != nil)
+			j := i + int(f.match[i])
+			q, err := f.c.function("<quot>", t.pos, toks[i+1:j], f.match[i+1:j], f, f.inLoop || f.enclosingDo(0) != nil)
 			if err != nil {
 				return err
 			}
@@ -756,7 +761,7 @@ func (f *fcomp) body(toks []token) error {
 			if t.text == "leave" {
 				o.leaves = append(o.leaves, f.emitJump(Jump, 0, t.pos))
 			} else {
-				f.emitU16(LocalGet, o.slot, t.pos)
+				f.emitLocalGet(o.slot, t.pos)
 			}
 		case "{":
 			s, err := f.newSlot(1)
@@ -808,7 +813,7 @@ func (f *fcomp) body(toks []token) error {
 			n := toks[i+1]
 			slot, ok := f.locals[n.text]
 			if !ok {
-				if f.outer[n.text] {
+				if f.isOuter(n.text) {
 					return errorf(n.pos, "local %s is not visible inside a quotation", n.text)
 				}
 				return errorf(n.pos, "to: unknown local %s", n.text)
@@ -840,6 +845,41 @@ func (f *fcomp) body(toks []token) error {
 	return nil
 }
 
+// matchBrackets returns, for each [ word of toks, the distance to its
+// matching ] (0 when it has none), in one pass: finding it by a scan from
+// each [ took time quadratic in the nesting.
+func matchBrackets(toks []token) []int32 {
+	match := make([]int32, len(toks))
+	var open []int
+	for i, t := range toks {
+		if t.kind != tWord {
+			continue
+		}
+		switch t.text {
+		case "[":
+			open = append(open, i)
+		case "]":
+			if n := len(open); n > 0 {
+				match[open[n-1]] = int32(i - open[n-1])
+				open = open[:n-1]
+			}
+		}
+	}
+	return match
+}
+
+// isOuter reports whether name is a local of a function around f (a
+// quotation cannot see it). It walks the parents: copying their locals
+// into each quotation took time quadratic in locals and quotations.
+func (f *fcomp) isOuter(name string) bool {
+	for p := f.parent; p != nil; p = p.parent {
+		if _, ok := p.locals[name]; ok {
+			return true
+		}
+	}
+	return false
+}
+
 // word compiles a use of the word t.
 func (f *fcomp) word(t token) *Error {
 	if op, ok := wordOps[t.text]; ok {
@@ -857,7 +897,7 @@ func (f *fcomp) word(t token) *Error {
 		f.emitU32(Call, e.slot, t.pos)
 		return nil
 	}
-	if f.outer[t.text] {
+	if f.isOuter(t.text) {
 		return errorf(t.pos, "local %s is not visible inside a quotation", t.text)
 	}
 	return errorf(t.pos, "unknown word %s", t.text)
@@ -875,7 +915,7 @@ func (f *fcomp) quote(t token) *Error {
 	// A builtin, an opcode word or a constant: wrap it in a function.
 	w := &fcomp{c: f.c, fn: &Func{Name: t.text, Pos: t.pos, Lib: true}, locals: map[string]int{}, last: -1, prev: -1, label: -1}
 	if err := w.word(t); err != nil {
-		if f.outer[t.text] {
+		if f.isOuter(t.text) {
 			return errorf(t.pos, "local %s is not visible inside a quotation", t.text)
 		}
 		return errorf(t.pos, "' of unknown word %s", t.text)
