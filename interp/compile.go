@@ -33,6 +33,11 @@ type Func struct {
 	Pos     Pos    // where it is defined
 	lines   []lineEntry
 
+	// under maps the pc of a superinstruction to the position where running
+	// out of stack belongs when that is not the instruction's own position
+	// (the dup of dup 2 < if).
+	under map[int32]Pos
+
 	// Set by the verifier, for the interpreter.
 	entry     unsafe.Pointer // &Code[0]
 	pushBytes uintptr        // MaxPush times the size of a Value
@@ -44,6 +49,14 @@ type Func struct {
 type lineEntry struct {
 	pc  int32
 	pos Pos
+}
+
+// setUnder records where a stack underflow of the instruction at pc belongs.
+func (f *Func) setUnder(pc int, pos Pos) {
+	if f.under == nil {
+		f.under = map[int32]Pos{}
+	}
+	f.under[int32(pc)] = pos
 }
 
 // PosAt returns the source position of the instruction at pc.
@@ -155,8 +168,9 @@ type compiler struct {
 	dict     map[string]*entry // copy of p.dict, committed on success
 	included map[string]bool
 	funcs    []*Func // the function table being built
-	bodies   []defBody
-	top      []token
+	bodies    []defBody
+	top       []token
+	redefined []uint32 // REPL: slots of words whose function was replaced
 }
 
 type defBody struct {
@@ -211,8 +225,13 @@ func (p *Program) compile(file string, src []byte, lib, repl bool) (uint32, erro
 	// Redefinitions replace functions in place: verify those too.
 	for _, d := range c.bodies {
 		if int(d.slot) < len(old) {
-			if err := verify(c.funcs[d.slot], len(c.funcs)); err != nil {
-				panic(fmt.Sprintf("interp: compiler produced bad code for %s: %v", d.name, err))
+			c.redefined = append(c.redefined, d.slot)
+		}
+	}
+	for _, slot := range c.redefined {
+		if int(slot) < len(old) {
+			if err := verify(c.funcs[slot], len(c.funcs)); err != nil {
+				panic(fmt.Sprintf("interp: compiler produced bad code for %s: %v", c.funcs[slot].Name, err))
 			}
 		}
 	}
@@ -331,7 +350,7 @@ func (c *compiler) collect(file string, toks []token, chain []string) error {
 			lit := c.top[lastLit]
 			c.top = c.top[:lastLit]
 			lastLit = -1
-			c.dict[name.text] = &entry{kind: eConst, val: c.literal(lit), pos: name.pos, lib: c.lib}
+			c.constant(name, c.literal(lit))
 			i++
 		case "include":
 			if depth > 0 {
@@ -356,6 +375,29 @@ func (c *compiler) collect(file string, toks []token, chain []string) error {
 		}
 	}
 	return nil
+}
+
+// constant defines name to push v. In a file it is inlined where it is
+// used; in the REPL it is a word, so that a later redefinition (as another
+// constant or as a word) is seen by the words compiled before it.
+func (c *compiler) constant(name token, v gc.Value) {
+	if !c.repl {
+		c.dict[name.text] = &entry{kind: eConst, val: v, pos: name.pos, lib: c.lib}
+		return
+	}
+	f := &fcomp{c: c, fn: &Func{Name: name.text, Pos: name.pos}, locals: map[string]int{}, last: -1, prev: -1, label: -1}
+	f.pushConst(v, name.pos)
+	f.emit(Return, name.pos)
+	slot := uint32(0)
+	if e, ok := c.dict[name.text]; ok && e.kind == eWord {
+		slot = e.slot
+		c.funcs[slot] = f.fn
+		c.redefined = append(c.redefined, slot)
+	} else {
+		slot = c.add(f.fn)
+	}
+	f.fn.Index = slot
+	c.dict[name.text] = &entry{kind: eWord, slot: slot, pos: name.pos, lib: c.lib}
 }
 
 // include compiles the file named by t (relative to file's directory) once.
@@ -515,7 +557,8 @@ func (f *fcomp) fuseDup(at int) int {
 	code[f.prev] = byte(sup)
 	f.fn.Code = code[:len(code)-1]
 	n := len(f.fn.lines)
-	f.fn.lines[n-2].pos = f.fn.lines[n-1].pos // a failure is the comparison's
+	f.fn.setUnder(f.prev, f.fn.lines[n-2].pos) // running short is the dup's failure
+	f.fn.lines[n-2].pos = f.fn.lines[n-1].pos  // any other is the comparison's
 	f.fn.lines = f.fn.lines[:n-1]
 	f.last, f.prev = f.prev, -1
 	return f.last
@@ -540,7 +583,14 @@ var firstFails = map[Op]bool{IncNos: true}
 // before it where a superinstruction exists (PushConst k, Add -> AddK k).
 func (f *fcomp) emitOp(op Op, pos Pos) {
 	if at := f.fuse(op); at >= 0 {
-		if !firstFails[Op(f.fn.Code[at])] {
+		sup := Op(f.fn.Code[at])
+		if sup == IncNos {
+			// swap 1+ swap: running short is the first swap's failure
+			f.fn.setUnder(at, f.fn.under[int32(at)])
+		} else if sup == SwapInc {
+			f.fn.setUnder(at, f.fn.lines[len(f.fn.lines)-1].pos)
+		}
+		if !firstFails[sup] {
 			f.fn.lines[len(f.fn.lines)-1].pos = pos // a failure is the op's
 		}
 		return
@@ -680,7 +730,7 @@ func (f *fcomp) body(toks []token) error {
 			}
 			j := f.emitJump(Jump, 0, t.pos)
 			f.patch(o.fixup)
-			o.kind, o.fixup = cElse, j
+			o.kind, o.fixup, o.pos = cElse, j, t.pos
 		case "then":
 			o := f.top()
 			if o == nil || (o.kind != cIf && o.kind != cElse) {
@@ -707,7 +757,7 @@ func (f *fcomp) body(toks []token) error {
 			if o == nil || o.kind != cBegin {
 				return f.closeErr(t, cBegin)
 			}
-			o.kind, o.fixup = cWhile, f.emitJump(JumpIfFalse, 0, t.pos)
+			o.kind, o.fixup, o.pos = cWhile, f.emitJump(JumpIfFalse, 0, t.pos), t.pos
 		case "repeat":
 			o := f.top()
 			if o == nil || o.kind != cWhile {

@@ -16,7 +16,8 @@ type Failure struct {
 	Text    string   // the reason in printed form (.s style)
 	Word    string   // the function whose instruction failed
 	Pos     Pos      // where (zero File when unknown)
-	Callers []Caller // innermost first
+	Callers []Caller // innermost first: all of them, or the first 10 and the last 2
+	Omitted int      // callers left out between the first 10 and the last 2
 }
 
 // Caller is one calling frame of a failure: the function and the position
@@ -28,38 +29,43 @@ type Caller struct {
 
 // fail records a failure with reason at the machine's written-back state.
 // Library frames (prelude words such as each) have no positions of their
-// own: they are shown at the position where user code called them.
+// own: they are shown at the position where user code called them. Only
+// the callers a report shows are looked at (a failure a million calls deep
+// costs twelve).
 func (m *Machine) fail(reason gc.Value) {
-	type site struct {
-		fn *Func
-		pc int
-	}
-	sites := make([]site, 0, 16)
-	sites = append(sites, site{m.fn, m.pc})
-	for i := m.fp - 1; i >= 0; i-- {
-		fr := &m.frames[i]
-		sites = append(sites, site{fr.fn, fr.pc() - 1})
-	}
 	f := &Failure{Reason: reason, Text: string(AppendValue(nil, m.Heap, m.funcs, reason, true))}
+	m.Failure = f
 	if m.fn == nil {
-		m.Failure = f
 		return
 	}
-	// A library frame is shown at the position of the user code that
-	// called it (the nearest outer frame that is not library code).
-	pos := make([]Pos, len(sites))
-	var outer Pos
-	for i := len(sites) - 1; i >= 0; i-- {
-		if s := sites[i]; !s.fn.Lib {
-			outer = s.fn.PosAt(s.pc)
+	n := m.fp + 1 // sites: 0 is the failing instruction, k > 0 the call in frames[fp-k]
+	site := func(k int) (*Func, int) {
+		if k == 0 {
+			return m.fn, m.pc
 		}
-		pos[i] = outer
+		fr := &m.frames[m.fp-k]
+		return fr.fn, fr.pc() - 1
 	}
-	f.Word, f.Pos = m.fn.Name, pos[0]
-	for i, s := range sites[1:] {
-		f.Callers = append(f.Callers, Caller{s.fn.Name, pos[i+1]})
+	pos := func(k int) Pos {
+		for ; k < n; k++ {
+			if fn, pc := site(k); !fn.Lib {
+				if p, ok := fn.under[int32(pc)]; ok && k == 0 && reason == errUnderflow.Reason {
+					return p
+				}
+				return fn.PosAt(pc)
+			}
+		}
+		return Pos{}
 	}
-	m.Failure = f
+	f.Word, f.Pos = m.fn.Name, pos(0)
+	for k := 1; k < n; k++ {
+		if n-1 > 12 && k == 11 {
+			f.Omitted = n - 1 - 12
+			k = n - 2
+		}
+		fn, _ := site(k)
+		f.Callers = append(f.Callers, Caller{fn.Name, pos(k)})
+	}
 }
 
 // where writes " in word at pos" (or " in word" when the position is unknown).
@@ -86,17 +92,11 @@ func (f *Failure) Report() string {
 	b.WriteString(f.Text)
 	f.where(&b)
 	b.WriteByte('\n')
-	callers := f.Callers
-	line := func(c Caller) { fmt.Fprintf(&b, "  called from %s at %s\n", c.Word, c.Pos) }
-	if len(callers) > 12 {
-		for _, c := range callers[:10] {
-			line(c)
+	for i, c := range f.Callers {
+		if i == 10 && f.Omitted > 0 {
+			fmt.Fprintf(&b, "  ... %d more\n", f.Omitted)
 		}
-		fmt.Fprintf(&b, "  ... %d more\n", len(callers)-12)
-		callers = callers[len(callers)-2:]
-	}
-	for _, c := range callers {
-		line(c)
+		fmt.Fprintf(&b, "  called from %s at %s\n", c.Word, c.Pos)
 	}
 	return b.String()
 }

@@ -204,7 +204,44 @@ func classify(w string, pos Pos) (token, *Error) {
 		}
 		return token{kind: tFloat, f: f, text: w, pos: pos}, nil
 	}
+	if badNumber(w) {
+		return token{}, errorf(pos, "bad number literal: %s", w)
+	}
 	return token{kind: tWord, text: w, pos: pos}, nil
+}
+
+// badNumber reports whether w, which is not a valid literal, was meant as
+// a number: 0x or 0b followed by anything (0x1G, 0b102, 0x), or digits with
+// misplaced underscores, dots or exponents (1__0, 1_, 1.5.3, 1e, 1.e5).
+// Words that merely start with a digit (2dup, 1+, 0=) and 5. (a name, as
+// LANGUAGE.md says) are not.
+func badNumber(w string) bool {
+	s := strings.TrimLeft(w, "+-")
+	if len(s) == len(w)-2 || s == "" || !isDigit(s[0]) {
+		return false
+	}
+	if len(s) >= 2 && s[0] == '0' && strings.ContainsRune("xXbB", rune(s[1])) {
+		return true
+	}
+	i := 0
+	for i < len(s) && (isDigit(s[i]) || s[i] == '_' || s[i] == '.') {
+		i++
+	}
+	if i == len(s) {
+		// digits, underscores and dots only; "5." alone is a name
+		return !(strings.Count(s, ".") == 1 && s[len(s)-1] == '.' && !strings.Contains(s, "_"))
+	}
+	if s[i] != 'e' && s[i] != 'E' {
+		return false
+	}
+	i++
+	if i < len(s) && (s[i] == '+' || s[i] == '-') {
+		i++
+	}
+	for i < len(s) && (isDigit(s[i]) || s[i] == '_' || s[i] == '.') {
+		i++
+	}
+	return i == len(s)
 }
 
 // parseIntLiteral parses the integer syntax of LANGUAGE.md §1: an optional

@@ -149,7 +149,11 @@ func (m *Machine) Start(q gc.Value) error {
 		m.setLocals(make([]gc.Value, fn.NLocals+1)) // small, as the stack; growLocals grows it
 	}
 	m.Failure, m.ExitReason = nil, gc.Nil
-	return m.ensure(fn.MaxPush)
+	if err := m.ensure(fn.MaxPush); err != nil {
+		m.fail(errStackOverflow.Reason) // reported as a failure at the start
+		return err
+	}
+	return nil
 }
 
 // StartFunc prepares m to run function index f of the program.

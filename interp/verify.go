@@ -7,13 +7,15 @@ package interp
 //
 // Stack depth in Raft is not static (a loop may push a value per pass), so
 // the interpreter checks headroom at check points instead: function entry,
-// every backward jump, every return into the function and after an opcode
-// of variable effect. Between two check points no instruction runs twice
-// (that would need a backward jump), so the sum of all pushes of the
-// function bounds the growth: that sum is MaxPush.
+// every backward jump, every return into the function (after a call) and
+// after a builtin of variable effect. Between two check points no
+// instruction runs twice (that would need a backward jump), so the paths
+// from a check point to the next form a graph without cycles, walked in pc
+// order: MaxPush is the most any such path grows the stack (maxGrowth).
 
 import (
 	"fmt"
+	"math"
 	"unsafe"
 
 	"github.com/raftvm/raft/gc"
@@ -95,8 +97,60 @@ func verify(fn *Func, nfuncs int) error {
 			return fmt.Errorf("jump target %d is not an instruction", t)
 		}
 	}
-	fn.MaxPush = push
-	fn.pushBytes = uintptr(push * vsize)
+	_ = push
+	fn.MaxPush = maxGrowth(code)
+	fn.pushBytes = uintptr(fn.MaxPush * vsize)
 	fn.entry = unsafe.Pointer(&code[0])
 	return nil
+}
+
+// maxGrowth returns the most the stack can grow, from a check point, along
+// any path of code (already verified) that reaches no other check point.
+func maxGrowth(code []byte) int {
+	const unreached = math.MinInt
+	in := make([]int, len(code)+1) // the most growth on arrival at each pc
+	for i := range in {
+		in[i] = unreached
+	}
+	in[0] = 0
+	back := map[int]bool{} // targets of backward jumps: check points
+	for pc := 0; pc < len(code); pc += Op(code[pc]).Size() {
+		if op := Op(code[pc]); opTable[op].Flags&fBranch != 0 {
+			if t := jumpTarget(code, pc); t <= pc {
+				back[t] = true
+			}
+		}
+	}
+	peak := 0
+	for pc := 0; pc < len(code); pc += Op(code[pc]).Size() {
+		if back[pc] {
+			in[pc] = max(in[pc], 0)
+		}
+		d := in[pc]
+		if d == unreached {
+			continue
+		}
+		op := Op(code[pc])
+		info := &opTable[op]
+		pops, pushes, check := info.In, info.Out, op == Call || op == CallQuot
+		if op == Builtin {
+			b := &builtins[u16(code, pc+1)]
+			pops, pushes, check = b.in, max(b.out, 0), b.out < 0
+		}
+		after := d - pops + pushes
+		peak = max(peak, d, after)
+		if check {
+			after = 0 // the return, or the builtin, checked the room again
+		}
+		next := pc + op.Size()
+		if info.Flags&fJump == 0 && op != Return && next < len(in) {
+			in[next] = max(in[next], after)
+		}
+		if info.Flags&fBranch != 0 {
+			if t := jumpTarget(code, pc); t > pc {
+				in[t] = max(in[t], after)
+			}
+		}
+	}
+	return peak
 }

@@ -43,7 +43,11 @@ func runProgram(prog *interp.Program, args []string, f runFlags, stdout, stderr 
 		return exitFailure
 	}
 	if err := m.StartFunc(prog.Main); err != nil {
-		fmt.Fprintf(stderr, "raft: %v\n", err)
+		if m.Failure != nil {
+			fmt.Fprint(stderr, m.Failure.Report())
+		} else {
+			fmt.Fprintf(stderr, "raft: %v\n", err)
+		}
 		return exitFailure
 	}
 	st, err := rt.RunMain(ctx)
