@@ -162,12 +162,12 @@ func (p *Program) CompileMore(name string, src []byte) (uint32, error) {
 
 // compiler holds the state of one compilation.
 type compiler struct {
-	p        *Program
-	lib      bool
-	repl     bool
-	dict     map[string]*entry // copy of p.dict, committed on success
-	included map[string]bool
-	funcs    []*Func // the function table being built
+	p         *Program
+	lib       bool
+	repl      bool
+	dict      map[string]*entry // copy of p.dict, committed on success
+	included  map[string]bool
+	funcs     []*Func // the function table being built
 	bodies    []defBody
 	top       []token
 	redefined []uint32 // REPL: slots of words whose function was replaced
