@@ -209,6 +209,7 @@ func growSlab[T any](s []T, add, room, least int) []T {
 	c := max(2*cap(s), least)
 	c = max(min(c, len(s)+room), n)
 	t := make([]T, n, c)
+	adviseHuge(unsafe.Pointer(unsafe.SliceData(t)), uintptr(c)*unsafe.Sizeof(t[0]))
 	copy(t, s)
 	return t
 }
