@@ -564,6 +564,49 @@ func (f *fcomp) fuseDup(at int) int {
 	return f.last
 }
 
+// inverted gives the conditional jump that jumps exactly when the given one
+// does not (only where that holds for every value: Lt and Ge differ on NaN).
+var inverted = map[Op]Op{
+	JumpIfFalse: JumpIfTrue, JumpIfTrue: JumpIfFalse,
+	JumpIfNotEq: JumpIfNotNe, JumpIfNotNe: JumpIfNotEq,
+	JumpIfNotEqK: JumpIfNotNeK, JumpIfNotNeK: JumpIfNotEqK,
+	DupJumpIfNotEqK: DupJumpIfNotNeK, DupJumpIfNotNeK: DupJumpIfNotEqK,
+}
+
+// invertLoop ends a begin C while B repeat loop with a copy of its
+// condition C and a jump back to B when C holds, instead of a jump back to
+// C: one jump less in every pass. It does so when C is short and has no
+// jumps of its own (the copy must not need new jump offsets), and reports
+// whether it did.
+func (f *fcomp) invertLoop(o *ctl) bool {
+	code := f.fn.Code
+	w := o.fixup // the while's conditional jump, perhaps fused with C's end
+	inv, ok := inverted[Op(code[w])]
+	if !ok || !fusing || w-o.target > 64 {
+		return false
+	}
+	for pc := o.target; pc < w; pc += Op(code[pc]).Size() {
+		if opTable[code[pc]].Flags&fBranch != 0 {
+			return false
+		}
+	}
+	body := w + Op(code[w]).Size()
+	for pc := o.target; pc <= w; pc += Op(code[pc]).Size() {
+		at := f.pc()
+		f.fn.lines = append(f.fn.lines, lineEntry{int32(at), f.fn.PosAt(pc)})
+		if p, ok := f.fn.under[int32(pc)]; ok {
+			f.fn.setUnder(at, p)
+		}
+		f.fn.Code = append(f.fn.Code, f.fn.Code[pc:pc+Op(code[pc]).Size()]...)
+		if pc == w {
+			f.fn.Code[at] = byte(inv)
+			binary.LittleEndian.PutUint32(f.fn.Code[at+targetOffset(inv):], uint32(int32(body-at)))
+		}
+		f.prev, f.last = -1, at
+	}
+	return true
+}
+
 // emitLocalGet emits LocalGet slot, fused with a LocalGet just before it
 // into LocalGet2.
 func (f *fcomp) emitLocalGet(slot int, pos Pos) {
@@ -763,7 +806,9 @@ func (f *fcomp) body(toks []token) error {
 			if o == nil || o.kind != cWhile {
 				return f.closeErr(t, cWhile)
 			}
-			f.emitJump(Jump, o.target, t.pos)
+			if !f.invertLoop(o) {
+				f.emitJump(Jump, o.target, t.pos)
+			}
 			f.patch(o.fixup)
 			f.ctl = f.ctl[:len(f.ctl)-1]
 		case "do":
