@@ -71,6 +71,7 @@ type Machine struct {
 	sp        int
 	stackBase uintptr // address of stack[0] (the loop's underflow checks)
 	stackLast uintptr // address of the last slot of stack (the loop's headroom checks)
+	room      uintptr // the highest top slot at which the current function's MaxPush fits
 
 	// Call state. The current function, pc and locals base; callers in
 	// frames[0:fp].
@@ -122,6 +123,9 @@ func (m *Machine) setStack(s []gc.Value) {
 	m.stack = s
 	m.stackBase = uintptr(unsafe.Pointer(&s[0]))
 	m.stackLast = uintptr(unsafe.Pointer(&s[len(s)-1]))
+	if m.fn != nil {
+		m.room = m.stackLast - m.fn.pushBytes
+	}
 }
 
 // Start prepares m to run quotation q (a KQuot or KCurry value of m's heap,
@@ -145,6 +149,7 @@ func (m *Machine) Start(q gc.Value) error {
 	}
 	fn := m.funcs[q.X]
 	m.fn, m.pc, m.fp, m.lbase, m.ltop = fn, 0, 0, 0, fn.NLocals
+	m.room = m.stackLast - fn.pushBytes
 	if len(m.locals) <= fn.NLocals {
 		m.setLocals(make([]gc.Value, fn.NLocals+1)) // small, as the stack; growLocals grows it
 	}

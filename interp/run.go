@@ -456,7 +456,8 @@ loop:
 			fr := &m.frames[m.fp]
 			ip, lp, m.fn = fr.ret, fr.lp, fr.fn
 			fr.fn = nil
-			if uintptr(sp)+m.fn.pushBytes > m.stackLast {
+			m.room = m.stackLast - m.fn.pushBytes
+			if uintptr(sp) > m.room {
 				m.save(ip, sp, tos)
 				if err = m.ensure(m.fn.MaxPush); err != nil {
 					break loop
@@ -670,7 +671,7 @@ loop:
 				break loop
 			}
 			ip = unsafe.Add(ip, 3)
-			if b.out < 0 && uintptr(sp)+m.fn.pushBytes > m.stackLast {
+			if b.out < 0 && uintptr(sp) > m.room {
 				m.save(ip, sp, tos)
 				if err = m.ensure(m.fn.MaxPush); err != nil {
 					break loop
@@ -938,7 +939,7 @@ loop:
 
 	backEdge:
 		// A backward jump (ip is its target): check headroom, charge a reduction.
-		if uintptr(sp)+m.fn.pushBytes > m.stackLast {
+		if uintptr(sp) > m.room {
 			m.save(ip, sp, tos)
 			if err = m.ensure(m.fn.MaxPush); err != nil {
 				break loop
@@ -981,6 +982,7 @@ loop:
 			m.fp++
 			lp = unsafe.Add(lp, fn.NLocals*vsize)
 			m.fn = callee
+			m.room = m.stackLast - callee.pushBytes
 			ip = callee.entry
 			if m.budget--; m.budget <= 0 {
 				err = ErrYield
