@@ -170,13 +170,14 @@ done
 
 case " $RUNTIMES " in *" raft-jit "*)
 	if [ "$RAFT_OK" = 1 ]; then
-		if { $TIMEOUT_CMD "$TMP/raft" run --help 2>&1; $TIMEOUT_CMD "$TMP/raft" help 2>&1; } </dev/null | grep -q -- '--jit'; then
+		help=$({ $TIMEOUT_CMD "$TMP/raft" run --help 2>&1; $TIMEOUT_CMD "$TMP/raft" help 2>&1; } </dev/null)
+		if echo "$help" | grep -q -- '--jit' && ! echo "$help" | grep -q 'not in this build'; then
 			case " $ACTIVE " in
 			*" raft "*) ACTIVE=$(echo " $ACTIVE " | sed 's/ raft / raft raft-jit /') ;; # right after raft
 			*) ACTIVE=" raft-jit$ACTIVE" ;;
 			esac
 		else
-			note "raft --jit: not mentioned by \`raft run --help\` or \`raft help\`, skipped"
+			note "raft --jit: this build has no JIT (\`raft help\`), skipped"
 		fi
 	fi
 	;;
