@@ -83,3 +83,7 @@ func actors(b *testing.B, name, want string, msgs float64) {
 func BenchmarkRing(b *testing.B)     { actors(b, "ring", "1000000", 1e6) }
 func BenchmarkSpawn(b *testing.B)    { actors(b, "spawn", "1000000", 1e6) }
 func BenchmarkPingpong(b *testing.B) { actors(b, "pingpong", "1000000", 2e6) }
+
+// Pairs has parallel work (ring, spawn and pingpong have one runnable actor
+// at a time): it shows what a second worker adds.
+func BenchmarkPairs(b *testing.B) { actors(b, "pairs", "done", 2e6) }
