@@ -28,7 +28,6 @@ func verify(fn *Func, nfuncs int) error {
 	}
 	start := make([]bool, len(code)+1)
 	var targets []int
-	push := 0
 	last := Op(0)
 	for pc := 0; pc < len(code); {
 		op := Op(code[pc])
@@ -79,13 +78,6 @@ func verify(fn *Func, nfuncs int) error {
 			}
 			targets = append(targets, t)
 		}
-		out := info.Out
-		if op == Builtin {
-			if b := builtins[u16(code, pc+1)]; b.out > 0 {
-				out = b.out
-			}
-		}
-		push += out
 		last = op
 		pc += size
 	}
@@ -97,7 +89,6 @@ func verify(fn *Func, nfuncs int) error {
 			return fmt.Errorf("jump target %d is not an instruction", t)
 		}
 	}
-	_ = push
 	fn.MaxPush = maxGrowth(code)
 	fn.pushBytes = uintptr(fn.MaxPush * vsize)
 	fn.entry = unsafe.Pointer(&code[0])
