@@ -1,5 +1,6 @@
-// Package fuzz holds the fuzz targets of the whole front end and
-// interpreter (STYLE.md §7). It has tests only.
+// Package fuzz holds the fuzz targets of the whole front end, interpreter
+// and actor runtime (STYLE.md §7): FuzzFrontEnd here, FuzzActors in
+// actors_test.go. It has tests only.
 //
 // FuzzFrontEnd feeds any bytes to the compiler and runs what compiles:
 // LANGUAGE.md §4 says no input may crash the runtime, and every compile
