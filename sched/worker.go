@@ -96,6 +96,19 @@ func (w *worker) put(a *actor) {
 	}
 }
 
+// putYielded queues a that has just used up its slice on w. A parked
+// worker is woken only when w's queue holds more than a: alone, a runs
+// again on w at once, and waking another worker to find nothing costs two
+// futex calls (fib ran 3,808 parks in 7,466 slices before).
+func (w *worker) putYielded(a *actor) {
+	if !w.runq.put(a) {
+		w.putSlow(a)
+	}
+	if (w.runq.size() > 1 || w.next != nil) && w.rt.nidle.Load() > 0 { // pairs with the Add in park, as in put
+		w.rt.wakeOne()
+	}
+}
+
 // putSlow moves half of w's full queue and a to the global queue.
 func (w *worker) putSlow(a *actor) {
 	for {
@@ -364,7 +377,7 @@ func (w *worker) run(a *actor) {
 			return
 		}
 		a.state.Store(uint32(stRunnable))
-		w.put(a)
+		w.putYielded(a)
 	case interp.StatusBlocked:
 		if sup := a.sup(); sup != nil && sup.fresh { // supervise: the Raft code is over
 			sup.fresh = false
