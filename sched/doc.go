@@ -76,7 +76,8 @@
 // running (anything else is a broken invariant: it panics), drains the
 // inbox if a signal is there, runs the slice, and then:
 //
-//   - after StatusYield, stores runnable and puts it at its queue's tail;
+//   - after StatusYield, stores runnable and puts it at its queue's tail
+//     (waking a parked worker only if the queue holds other work too);
 //   - after StatusBlocked, drains signals that came, then CASes running to
 //     waiting (or sleeping). If the CAS fails the state is notified: a
 //     wake-up came after the actor last looked at its inbox, so the worker
