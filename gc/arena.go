@@ -56,9 +56,9 @@ const (
 // only carries a message (see Copy), stays small: Heap.fl == nil means
 // that all lists are empty.
 type freeLists struct {
-	handles []uint32                // free handles, reused last-freed first
-	blocks  [2][numClasses][]uint32 // per slab, per class: offsets of free blocks
-	mask    [2]uint32               // per slab: bit c set when blocks[slab][c] is not empty
+	handles []uint32      // free handles, reused last-freed first
+	blocks  [2][][]uint32 // per slab, per class: offsets of free blocks (grown to the largest class freed: a small actor pays for a few classes, not 2x32 slice headers)
+	mask    [2]uint32     // per slab: bit c set when blocks[slab][c] is not empty
 }
 
 // slabOf returns the slab that holds the payload of heap kind k.
@@ -217,6 +217,9 @@ func growSlab[T any](s []T, add, room, least int) []T {
 // putBlock puts the block of class c at off on slab s's free list.
 func (h *Heap) putBlock(s int, c uint8, off uint32) {
 	fl := h.lists()
+	if int(c) >= len(fl.blocks[s]) {
+		fl.blocks[s] = append(fl.blocks[s], make([][]uint32, int(c)+1-len(fl.blocks[s]))...)
+	}
 	fl.blocks[s][c] = append(fl.blocks[s][c], off)
 	fl.mask[s] |= 1 << c
 }

@@ -135,7 +135,7 @@ func (h *Heap) compact() {
 			} else {
 				h.vals = repack(h, h.vals, s, used[s], 0)
 			}
-			h.fl.blocks[s] = [numClasses][]uint32{}
+			h.fl.blocks[s] = nil
 			h.fl.mask[s] = 0
 		}
 	}
