@@ -510,6 +510,9 @@ func (c *compiler) function(name string, pos Pos, toks []token, match []int32, p
 		end = toks[len(toks)-1].pos
 	}
 	f.emit(Return, end)
+	if fusing {
+		relink(f.fn)
+	}
 	return f.fn, nil
 }
 

@@ -1,0 +1,158 @@
+package interp
+
+// This file defines the last step of compiling a function: it decodes the
+// code into instructions whose jumps point at instructions, rewrites them,
+// and encodes them again with new offsets, positions and underflow
+// positions. The rewrite is tail duplication: a forward Jump to a short
+// block without jumps of its own, which ends in a jump or a return, is
+// replaced by a copy of that block. In
+//
+//	dup 2 mod 0 = if 2 / else 3 * 1+ then swap 1+ swap
+//
+// inside a loop, the even branch's jump to the code after then becomes that
+// code itself, and the loop's jump back: one dispatch less per pass.
+
+import "encoding/binary"
+
+// instr is one instruction while the code is rewritten.
+type instr struct {
+	op     Op
+	args   []byte // operands as in the code; a jump offset is rewritten from target
+	pos    Pos
+	under  *Pos
+	target *instr // a jump-like instruction's target
+	pc     int    // its pc in the code being encoded
+}
+
+// maxTail is the longest block, in bytes, a jump is replaced by.
+const maxTail = 32
+
+// relink applies tail duplication to fn's code.
+func relink(fn *Func) {
+	ins := decodeFunc(fn)
+	changed := false
+	out := make([]*instr, 0, len(ins)+8)
+	replaced := map[*instr]*instr{} // a removed Jump -> the first instruction of its copy
+	for i, in := range ins {
+		if tail := tailOf(ins, i); tail != nil {
+			replaced[in] = tail[0]
+			out = append(out, tail...)
+			changed = true
+			continue
+		}
+		out = append(out, in)
+	}
+	if !changed {
+		return
+	}
+	for _, in := range out {
+		for in.target != nil {
+			r, ok := replaced[in.target]
+			if !ok {
+				break
+			}
+			in.target = r
+		}
+	}
+	encodeFunc(fn, out)
+}
+
+// tailOf returns the copy that replaces instruction i, or nil: i must be a
+// forward Jump to a block of at most maxTail bytes whose instructions do
+// not jump, but for the last, which is a Jump, a Return or a conditional
+// jump (then a Jump to what follows it is added).
+func tailOf(ins []*instr, i int) []*instr {
+	j := ins[i]
+	if j.op != Jump || j.target == nil {
+		return nil
+	}
+	t := -1
+	for k := i + 1; k < len(ins); k++ {
+		if ins[k] == j.target {
+			t = k
+			break
+		}
+	}
+	if t < 0 {
+		return nil // a backward jump: loops are left alone
+	}
+	size := 0
+	for k := t; k < len(ins); k++ {
+		in := ins[k]
+		size += in.op.Size()
+		if size > maxTail {
+			return nil
+		}
+		flags := opTable[in.op].Flags
+		if in.op == Return || flags&fBranch != 0 {
+			if in.op == Jump && in.target == j.target {
+				return nil // a jump to itself
+			}
+			var tail []*instr
+			for _, c := range ins[t : k+1] {
+				cp := *c
+				tail = append(tail, &cp)
+			}
+			if in.op != Return && flags&fJump == 0 {
+				if k+1 >= len(ins) {
+					return nil
+				}
+				tail = append(tail, &instr{op: Jump, args: make([]byte, 4), pos: in.pos, target: ins[k+1]})
+			}
+			return tail
+		}
+		if flags&(fCall|fVar) != 0 && in.op != Call {
+			return nil // keep blocks simple: no quotations, builtins, arrays
+		}
+	}
+	return nil
+}
+
+// decodeFunc splits fn's code into instructions with their targets.
+func decodeFunc(fn *Func) []*instr {
+	code := fn.Code
+	var ins []*instr
+	at := map[int]*instr{}
+	for pc := 0; pc < len(code); pc += Op(code[pc]).Size() {
+		op := Op(code[pc])
+		in := &instr{op: op, args: append([]byte(nil), code[pc+1:pc+op.Size()]...), pos: fn.PosAt(pc), pc: pc}
+		if p, ok := fn.under[int32(pc)]; ok {
+			in.under = &p
+		}
+		ins = append(ins, in)
+		at[pc] = in
+	}
+	for _, in := range ins {
+		if opTable[in.op].Flags&fBranch != 0 {
+			in.target = at[jumpTarget(code, in.pc)]
+		}
+	}
+	return ins
+}
+
+// encodeFunc lays ins out as fn's code, with its positions.
+func encodeFunc(fn *Func, ins []*instr) {
+	pc := 0
+	for _, in := range ins {
+		in.pc = pc
+		pc += in.op.Size()
+	}
+	code := make([]byte, 0, pc)
+	lines := make([]lineEntry, 0, len(ins))
+	var under map[int32]Pos
+	for _, in := range ins {
+		code = append(code, byte(in.op))
+		code = append(code, in.args...)
+		if in.target != nil {
+			binary.LittleEndian.PutUint32(code[in.pc+targetOffset(in.op):], uint32(int32(in.target.pc-in.pc)))
+		}
+		lines = append(lines, lineEntry{int32(in.pc), in.pos})
+		if in.under != nil {
+			if under == nil {
+				under = map[int32]Pos{}
+			}
+			under[int32(in.pc)] = *in.under
+		}
+	}
+	fn.Code, fn.lines, fn.under = code, lines, under
+}
