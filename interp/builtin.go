@@ -330,13 +330,7 @@ func init() {
 		return nil
 	})
 	defBuiltin(".s", 0, 0, func(m *Machine) error {
-		b := append([]byte{'<'}, strconv.Itoa(m.sp)...)
-		b = append(b, '>')
-		for _, v := range m.Stack() {
-			b = append(b, ' ')
-			b = AppendValue(b, m.Heap, m.funcs, v, true)
-		}
-		m.Out.Write(append(b, '\n'))
+		m.Out.Write([]byte(m.StackLine() + "\n"))
 		return nil
 	})
 }

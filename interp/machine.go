@@ -9,6 +9,7 @@ import (
 	"bufio"
 	"errors"
 	"io"
+	"strconv"
 	"sync"
 	"unsafe"
 
@@ -377,6 +378,16 @@ func (m *Machine) StackText() string {
 			b = append(b, ' ')
 		}
 		b = AppendValue(b, m.Heap, m.Prog.Funcs(), v, true)
+	}
+	return string(b)
+}
+
+// StackLine returns the stack as .s prints it: `<3> 1 2 3`, `<0>` when empty.
+func (m *Machine) StackLine() string {
+	b := strconv.AppendInt([]byte{'<'}, int64(m.sp), 10)
+	b = append(b, '>')
+	if s := m.StackText(); s != "" {
+		b = append(append(b, ' '), s...)
 	}
 	return string(b)
 }

@@ -165,22 +165,15 @@ func (s *session) runLine(fn uint32) {
 		fmt.Fprintln(s.stderr, "interrupted")
 		m.Reset()
 	case st == interp.StatusDone, st == interp.StatusExited && m.Failure == nil:
-		s.out.Write([]byte(fmt.Sprintf("<%d>%s\n", m.Depth(), prefixSpace(m.StackText()))))
+		s.out.Write([]byte(m.StackLine() + "\n"))
 		s.out.Flush()
 	case st == interp.StatusBlocked:
-		fmt.Fprintln(s.stderr, "raft: the main actor waits for a message that cannot come")
+		fmt.Fprintln(s.stderr, msgDeadlock)
 		m.Reset()
 	default:
 		fmt.Fprint(s.stderr, m.Failure.Report())
 		m.Reset()
 	}
-}
-
-func prefixSpace(s string) string {
-	if s == "" {
-		return ""
-	}
-	return " " + s
 }
 
 func (s *session) close() {

@@ -11,6 +11,10 @@ import (
 	"github.com/raftvm/raft/sched"
 )
 
+// msgDeadlock reports a main actor that waits while every actor waits and
+// no timer is set.
+const msgDeadlock = "raft: the main actor waits for a message that cannot come"
+
 // runProgram runs a compiled program as raft run does and returns the exit code.
 func runProgram(prog *interp.Program, args []string, f runFlags, stdout, stderr io.Writer) int {
 	if f.cpuprofile != "" {
@@ -60,22 +64,15 @@ func runProgram(prog *interp.Program, args []string, f runFlags, stdout, stderr 
 		fmt.Fprintf(stderr, "raft: timeout after %v\n", f.timeout)
 		return exitTimeout
 	}
-	switch st {
-	case interp.StatusDone:
+	switch {
+	case st == interp.StatusDone, st == interp.StatusExited && m.Failure == nil: // returned, or :normal exit
 		if s := m.StackText(); s != "" {
 			out.Write([]byte(s + "\n"))
 		}
 		return exitOK
-	case interp.StatusExited:
-		if m.Failure == nil {
-			if s := m.StackText(); s != "" {
-				out.Write([]byte(s + "\n"))
-			}
-			return exitOK
-		}
-	case interp.StatusBlocked:
+	case st == interp.StatusBlocked:
 		out.Flush()
-		fmt.Fprintln(stderr, "raft: the main actor waits for a message that cannot come")
+		fmt.Fprintln(stderr, msgDeadlock)
 		return exitFailure
 	}
 	out.Flush()
