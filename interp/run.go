@@ -336,28 +336,11 @@ loop:
 				break loop
 			}
 			a := *slot(sp, -1)
-			op := Op(*(*byte)(ip))
 			var r bool
 			if a.K == gc.KInt && tos.K == gc.KInt {
-				x, y := a.AsInt(), tos.AsInt()
-				switch op {
-				case Lt:
-					r = x < y
-				case Gt:
-					r = x > y
-				case Le:
-					r = x <= y
-				default:
-					r = x >= y
-				}
-			} else {
-				var c int
-				if c, err = compare(h, a, tos); err != nil {
-					break loop
-				}
-				r = compareOp(op, c)
-				h.Release(a)
-				h.Release(tos)
+				r = intTest(Op(*(*byte)(ip)), a.AsInt(), tos.AsInt())
+			} else if r, err = test(h, Op(*(*byte)(ip)), a, tos); err != nil {
+				break loop
 			}
 			tos = gc.Bool(r)
 			sp = unsafe.Add(sp, -vsize)
