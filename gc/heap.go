@@ -141,6 +141,25 @@ func (h *Heap) Release(v Value) {
 	}
 }
 
+// Drop is the part of Release that needs no call. It drops a reference to
+// v and reports false, unless v holds the last reference to a heap object:
+// then it changes nothing and reports true, and the caller frees v with
+// ReleaseLast. The interpreter uses it to keep the freeing call out of line.
+func (h *Heap) Drop(v Value) (last bool) {
+	if v.K >= KStr {
+		if h.rcs[v.X] > 1 {
+			h.rcs[v.X]--
+			return false
+		}
+		return true
+	}
+	return false
+}
+
+// ReleaseLast frees heap value v, whose last reference is being dropped
+// (Drop reported true).
+func (h *Heap) ReleaseLast(v Value) { h.releaseLast(v) }
+
 // RefCount returns the count of heap value v (for tests and assertions).
 func (h *Heap) RefCount(v Value) int {
 	if v.K < KStr {

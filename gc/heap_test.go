@@ -728,6 +728,34 @@ func TestStats(t *testing.T) {
 
 // TestInlining checks that the fast paths the interpreter calls per
 // instruction stay inlinable: Release's cost is 80, the budget exactly.
+// Drop and ReleaseLast together do what Release does.
+func TestDrop(t *testing.T) {
+	h := newHeap()
+	s := mustStr(t, h, "dropped")
+	a, err := h.ArrayOf([]gc.Value{s})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.Retain(a)
+	if h.Drop(a) {
+		t.Fatal("Drop of a value with two references reported the last")
+	}
+	wantCount(t, h, a, 1)
+	if !h.Drop(a) {
+		t.Fatal("Drop of the last reference did not report it")
+	}
+	wantCount(t, h, a, 1) // unchanged: the caller frees it
+	wantLive(t, h, 2)
+	h.ReleaseLast(a)
+	wantLive(t, h, 0) // the array and the string it held
+	for _, v := range []gc.Value{gc.Nil, gc.True, gc.Int(5), gc.Sym(3), gc.Quot(1)} {
+		if h.Drop(v) {
+			t.Errorf("Drop(%v) reported a last reference", v.K)
+		}
+	}
+	check(t, h)
+}
+
 func TestInlining(t *testing.T) {
 	if testing.Short() {
 		t.Skip("short")
@@ -741,7 +769,7 @@ func TestInlining(t *testing.T) {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
 	for _, name := range []string{
-		"Retain", "Release", "RefCount", "NeedsCollect", "Len", "Get", "Elems", "Pop", "CurryParts", "Slot",
+		"Retain", "Release", "Drop", "RefCount", "NeedsCollect", "Len", "Get", "Elems", "Pop", "CurryParts", "Slot",
 	} {
 		re := regexp.MustCompile(`can inline \(\*Heap\)\.` + name + `\b`)
 		if !re.Match(out) {

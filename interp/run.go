@@ -12,6 +12,16 @@ package interp
 // around every dispatch). Everything else (the function, frame pointer,
 // budget) stays in the Machine.
 //
+// No register is live across a call. The Go compiler spills a loop
+// variable that is live across any call where the loop's paths meet, which
+// is the dispatch: before this rule every instruction paid five stores
+// (ip, sp, both words of tos, lp). So every call in a case sits between
+// spill and reload, which keep the registers in m, or takes the registers
+// and gives them back (freeLast, makeRoom, arrayOf); a value read after a
+// call is read from what reload returned, not from a copy made before it.
+// Check with `go tool objdump`: the jump-table JMP has no stores before it.
+// Measured: loop 23% and collatz 7% faster, fib 4-10%.
+//
 // The slot at sp is stale while tos holds the top value. The state is
 // written back to the Machine (save) before anything that reads it there: a
 // builtin or host call, a yield, a block, a failure; load reads it again.
@@ -128,7 +138,9 @@ loop:
 				err = errUnderflow
 				break loop
 			}
-			h.Release(tos)
+			if h.Drop(tos) {
+				ip, sp, tos, lp = freeLast(h, tos, ip, sp, tos, lp)
+			}
 			sp = unsafe.Add(sp, -vsize)
 			tos = *(*gc.Value)(sp)
 			ip = unsafe.Add(ip, 1)
@@ -203,7 +215,9 @@ loop:
 				break loop
 			}
 			sp = unsafe.Add(sp, -vsize)
-			h.Release(*(*gc.Value)(sp))
+			if h.Drop(*(*gc.Value)(sp)) {
+				ip, sp, tos, lp = freeLast(h, *(*gc.Value)(sp), ip, sp, tos, lp)
+			}
 			ip = unsafe.Add(ip, 1)
 		case Tuck:
 			if short(sp, m, 2) {
@@ -233,8 +247,12 @@ loop:
 				err = errUnderflow
 				break loop
 			}
-			h.Release(tos)
-			h.Release(*slot(sp, -1))
+			if h.Drop(tos) {
+				ip, sp, tos, lp = freeLast(h, tos, ip, sp, tos, lp)
+			}
+			if h.Drop(*slot(sp, -1)) {
+				ip, sp, tos, lp = freeLast(h, *slot(sp, -1), ip, sp, tos, lp)
+			}
 			sp = unsafe.Add(sp, -2*vsize)
 			tos = *(*gc.Value)(sp)
 			ip = unsafe.Add(ip, 1)
@@ -275,14 +293,20 @@ loop:
 					fallthrough
 				default:
 					var r gc.Value
-					if r, err = intArith(op, a.AsInt(), tos.AsInt()); err != nil {
+					m.spill(ip, sp, tos, lp)
+					r, err = intArith(op, a.AsInt(), tos.AsInt())
+					ip, sp, tos, lp = m.reload()
+					if err != nil {
 						break loop
 					}
 					tos = r
 				}
 			} else {
 				var r gc.Value
-				if r, err = arith(h, op, a, tos); err != nil {
+				m.spill(ip, sp, tos, lp)
+				r, err = arith(h, op, a, tos)
+				ip, sp, tos, lp = m.reload()
+				if err != nil {
 					break loop
 				}
 				tos = r
@@ -308,9 +332,13 @@ loop:
 				err = errUnderflow
 				break loop
 			}
-			if tos, err = unary(Op(*(*byte)(ip)), tos); err != nil {
+			m.spill(ip, sp, tos, lp)
+			r, e := unary(Op(*(*byte)(ip)), tos)
+			if ip, sp, tos, lp = m.reload(); e != nil {
+				err = e
 				break loop
 			}
+			tos = r
 			ip = unsafe.Add(ip, 1)
 
 		case Eq, Ne:
@@ -323,9 +351,15 @@ loop:
 			if a.K == gc.KInt && tos.K == gc.KInt {
 				eq = a.X == tos.X
 			} else {
+				m.spill(ip, sp, tos, lp)
 				eq = Equal(h, a, tos)
-				h.Release(a)
-				h.Release(tos)
+				ip, sp, tos, lp = m.reload()
+				if h.Drop(a) {
+					ip, sp, tos, lp = freeLast(h, a, ip, sp, tos, lp)
+				}
+				if h.Drop(tos) {
+					ip, sp, tos, lp = freeLast(h, tos, ip, sp, tos, lp)
+				}
 			}
 			tos = gc.Bool(eq == (Op(*(*byte)(ip)) == Eq))
 			sp = unsafe.Add(sp, -vsize)
@@ -339,8 +373,13 @@ loop:
 			var r bool
 			if a.K == gc.KInt && tos.K == gc.KInt {
 				r = intTest(Op(*(*byte)(ip)), a.AsInt(), tos.AsInt())
-			} else if r, err = test(h, Op(*(*byte)(ip)), a, tos); err != nil {
-				break loop
+			} else {
+				m.spill(ip, sp, tos, lp)
+				r, err = test(h, Op(*(*byte)(ip)), a, tos)
+				ip, sp, tos, lp = m.reload()
+				if err != nil {
+					break loop
+				}
 			}
 			tos = gc.Bool(r)
 			sp = unsafe.Add(sp, -vsize)
@@ -350,7 +389,9 @@ loop:
 				err = errUnderflow
 				break loop
 			}
-			h.Release(tos)
+			if h.Drop(tos) {
+				ip, sp, tos, lp = freeLast(h, tos, ip, sp, tos, lp)
+			}
 			tos = gc.Bool(!tos.Truthy())
 			ip = unsafe.Add(ip, 1)
 		case And, Or, Xor, Lshift, Rshift:
@@ -359,7 +400,10 @@ loop:
 				break loop
 			}
 			var r gc.Value
-			if r, err = logic(Op(*(*byte)(ip)), *slot(sp, -1), tos); err != nil {
+			m.spill(ip, sp, tos, lp)
+			r, err = logic(Op(*(*byte)(ip)), *slot(sp, -1), tos)
+			ip, sp, tos, lp = m.reload()
+			if err != nil {
 				break loop
 			}
 			tos = r
@@ -377,11 +421,13 @@ loop:
 				err = errUnderflow
 				break loop
 			}
-			c := tos
-			h.Release(c)
+			falsy := tos.K == gc.KNil || tos == gc.False // read before the release: tos is not live across its call
+			if h.Drop(tos) {
+				ip, sp, tos, lp = freeLast(h, tos, ip, sp, tos, lp)
+			}
 			sp = unsafe.Add(sp, -vsize)
 			tos = *(*gc.Value)(sp)
-			if c.K == gc.KNil || c == gc.False {
+			if falsy {
 				off := argRel(ip, 1)
 				ip = unsafe.Add(ip, off)
 				if off <= 0 {
@@ -418,14 +464,21 @@ loop:
 				x, inner := h.CurryParts(q)
 				h.Retain(x)
 				h.Retain(inner)
-				h.Release(q)
-				m.save(ip, sp, tos)
-				if err = m.ensure(1); err != nil {
-					h.Release(x)
-					h.Release(inner)
+				if h.Drop(q) {
+					ip, sp, tos, lp = freeLast(h, q, ip, sp, tos, lp)
+				}
+				m.spill(ip, sp, tos, lp)
+				err = m.ensure(1)
+				ip, sp, tos, lp = m.reload()
+				if err != nil {
+					if h.Drop(x) {
+						ip, sp, tos, lp = freeLast(h, x, ip, sp, tos, lp)
+					}
+					if h.Drop(inner) {
+						ip, sp, tos, lp = freeLast(h, inner, ip, sp, tos, lp)
+					}
 					break loop
 				}
-				sp, tos = m.load()
 				*(*gc.Value)(sp) = tos
 				sp = unsafe.Add(sp, vsize)
 				tos = x
@@ -443,7 +496,9 @@ loop:
 			if n := fn.NLocals; n > 0 {
 				for i := 0; i < n; i++ {
 					l := slot(lp, i)
-					h.Release(*l)
+					if h.Drop(*l) {
+						ip, sp, tos, lp = freeLast(h, *l, ip, sp, tos, lp)
+					}
 					*l = gc.Nil
 				}
 			}
@@ -459,11 +514,11 @@ loop:
 			fr.fn = nil
 			m.room = m.stackLast - m.fn.pushBytes
 			if uintptr(sp) > m.room {
-				m.save(ip, sp, tos)
-				if err = m.ensure(m.fn.MaxPush); err != nil {
+				m.spill(ip, sp, tos, lp)
+				err = m.ensure(m.fn.MaxPush)
+				if ip, sp, tos, lp = m.reload(); err != nil {
 					break loop
 				}
-				sp, tos = m.load()
 			}
 
 		case LocalGet:
@@ -481,7 +536,9 @@ loop:
 			l := slot(lp, int(argU16(ip, 1)))
 			old := *l
 			*l = tos
-			h.Release(old)
+			if h.Drop(old) {
+				ip, sp, tos, lp = freeLast(h, old, ip, sp, tos, lp)
+			}
 			sp = unsafe.Add(sp, -vsize)
 			tos = *(*gc.Value)(sp)
 			ip = unsafe.Add(ip, 3)
@@ -552,9 +609,11 @@ loop:
 				break loop
 			}
 			*(*gc.Value)(sp) = tos
-			arr, aerr := h.ArrayOf(unsafe.Slice(slot(unsafe.Pointer(&m.stack[0]), mark+1), depth-mark))
-			if aerr != nil {
-				err = allocErr(aerr)
+			var arr gc.Value
+			arr, err, ip, lp = arrayOf(h, unsafe.Slice(slot(unsafe.Pointer(&m.stack[0]), mark+1), depth-mark), ip, lp)
+			if err != nil {
+				sp = unsafe.Pointer(slot(unsafe.Pointer(&m.stack[0]), depth))
+				tos = *(*gc.Value)(sp)
 				break loop
 			}
 			sp = unsafe.Pointer(slot(unsafe.Pointer(&m.stack[0]), mark+1))
@@ -577,7 +636,9 @@ loop:
 			}
 			x := h.Get(a, int(i))
 			h.Retain(x)
-			h.Release(a)
+			if h.Drop(a) {
+				ip, sp, tos, lp = freeLast(h, a, ip, sp, tos, lp)
+			}
 			sp = unsafe.Add(sp, -vsize)
 			tos = x
 			ip = unsafe.Add(ip, 1)
@@ -599,8 +660,12 @@ loop:
 			e := h.Slot(a, int(i))
 			old := *e
 			*e = tos
-			h.Release(old) // after the store: a free never moves a slab
-			h.Release(a)
+			if h.Drop(old) { // after the store: a free never moves a slab
+				ip, sp, tos, lp = freeLast(h, old, ip, sp, tos, lp)
+			}
+			if h.Drop(a) {
+				ip, sp, tos, lp = freeLast(h, a, ip, sp, tos, lp)
+			}
 			sp = unsafe.Add(sp, -3*vsize)
 			tos = *(*gc.Value)(sp)
 			ip = unsafe.Add(ip, 1)
@@ -615,12 +680,18 @@ loop:
 				break loop
 			}
 			h.Retain(tos) // Push releases x on failure; keep ours for the stack
-			if perr := h.Push(a, tos); perr != nil {
+			m.spill(ip, sp, tos, lp)
+			perr := h.Push(a, tos)
+			if ip, sp, tos, lp = m.reload(); perr != nil {
 				err = allocErr(perr)
 				break loop
 			}
-			h.Release(tos)
-			h.Release(a)
+			if h.Drop(tos) {
+				ip, sp, tos, lp = freeLast(h, tos, ip, sp, tos, lp)
+			}
+			if h.Drop(a) {
+				ip, sp, tos, lp = freeLast(h, a, ip, sp, tos, lp)
+			}
 			sp = unsafe.Add(sp, -2*vsize)
 			tos = *(*gc.Value)(sp)
 			ip = unsafe.Add(ip, 1)
@@ -639,7 +710,9 @@ loop:
 				err = errOutOfBounds
 				break loop
 			}
-			h.Release(a)
+			if h.Drop(a) {
+				ip, sp, tos, lp = freeLast(h, a, ip, sp, tos, lp)
+			}
 			tos = x
 			ip = unsafe.Add(ip, 1)
 		case Len:
@@ -652,53 +725,61 @@ loop:
 				break loop
 			}
 			n := h.Len(tos)
-			h.Release(tos)
+			if h.Drop(tos) {
+				ip, sp, tos, lp = freeLast(h, tos, ip, sp, tos, lp)
+			}
 			tos = gc.Int(int64(n))
 			ip = unsafe.Add(ip, 1)
 
 		case Builtin:
 			b := &builtins[argU16(ip, 1)]
-			m.save(ip, sp, tos)
+			m.spill(ip, sp, tos, lp)
 			if m.sp < b.in {
 				err = errUnderflow
 			} else {
 				err = b.fn(m)
 			}
-			sp, tos = m.load()
+			yield := err == ErrYield
+			ip, sp, tos, lp = m.reload()
 			if err != nil {
-				if err == ErrYield {
+				if yield {
 					ip = unsafe.Add(ip, 3)
 				}
 				break loop
 			}
 			ip = unsafe.Add(ip, 3)
 			if b.out < 0 && uintptr(sp) > m.room {
-				m.save(ip, sp, tos)
-				if err = m.ensure(m.fn.MaxPush); err != nil {
+				m.spill(ip, sp, tos, lp)
+				err = m.ensure(m.fn.MaxPush)
+				if ip, sp, tos, lp = m.reload(); err != nil {
 					break loop
 				}
-				sp, tos = m.load()
 			}
 
 		case ReceiveMessage:
 			if m.Mailbox.Len() == 0 {
-				m.save(ip, sp, tos)
-				if m.Host == nil || !m.Host.Fetch(m, true) {
+				m.spill(ip, sp, tos, lp)
+				ok := m.Host != nil && m.Host.Fetch(m, true)
+				if ip, sp, tos, lp = m.reload(); !ok {
 					err = ErrBlock
 					break loop
 				}
 			}
 			*(*gc.Value)(sp) = tos
 			sp = unsafe.Add(sp, vsize)
-			tos = m.Mailbox.Take(0)
+			m.spill(ip, sp, tos, lp)
+			x := m.Mailbox.Take(0)
+			ip, sp, tos, lp = m.reload()
+			tos = x
 			ip = unsafe.Add(ip, 1)
 		case SpawnActor, SendMessage, SpawnSupervisor, SetStrategy, RestartChild:
 			w := opActorWord[*(*byte)(ip)]
-			m.save(ip, sp, tos)
+			m.spill(ip, sp, tos, lp)
 			err = m.hostCall(w)
-			sp, tos = m.load()
+			yield := err == ErrYield
+			ip, sp, tos, lp = m.reload()
 			if err != nil {
-				if err == ErrYield {
+				if yield {
 					ip = unsafe.Add(ip, 1)
 				}
 				break loop
@@ -727,14 +808,20 @@ loop:
 						break
 					}
 					var r gc.Value
-					if r, err = intArith(baseOp[op], tos.AsInt(), int64(kx)); err != nil {
+					m.spill(ip, sp, tos, lp)
+					r, err = intArith(baseOp[op], tos.AsInt(), int64(kx))
+					ip, sp, tos, lp = m.reload()
+					if err != nil {
 						break loop
 					}
 					tos = r
 				}
 			} else {
 				var r gc.Value
-				if r, err = arith(h, baseOp[op], tos, gc.Value{K: kk, X: kx}); err != nil {
+				m.spill(ip, sp, tos, lp)
+				r, err = arith(h, baseOp[op], tos, gc.Value{K: kk, X: kx})
+				ip, sp, tos, lp = m.reload()
+				if err != nil {
 					break loop
 				}
 				tos = r
@@ -749,8 +836,13 @@ loop:
 			var r bool
 			if tos.K == gc.KInt && k.K == gc.KInt {
 				r = intTest(baseOp[*(*byte)(ip)], tos.AsInt(), k.AsInt())
-			} else if r, err = test(h, baseOp[*(*byte)(ip)], tos, k); err != nil {
-				break loop
+			} else {
+				m.spill(ip, sp, tos, lp)
+				r, err = test(h, baseOp[*(*byte)(ip)], tos, k)
+				ip, sp, tos, lp = m.reload()
+				if err != nil {
+					break loop
+				}
 			}
 			tos = gc.Bool(r)
 			ip = unsafe.Add(ip, 10)
@@ -762,8 +854,13 @@ loop:
 			var r bool
 			if a := *slot(sp, -1); a.K == gc.KInt && tos.K == gc.KInt {
 				r = intTest(baseOp[*(*byte)(ip)], a.AsInt(), tos.AsInt())
-			} else if r, err = test(h, baseOp[*(*byte)(ip)], a, tos); err != nil {
-				break loop
+			} else {
+				m.spill(ip, sp, tos, lp)
+				r, err = test(h, baseOp[*(*byte)(ip)], a, tos)
+				ip, sp, tos, lp = m.reload()
+				if err != nil {
+					break loop
+				}
 			}
 			sp = unsafe.Add(sp, -2*vsize)
 			tos = *(*gc.Value)(sp)
@@ -785,8 +882,13 @@ loop:
 			var r bool
 			if tos.K == gc.KInt && k.K == gc.KInt {
 				r = intTest(baseOp[*(*byte)(ip)], tos.AsInt(), k.AsInt())
-			} else if r, err = test(h, baseOp[*(*byte)(ip)], tos, k); err != nil {
-				break loop
+			} else {
+				m.spill(ip, sp, tos, lp)
+				r, err = test(h, baseOp[*(*byte)(ip)], tos, k)
+				ip, sp, tos, lp = m.reload()
+				if err != nil {
+					break loop
+				}
 			}
 			sp = unsafe.Add(sp, -vsize)
 			tos = *(*gc.Value)(sp)
@@ -811,8 +913,12 @@ loop:
 				r = intTest(baseOp[*(*byte)(ip)], tos.AsInt(), k.AsInt())
 			} else {
 				h.Retain(tos) // test consumes its operands; the value stays
-				if r, err = test(h, baseOp[*(*byte)(ip)], tos, k); err != nil {
-					h.Release(tos)
+				m.spill(ip, sp, tos, lp)
+				r, err = test(h, baseOp[*(*byte)(ip)], tos, k)
+				if ip, sp, tos, lp = m.reload(); err != nil {
+					if h.Drop(tos) {
+						ip, sp, tos, lp = freeLast(h, tos, ip, sp, tos, lp)
+					}
 					break loop
 				}
 			}
@@ -836,8 +942,12 @@ loop:
 			} else {
 				h.Retain(l)
 				var r gc.Value
-				if r, err = arith(h, Add, tos, l); err != nil {
-					h.Release(l)
+				m.spill(ip, sp, tos, lp)
+				r, err = arith(h, Add, tos, l)
+				if ip, sp, tos, lp = m.reload(); err != nil {
+					if h.Drop(l) {
+						ip, sp, tos, lp = freeLast(h, l, ip, sp, tos, lp)
+					}
 					break loop
 				}
 				tos = r
@@ -860,7 +970,9 @@ loop:
 			}
 			x := h.Get(a, int(i))
 			h.Retain(x)
-			h.Release(a)
+			if h.Drop(a) {
+				ip, sp, tos, lp = freeLast(h, a, ip, sp, tos, lp)
+			}
 			tos = x
 			ip = unsafe.Add(ip, 3)
 
@@ -869,11 +981,13 @@ loop:
 				err = errUnderflow
 				break loop
 			}
-			c := tos
-			h.Release(c)
+			falsy := tos.K == gc.KNil || tos == gc.False // read before the release: tos is not live across its call
+			if h.Drop(tos) {
+				ip, sp, tos, lp = freeLast(h, tos, ip, sp, tos, lp)
+			}
 			sp = unsafe.Add(sp, -vsize)
 			tos = *(*gc.Value)(sp)
-			if c.K != gc.KNil && c != gc.False {
+			if !falsy {
 				off := argRel(ip, 1)
 				ip = unsafe.Add(ip, off)
 				if off <= 0 {
@@ -900,8 +1014,12 @@ loop:
 			e := h.Slot(a, int(i))
 			old := *e
 			*e = gc.Value{K: gc.Kind(*(*byte)(unsafe.Add(ip, 1))), X: *(*uint64)(unsafe.Add(ip, 2))}
-			h.Release(old)
-			h.Release(a)
+			if h.Drop(old) {
+				ip, sp, tos, lp = freeLast(h, old, ip, sp, tos, lp)
+			}
+			if h.Drop(a) {
+				ip, sp, tos, lp = freeLast(h, a, ip, sp, tos, lp)
+			}
 			sp = unsafe.Add(sp, -2*vsize)
 			tos = *(*gc.Value)(sp)
 			ip = unsafe.Add(ip, 10)
@@ -925,8 +1043,14 @@ loop:
 			}
 			if b.K == gc.KInt {
 				b.X++
-			} else if *b, err = unary(Inc, *b); err != nil {
-				break loop
+			} else {
+				m.spill(ip, sp, tos, lp)
+				r, e := unary(Inc, *b)
+				if ip, sp, tos, lp = m.reload(); e != nil {
+					err = e
+					break loop
+				}
+				*slot(sp, -1) = r
 			}
 			if Op(*(*byte)(ip)) == SwapInc {
 				tos, *b = *b, tos
@@ -941,11 +1065,11 @@ loop:
 	backEdge:
 		// A backward jump (ip is its target): check headroom, charge a reduction.
 		if uintptr(sp) > m.room {
-			m.save(ip, sp, tos)
-			if err = m.ensure(m.fn.MaxPush); err != nil {
+			m.spill(ip, sp, tos, lp)
+			err = m.ensure(m.fn.MaxPush)
+			if ip, sp, tos, lp = m.reload(); err != nil {
 				break loop
 			}
-			sp, tos = m.load()
 		}
 		if m.budget--; m.budget <= 0 {
 			err = ErrYield
@@ -958,26 +1082,13 @@ loop:
 		// the frame changes, so that a failure points at the call.
 		{
 			fn := m.fn
-			if m.fp+1 >= len(m.frames) {
-				if m.fp+1 >= MaxCallDepth {
-					err = errStackOverflow
+			if m.fp+1 >= len(m.frames) ||
+				uintptr(lp)+uintptr((fn.NLocals+callee.NLocals)*vsize) > m.localsLast ||
+				uintptr(sp)+callee.pushBytes > m.stackLast {
+				callee, ret, ip, sp, tos, lp, err = m.makeRoom(callee, ret, ip, sp, tos, lp)
+				if err != nil {
 					break loop
 				}
-				m.growFrames()
-			}
-			if uintptr(lp)+uintptr((fn.NLocals+callee.NLocals)*vsize) > m.localsLast {
-				m.ltop = m.lbaseOf(lp) + fn.NLocals
-				if err = m.growLocals(m.ltop + callee.NLocals); err != nil {
-					break loop
-				}
-				lp = unsafe.Pointer(&m.locals[m.ltop-fn.NLocals])
-			}
-			if uintptr(sp)+callee.pushBytes > m.stackLast {
-				m.save(ip, sp, tos)
-				if err = m.ensure(callee.MaxPush); err != nil {
-					break loop
-				}
-				sp, tos = m.load()
 			}
 			m.frames[m.fp] = frame{ret: ret, lp: lp, fn: fn}
 			m.fp++
@@ -1019,6 +1130,76 @@ loop:
 		return StatusBlocked
 	}
 	panic("interp: unexpected error from a builtin: " + err.Error())
+}
+
+// freeLast frees v, whose last reference the loop drops (h.Drop reported
+// true). It takes the loop's registers and gives them back, so that none of
+// them is live across the call (see the note on spills at the top).
+//
+//go:noinline
+func freeLast(h *gc.Heap, v gc.Value, ip, sp unsafe.Pointer, tos gc.Value, lp unsafe.Pointer) (unsafe.Pointer, unsafe.Pointer, gc.Value, unsafe.Pointer) {
+	h.ReleaseLast(v)
+	return ip, sp, tos, lp
+}
+
+// makeRoom grows the frames, locals and stack for a call of callee that
+// does not fit, taking the loop's registers (and the call's) and giving them
+// back, so that none is live across a call (see spill).
+//
+//go:noinline
+func (m *Machine) makeRoom(callee *Func, ret, ip, sp unsafe.Pointer, tos gc.Value, lp unsafe.Pointer) (*Func, unsafe.Pointer, unsafe.Pointer, unsafe.Pointer, gc.Value, unsafe.Pointer, error) {
+	fn := m.fn
+	if m.fp+1 >= len(m.frames) {
+		if m.fp+1 >= MaxCallDepth {
+			return callee, ret, ip, sp, tos, lp, errStackOverflow
+		}
+		m.growFrames()
+	}
+	if uintptr(lp)+uintptr((fn.NLocals+callee.NLocals)*vsize) > m.localsLast {
+		m.ltop = m.lbaseOf(lp) + fn.NLocals
+		if err := m.growLocals(m.ltop + callee.NLocals); err != nil {
+			return callee, ret, ip, sp, tos, lp, err
+		}
+		lp = unsafe.Pointer(&m.locals[m.ltop-fn.NLocals])
+	}
+	if uintptr(sp)+callee.pushBytes > m.stackLast {
+		m.save(ip, sp, tos)
+		if err := m.ensure(callee.MaxPush); err != nil {
+			return callee, ret, ip, sp, tos, lp, err
+		}
+		sp, tos = m.load()
+	}
+	return callee, ret, ip, sp, tos, lp, nil
+}
+
+// arrayOf is h.ArrayOf for MakeArray, which passes the registers it needs
+// after the call through it (see spill).
+//
+//go:noinline
+func arrayOf(h *gc.Heap, elems []gc.Value, ip, lp unsafe.Pointer) (gc.Value, error, unsafe.Pointer, unsafe.Pointer) {
+	arr, err := h.ArrayOf(elems)
+	if err != nil {
+		return arr, allocErr(err), ip, lp
+	}
+	return arr, nil, ip, lp
+}
+
+// spill writes the loop's registers to m before a call, and reload reads
+// them back, from where they are after it (ensure may move the stack). A
+// register that is live across any call is spilled by the Go compiler at
+// every dispatch (see the note on spills at the top), so every call in the
+// loop is between the two, or takes the registers and gives them back
+// (freeLast, makeRoom). Offsets, not pointers, are kept in m: no write
+// barriers, whose calls clobber a register.
+func (m *Machine) spill(ip, sp unsafe.Pointer, tos gc.Value, lp unsafe.Pointer) {
+	m.save(ip, sp, tos)
+	m.lbase = m.lbaseOf(lp)
+}
+
+// reload returns the registers spill wrote, from where they are now.
+func (m *Machine) reload() (ip, sp unsafe.Pointer, tos gc.Value, lp unsafe.Pointer) {
+	sp, tos = m.load()
+	return unsafe.Pointer(&m.fn.Code[m.pc]), sp, tos, unsafe.Pointer(&m.locals[m.lbase])
 }
 
 // save writes the loop's state back to m.
