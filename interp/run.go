@@ -114,8 +114,8 @@ func (m *Machine) run(budget int) Status {
 	m.funcs = m.Prog.Funcs()
 	m.budget = budget
 	var (
-		ip     = unsafe.Pointer(&m.fn.Code[m.pc])
 		sp     = unsafe.Add(unsafe.Pointer(&m.stack[0]), m.sp*vsize)
+		ip     = unsafe.Pointer(&m.fn.Code[m.pc])
 		tos    = *(*gc.Value)(sp)
 		lp     = unsafe.Pointer(&m.locals[m.lbase]) // written back to m.lbase when Run returns
 		h      = m.Heap
