@@ -63,27 +63,6 @@ loop:
 			b := slot(sp, -1)
 			tos, *b = *b, tos
 			ip = unsafe.Add(ip, 1)
-		case Peek:
-			if short(sp, m, 1) {
-				err = errUnderflow
-				break loop
-			}
-			if tos.K != gc.KInt {
-				err = errType
-				break loop
-			}
-			n := tos.AsInt()
-			if n < 0 {
-				err = errBadarg
-				break loop
-			}
-			if n >= int64(m.depth(sp))-1 {
-				err = errUnderflow
-				break loop
-			}
-			tos = *slot(sp, -1-int(n))
-			h.Retain(tos)
-			ip = unsafe.Add(ip, 1)
 		case Over:
 			if short(sp, m, 2) {
 				err = errUnderflow
@@ -95,22 +74,6 @@ loop:
 			sp = unsafe.Add(sp, vsize)
 			tos = v
 			ip = unsafe.Add(ip, 1)
-		case Rot:
-			if short(sp, m, 3) {
-				err = errUnderflow
-				break loop
-			}
-			a, b := slot(sp, -2), slot(sp, -1)
-			*a, *b, tos = *b, tos, *a
-			ip = unsafe.Add(ip, 1)
-		case MinusRot:
-			if short(sp, m, 3) {
-				err = errUnderflow
-				break loop
-			}
-			a, b := slot(sp, -2), slot(sp, -1)
-			*a, *b, tos = tos, *a, *b
-			ip = unsafe.Add(ip, 1)
 		case Nip:
 			if short(sp, m, 2) {
 				err = errUnderflow
@@ -120,17 +83,6 @@ loop:
 			if h.Drop(*(*gc.Value)(sp)) {
 				ip, sp, tos, lp = freeLast(h, *(*gc.Value)(sp), ip, sp, tos, lp)
 			}
-			ip = unsafe.Add(ip, 1)
-		case Tuck:
-			if short(sp, m, 2) {
-				err = errUnderflow
-				break loop
-			}
-			h.Retain(tos)
-			a := slot(sp, -1)
-			*(*gc.Value)(sp) = *a
-			*a = tos
-			sp = unsafe.Add(sp, vsize)
 			ip = unsafe.Add(ip, 1)
 		case TwoDup:
 			if short(sp, m, 2) {
@@ -158,20 +110,6 @@ loop:
 			sp = unsafe.Add(sp, -2*vsize)
 			tos = *(*gc.Value)(sp)
 			ip = unsafe.Add(ip, 1)
-		case TwoSwap:
-			if short(sp, m, 4) {
-				err = errUnderflow
-				break loop
-			}
-			a, b, c := slot(sp, -3), slot(sp, -2), slot(sp, -1)
-			*a, *b, *c, tos = *c, tos, *a, *b
-			ip = unsafe.Add(ip, 1)
-		case Depth:
-			*(*gc.Value)(sp) = tos
-			tos = gc.Int(int64(m.depth(sp)))
-			sp = unsafe.Add(sp, vsize)
-			ip = unsafe.Add(ip, 1)
-
 		case Add, Sub, Mul, Div, Mod, Exp, Min, Max:
 			if short(sp, m, 2) {
 				err = errUnderflow
@@ -229,20 +167,13 @@ loop:
 				continue
 			}
 			fallthrough
-		case Neg, Abs, Invert, ZeroEq, ZeroLt:
-			if short(sp, m, 1) {
-				err = errUnderflow
+		case Neg, Abs, Invert, ZeroEq, ZeroLt, Peek, Rot, MinusRot, Tuck, TwoSwap, Depth, Not,
+			And, Or, Xor, Lshift, Rshift, Set, Push, ArrPop, Builtin,
+			SpawnActor, SendMessage, SpawnSupervisor, SetStrategy, RestartChild:
+			// Inc and Dec fall through to here when not on an int.
+			if ip, sp, tos, lp, err = m.cold(ip, sp, tos, lp); err != nil {
 				break loop
 			}
-			m.spill(ip, sp, tos, lp)
-			r, e := unary(Op(*(*byte)(ip)), tos)
-			if ip, sp, tos, lp = m.reload(); e != nil {
-				err = e
-				break loop
-			}
-			tos = r
-			ip = unsafe.Add(ip, 1)
-
 		case Eq, Ne:
 			if short(sp, m, 2) {
 				err = errUnderflow
@@ -286,32 +217,6 @@ loop:
 			tos = gc.Bool(r)
 			sp = unsafe.Add(sp, -vsize)
 			ip = unsafe.Add(ip, 1)
-		case Not:
-			if short(sp, m, 1) {
-				err = errUnderflow
-				break loop
-			}
-			if h.Drop(tos) {
-				ip, sp, tos, lp = freeLast(h, tos, ip, sp, tos, lp)
-			}
-			tos = gc.Bool(!tos.Truthy())
-			ip = unsafe.Add(ip, 1)
-		case And, Or, Xor, Lshift, Rshift:
-			if short(sp, m, 2) {
-				err = errUnderflow
-				break loop
-			}
-			var r gc.Value
-			m.spill(ip, sp, tos, lp)
-			r, err = logic(Op(*(*byte)(ip)), *slot(sp, -1), tos)
-			ip, sp, tos, lp = m.reload()
-			if err != nil {
-				break loop
-			}
-			tos = r
-			sp = unsafe.Add(sp, -vsize)
-			ip = unsafe.Add(ip, 1)
-
 		case Jump:
 			off := argRel(ip, 1)
 			ip = unsafe.Add(ip, off)
@@ -544,79 +449,6 @@ loop:
 			sp = unsafe.Add(sp, -vsize)
 			tos = x
 			ip = unsafe.Add(ip, 1)
-		case Set:
-			if short(sp, m, 3) {
-				err = errUnderflow
-				break loop
-			}
-			a, iv := *slot(sp, -2), *slot(sp, -1)
-			if a.K != gc.KArr || iv.K != gc.KInt {
-				err = errType
-				break loop
-			}
-			i := iv.AsInt()
-			if uint64(i) >= uint64(h.Len(a)) {
-				err = errOutOfBounds
-				break loop
-			}
-			e := h.Slot(a, int(i))
-			old := *e
-			*e = tos
-			if h.Drop(old) { // after the store: a free never moves a slab
-				ip, sp, tos, lp = freeLast(h, old, ip, sp, tos, lp)
-			}
-			if h.Drop(a) {
-				ip, sp, tos, lp = freeLast(h, a, ip, sp, tos, lp)
-			}
-			sp = unsafe.Add(sp, -3*vsize)
-			tos = *(*gc.Value)(sp)
-			ip = unsafe.Add(ip, 1)
-		case Push:
-			if short(sp, m, 2) {
-				err = errUnderflow
-				break loop
-			}
-			a := *slot(sp, -1)
-			if a.K != gc.KArr {
-				err = errType
-				break loop
-			}
-			h.Retain(tos) // Push releases x on failure; keep ours for the stack
-			m.spill(ip, sp, tos, lp)
-			perr := h.Push(a, tos)
-			if ip, sp, tos, lp = m.reload(); perr != nil {
-				err = allocErr(perr)
-				break loop
-			}
-			if h.Drop(tos) {
-				ip, sp, tos, lp = freeLast(h, tos, ip, sp, tos, lp)
-			}
-			if h.Drop(a) {
-				ip, sp, tos, lp = freeLast(h, a, ip, sp, tos, lp)
-			}
-			sp = unsafe.Add(sp, -2*vsize)
-			tos = *(*gc.Value)(sp)
-			ip = unsafe.Add(ip, 1)
-		case ArrPop:
-			if short(sp, m, 1) {
-				err = errUnderflow
-				break loop
-			}
-			a := tos
-			if a.K != gc.KArr {
-				err = errType
-				break loop
-			}
-			x, ok := h.Pop(a)
-			if !ok {
-				err = errOutOfBounds
-				break loop
-			}
-			if h.Drop(a) {
-				ip, sp, tos, lp = freeLast(h, a, ip, sp, tos, lp)
-			}
-			tos = x
-			ip = unsafe.Add(ip, 1)
 		case Len:
 			if short(sp, m, 1) {
 				err = errUnderflow
@@ -632,31 +464,6 @@ loop:
 			}
 			tos = gc.Int(int64(n))
 			ip = unsafe.Add(ip, 1)
-
-		case Builtin:
-			b := &builtins[argU16(ip, 1)]
-			m.spill(ip, sp, tos, lp)
-			if m.sp < b.in {
-				err = errUnderflow
-			} else {
-				err = b.fn(m)
-			}
-			yield := err == ErrYield
-			ip, sp, tos, lp = m.reload()
-			if err != nil {
-				if yield {
-					ip = unsafe.Add(ip, 3)
-				}
-				break loop
-			}
-			ip = unsafe.Add(ip, 3)
-			if b.out < 0 && uintptr(sp) > m.room {
-				m.spill(ip, sp, tos, lp)
-				err = m.ensure(m.fn.MaxPush)
-				if ip, sp, tos, lp = m.reload(); err != nil {
-					break loop
-				}
-			}
 
 		case ReceiveMessage:
 			if m.Mailbox.Len() == 0 {
@@ -674,20 +481,6 @@ loop:
 			ip, sp, tos, lp = m.reload()
 			tos = x
 			ip = unsafe.Add(ip, 1)
-		case SpawnActor, SendMessage, SpawnSupervisor, SetStrategy, RestartChild:
-			w := opActorWord[*(*byte)(ip)]
-			m.spill(ip, sp, tos, lp)
-			err = m.hostCall(w)
-			yield := err == ErrYield
-			ip, sp, tos, lp = m.reload()
-			if err != nil {
-				if yield {
-					ip = unsafe.Add(ip, 1)
-				}
-				break loop
-			}
-			ip = unsafe.Add(ip, 1)
-
 		case AddK, SubK, MulK, DivK, ModK:
 			if short(sp, m, 1) {
 				err = errUnderflow
