@@ -318,7 +318,7 @@ loop:
 		case Jump:
 			off := argRel(ip, 1)
 			ip = unsafe.Add(ip, off)
-			if off <= 0 {
+			if off <= 0 && m.charge(sp) {
 				goto backEdge
 			}
 		case JumpIfFalse:
@@ -335,7 +335,7 @@ loop:
 			if falsy {
 				off := argRel(ip, 1)
 				ip = unsafe.Add(ip, off)
-				if off <= 0 {
+				if off <= 0 && m.charge(sp) {
 					goto backEdge
 				}
 			} else {
@@ -472,7 +472,10 @@ loop:
 			idx.X++
 			if int64(idx.X) < slot(unsafe.Pointer(idx), 1).AsInt() {
 				ip = unsafe.Add(ip, argRel(ip, 3))
-				goto backEdge
+				if m.charge(sp) {
+					goto backEdge
+				}
+				continue
 			}
 			ip = unsafe.Add(ip, 7)
 		case PlusLoop:
@@ -499,7 +502,10 @@ loop:
 			// An index that wraps around has passed the limit.
 			if (step > 0 && i < limit && i > old) || (step < 0 && i > limit && i < old) {
 				ip = unsafe.Add(ip, argRel(ip, 3))
-				goto backEdge
+				if m.charge(sp) {
+					goto backEdge
+				}
+				continue
 			}
 			ip = unsafe.Add(ip, 7)
 
@@ -660,7 +666,7 @@ loop:
 			if !r {
 				off := argRel(ip, 1)
 				ip = unsafe.Add(ip, off)
-				if off <= 0 {
+				if off <= 0 && m.charge(sp) {
 					goto backEdge
 				}
 			} else {
@@ -688,7 +694,7 @@ loop:
 			if !r {
 				off := argRel(ip, 10)
 				ip = unsafe.Add(ip, off)
-				if off <= 0 {
+				if off <= 0 && m.charge(sp) {
 					goto backEdge
 				}
 			} else {
@@ -718,7 +724,7 @@ loop:
 			if !r {
 				off := argRel(ip, 10)
 				ip = unsafe.Add(ip, off)
-				if off <= 0 {
+				if off <= 0 && m.charge(sp) {
 					goto backEdge
 				}
 			} else {
@@ -783,7 +789,7 @@ loop:
 			if !falsy {
 				off := argRel(ip, 1)
 				ip = unsafe.Add(ip, off)
-				if off <= 0 {
+				if off <= 0 && m.charge(sp) {
 					goto backEdge
 				}
 			} else {
@@ -856,7 +862,8 @@ loop:
 		continue
 
 	backEdge:
-		// A backward jump (ip is its target): check headroom, charge a reduction.
+		// The slow path of a backward jump (ip is its target), when charge
+		// found the budget spent or the headroom short.
 		if uintptr(sp) > m.room {
 			m.spill(ip, sp, tos, lp)
 			err = m.ensure(m.fn.MaxPush)
@@ -864,7 +871,7 @@ loop:
 				break loop
 			}
 		}
-		if m.budget--; m.budget <= 0 {
+		if m.budget <= 0 {
 			err = ErrYield
 			break loop
 		}
@@ -1116,6 +1123,15 @@ func (m *Machine) cold(ip, sp unsafe.Pointer, tos gc.Value, lp unsafe.Pointer) (
 		panic("interp: not a cold opcode: " + Op(*(*byte)(ip)).String())
 	}
 	return ip, sp, tos, lp, nil
+}
+
+// charge charges a backward jump a reduction and reports whether the loop
+// must take the slow path (backEdge): the budget is spent, or the stack top
+// sp is above the current function's headroom. It is inline in each jumping
+// case, so that no shared block moves the registers about.
+func (m *Machine) charge(sp unsafe.Pointer) bool {
+	m.budget--
+	return m.budget <= 0 || uintptr(sp) > m.room
 }
 
 // makeRoom grows the frames, locals and stack for a call of callee that

@@ -220,7 +220,7 @@ loop:
 		case Jump:
 			off := argRel(ip, 1)
 			ip = unsafe.Add(ip, off)
-			if off <= 0 {
+			if off <= 0 && m.charge(sp) {
 				goto backEdge
 			}
 		case JumpIfFalse:
@@ -237,7 +237,7 @@ loop:
 			if falsy {
 				off := argRel(ip, 1)
 				ip = unsafe.Add(ip, off)
-				if off <= 0 {
+				if off <= 0 && m.charge(sp) {
 					goto backEdge
 				}
 			} else {
@@ -374,7 +374,10 @@ loop:
 			idx.X++
 			if int64(idx.X) < slot(unsafe.Pointer(idx), 1).AsInt() {
 				ip = unsafe.Add(ip, argRel(ip, 3))
-				goto backEdge
+				if m.charge(sp) {
+					goto backEdge
+				}
+				continue
 			}
 			ip = unsafe.Add(ip, 7)
 		case PlusLoop:
@@ -401,7 +404,10 @@ loop:
 			// An index that wraps around has passed the limit.
 			if (step > 0 && i < limit && i > old) || (step < 0 && i > limit && i < old) {
 				ip = unsafe.Add(ip, argRel(ip, 3))
-				goto backEdge
+				if m.charge(sp) {
+					goto backEdge
+				}
+				continue
 			}
 			ip = unsafe.Add(ip, 7)
 
@@ -562,7 +568,7 @@ loop:
 			if !r {
 				off := argRel(ip, 1)
 				ip = unsafe.Add(ip, off)
-				if off <= 0 {
+				if off <= 0 && m.charge(sp) {
 					goto backEdge
 				}
 			} else {
@@ -590,7 +596,7 @@ loop:
 			if !r {
 				off := argRel(ip, 10)
 				ip = unsafe.Add(ip, off)
-				if off <= 0 {
+				if off <= 0 && m.charge(sp) {
 					goto backEdge
 				}
 			} else {
@@ -620,7 +626,7 @@ loop:
 			if !r {
 				off := argRel(ip, 10)
 				ip = unsafe.Add(ip, off)
-				if off <= 0 {
+				if off <= 0 && m.charge(sp) {
 					goto backEdge
 				}
 			} else {
@@ -685,7 +691,7 @@ loop:
 			if !falsy {
 				off := argRel(ip, 1)
 				ip = unsafe.Add(ip, off)
-				if off <= 0 {
+				if off <= 0 && m.charge(sp) {
 					goto backEdge
 				}
 			} else {
@@ -758,7 +764,8 @@ loop:
 		continue
 
 	backEdge:
-		// A backward jump (ip is its target): check headroom, charge a reduction.
+		// The slow path of a backward jump (ip is its target), when charge
+		// found the budget spent or the headroom short.
 		if uintptr(sp) > m.room {
 			m.spill(ip, sp, tos, lp)
 			err = m.ensure(m.fn.MaxPush)
@@ -766,7 +773,7 @@ loop:
 				break loop
 			}
 		}
-		if m.budget--; m.budget <= 0 {
+		if m.budget <= 0 {
 			err = ErrYield
 			break loop
 		}
