@@ -639,9 +639,35 @@ func (f *fcomp) emitOp(op Op, pos Pos) {
 		if !firstFails[sup] {
 			f.fn.lines[len(f.fn.lines)-1].pos = pos // a failure is the op's
 		}
+		f.fusePrev(at)
 		return
 	}
 	f.emit(op, pos)
+}
+
+// fusePrev folds the instruction before the one at pc into it, where a
+// superinstruction stands for the pair (LocalGet2 a i, SetK k -> LocalsSetK
+// a i k). The operands are already in order: the opcode byte at pc goes,
+// and the one before becomes the superinstruction, whose failures are the
+// second instruction's. It returns the pc of the result.
+func (f *fcomp) fusePrev(at int) int {
+	code := f.fn.Code
+	if f.prev < 0 || f.label == at || f.prev+Op(code[f.prev]).Size() != at {
+		return at
+	}
+	sup, ok := fused[[2]Op{Op(code[f.prev]), Op(code[at])}]
+	if !ok {
+		return at
+	}
+	copy(code[at:], code[at+1:])
+	code[f.prev] = byte(sup)
+	f.fn.Code = code[:len(code)-1]
+	delete(f.fn.under, int32(at))
+	n := len(f.fn.lines)
+	f.fn.lines[n-2].pos = f.fn.lines[n-1].pos
+	f.fn.lines = f.fn.lines[:n-1]
+	f.last, f.prev = f.prev, -1
+	return f.last
 }
 
 func (f *fcomp) emitU16(op Op, a int, pos Pos) {
@@ -832,7 +858,18 @@ func (f *fcomp) body(toks []token) error {
 				op = PlusLoop
 				f.fn.Code[o.doPC] = byte(DoInitStep)
 			}
-			f.emitSlotTarget(op, o.slot, o.target, t.pos)
+			at := -1
+			if op == PlusLoop {
+				at = f.fuse(op)
+			}
+			if at >= 0 {
+				// LocalGet l, PlusLoop s -> PlusLoopLocal l s
+				f.fn.Code = binary.LittleEndian.AppendUint16(f.fn.Code, uint16(o.slot))
+				f.fn.Code = binary.LittleEndian.AppendUint32(f.fn.Code, uint32(int32(o.target-at)))
+				f.fn.lines[len(f.fn.lines)-1].pos = t.pos // a failure is the +loop's
+			} else {
+				f.emitSlotTarget(op, o.slot, o.target, t.pos)
+			}
 			f.patch(o.fixup)
 			for _, l := range o.leaves {
 				f.patch(l)

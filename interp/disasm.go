@@ -42,8 +42,11 @@ func Instruction(p *Program, fn *Func, pc int) string {
 	var b strings.Builder
 	b.WriteString(op.String())
 	switch opTable[op].Operand {
-	case oU16U16:
+	case oU16U16, oU16U16Value, oU16U16Rel:
 		fmt.Fprintf(&b, " %d %d", u16(fn.Code, pc+1), u16(fn.Code, pc+3))
+		if opTable[op].Operand == oU16U16Value {
+			fmt.Fprintf(&b, " %s", AppendValue(nil, gc.NewHeap(p.In), nil, inlineValue(fn.Code, pc+4), true))
+		}
 	case oU16:
 		s := u16(fn.Code, pc+1)
 		if op == Builtin {
@@ -78,6 +81,8 @@ func Instruction(p *Program, fn *Func, pc int) string {
 	switch opTable[op].Operand {
 	case oU16Rel:
 		fmt.Fprintf(&b, " %d -> %d", u16(fn.Code, pc+1), jumpTarget(fn.Code, pc))
+	case oU16U16Rel:
+		fmt.Fprintf(&b, " -> %d", jumpTarget(fn.Code, pc))
 	}
 	return b.String()
 }

@@ -139,6 +139,9 @@ const (
 	JumpIfTrue      // x --     ; rel: jumps unless x is false or nil (Not, JumpIfFalse)
 	SwapInc         // a b -- b a+1 (Swap, Inc)
 	IncNos          // a b -- a+1 b (SwapInc, Swap: "swap 1+ swap", a counter under the top)
+	LocalsGet       // -- x     ; u16 slot a, u16 slot i: x = a[i], both locals (LocalGet2, Get)
+	LocalsSetK      // --       ; u16 slot a, u16 slot i, v k: a[i] = k, a and i locals (LocalGet2, SetK)
+	PlusLoopLocal   // --       ; u16 slot, u16 s, rel body: +loop by the local in slot (LocalGet, PlusLoop)
 
 	numOps
 )
@@ -157,17 +160,19 @@ const (
 type operand uint8
 
 const (
-	oNone     operand = iota
-	oU16              // a u16
-	oU32              // a u32
-	oRel              // an i32 jump offset
-	oValue            // an inline value: kind byte, 8-byte payload
-	oU16Rel           // a u16 slot then an i32 jump offset
-	oValueRel         // an inline value then an i32 jump offset
-	oU16U16           // two u16 slots
+	oNone        operand = iota
+	oU16                 // a u16
+	oU32                 // a u32
+	oRel                 // an i32 jump offset
+	oValue               // an inline value: kind byte, 8-byte payload
+	oU16Rel              // a u16 slot then an i32 jump offset
+	oValueRel            // an inline value then an i32 jump offset
+	oU16U16              // two u16 slots
+	oU16U16Value         // two u16 slots then an inline value
+	oU16U16Rel           // two u16 slots then an i32 jump offset
 )
 
-var operandSize = [...]int{oNone: 0, oU16: 2, oU32: 4, oRel: 4, oValue: 9, oU16Rel: 6, oValueRel: 13, oU16U16: 4}
+var operandSize = [...]int{oNone: 0, oU16: 2, oU32: 4, oRel: 4, oValue: 9, oU16Rel: 6, oValueRel: 13, oU16U16: 4, oU16U16Value: 13, oU16U16Rel: 8}
 
 // targetOffset returns where the jump offset of a jump-like op sits.
 func targetOffset(op Op) int {
@@ -176,6 +181,8 @@ func targetOffset(op Op) int {
 		return 3
 	case oValueRel:
 		return 10
+	case oU16U16Rel:
+		return 5
 	}
 	return 1
 }
@@ -318,6 +325,9 @@ var opTable = [numOps]OpInfo{
 	JumpIfTrue:      {"JumpIfTrue", "", oRel, 1, 0, fBranch | fSuper},
 	SwapInc:         {"SwapInc", "", oNone, 2, 2, fSuper},
 	IncNos:          {"IncNos", "", oNone, 2, 2, fSuper},
+	LocalsGet:       {"LocalsGet", "", oU16U16, 0, 1, fSuper},
+	LocalsSetK:      {"LocalsSetK", "", oU16U16Value, 0, 0, fSuper},
+	PlusLoopLocal:   {"PlusLoopLocal", "", oU16U16Rel, 0, 0, fBranch | fSuper},
 }
 
 // superFuses gives each superinstruction (fSuper) the pair it replaces.
@@ -358,6 +368,9 @@ var superFuses = map[Op][2]Op{
 	JumpIfTrue:      {Not, JumpIfFalse},
 	SwapInc:         {Swap, Inc},
 	IncNos:          {SwapInc, Swap},
+	LocalsGet:       {LocalGet2, Get},
+	LocalsSetK:      {LocalGet2, SetK},
+	PlusLoopLocal:   {LocalGet, PlusLoop},
 }
 
 // fused maps a pair of opcodes to the superinstruction that replaces it.

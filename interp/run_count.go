@@ -317,8 +317,7 @@ loop:
 			}
 			m.fp--
 			fr := &m.frames[m.fp]
-			ip, lp, m.fn = fr.ret, fr.lp, fr.fn
-			fr.fn = nil
+			ip, lp, m.fn = fr.ret, fr.lp, fr.fn // the frame is left as it is: only frames[:fp] are read
 			m.room = m.stackLast - m.fn.pushBytes
 			if uintptr(sp) > m.room {
 				m.spill(ip, sp, tos, lp)
@@ -757,6 +756,66 @@ loop:
 				tos, *b = *b, tos
 			}
 			ip = unsafe.Add(ip, 1)
+
+		case LocalsGet:
+			a, iv := *slot(lp, int(argU16(ip, 1))), *slot(lp, int(argU16(ip, 3)))
+			if a.K != gc.KArr || iv.K != gc.KInt {
+				err = errType
+				break loop
+			}
+			i := iv.AsInt()
+			if uint64(i) >= uint64(h.Len(a)) {
+				err = errOutOfBounds
+				break loop
+			}
+			x := h.Get(a, int(i))
+			h.Retain(x)
+			*(*gc.Value)(sp) = tos
+			sp = unsafe.Add(sp, vsize)
+			tos = x
+			ip = unsafe.Add(ip, 5)
+		case LocalsSetK:
+			a, iv := *slot(lp, int(argU16(ip, 1))), *slot(lp, int(argU16(ip, 3)))
+			if a.K != gc.KArr || iv.K != gc.KInt {
+				err = errType
+				break loop
+			}
+			i := iv.AsInt()
+			if uint64(i) >= uint64(h.Len(a)) {
+				err = errOutOfBounds
+				break loop
+			}
+			e := h.Slot(a, int(i))
+			old := *e
+			*e = gc.Value{K: gc.Kind(*(*byte)(unsafe.Add(ip, 5))), X: *(*uint64)(unsafe.Add(ip, 6))}
+			if h.Drop(old) { // after the store: a free never moves a slab
+				ip, sp, tos, lp = freeLast(h, old, ip, sp, tos, lp)
+			}
+			ip = unsafe.Add(ip, 14)
+		case PlusLoopLocal:
+			sv := *slot(lp, int(argU16(ip, 1)))
+			if sv.K != gc.KInt {
+				err = errType
+				break loop
+			}
+			step := sv.AsInt()
+			if step == 0 {
+				err = errBadarg
+				break loop
+			}
+			idx := slot(lp, int(argU16(ip, 3)))
+			old := idx.AsInt()
+			i := old + step
+			*idx = gc.Int(i)
+			limit := slot(unsafe.Pointer(idx), 1).AsInt()
+			if (step > 0 && i < limit && i > old) || (step < 0 && i > limit && i < old) {
+				ip = unsafe.Add(ip, argRel(ip, 5))
+				if m.charge(sp) {
+					goto backEdge
+				}
+				continue
+			}
+			ip = unsafe.Add(ip, 9)
 
 		default:
 			panic("interp: bad opcode " + Op(*(*byte)(ip)).String())

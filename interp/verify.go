@@ -42,15 +42,27 @@ func verify(fn *Func, nfuncs int) error {
 		info := &opTable[op]
 		switch info.Operand {
 		case oU16:
-			if s := u16(code, pc+1); (op == LocalGet || op == LocalSet || op == Mark || op == MakeArray) && s >= fn.NLocals {
+			if s := u16(code, pc+1); op == Builtin {
+				if s >= len(builtins) {
+					return fmt.Errorf("pc %d: builtin %d out of range", pc, s)
+				}
+			} else if s >= fn.NLocals {
 				return fmt.Errorf("pc %d: %s: slot %d of %d", pc, op, s, fn.NLocals)
-			} else if op == Builtin && s >= len(builtins) {
-				return fmt.Errorf("pc %d: builtin %d out of range", pc, s)
 			}
-		case oU16U16:
+		case oU16U16, oU16U16Value:
 			if a, b := u16(code, pc+1), u16(code, pc+3); a >= fn.NLocals || b >= fn.NLocals {
 				return fmt.Errorf("pc %d: %s: slots %d %d of %d", pc, op, a, b, fn.NLocals)
 			}
+			if info.Operand == oU16U16Value {
+				if err := checkConst(code, pc+4, nfuncs); err != nil {
+					return fmt.Errorf("pc %d: %v", pc, err)
+				}
+			}
+		case oU16U16Rel:
+			if a, s := u16(code, pc+1), u16(code, pc+3); a >= fn.NLocals || s+1 >= fn.NLocals {
+				return fmt.Errorf("pc %d: %s: slots %d %d of %d", pc, op, a, s, fn.NLocals)
+			}
+			targets = append(targets, jumpTarget(code, pc))
 		case oU32:
 			if a := int(u32(code, pc+1)); op == Call && a >= nfuncs {
 				return fmt.Errorf("pc %d: function %d of %d", pc, a, nfuncs)
@@ -59,12 +71,8 @@ func verify(fn *Func, nfuncs int) error {
 			if info.Operand == oValueRel {
 				targets = append(targets, jumpTarget(code, pc))
 			}
-			v := inlineValue(code, pc)
-			if v.K >= gc.KStr || (v.K == gc.KBool && v.X > 1) {
-				return fmt.Errorf("pc %d: bad constant of kind %d", pc, v.K)
-			}
-			if v.K == gc.KQuot && v.X >= uint64(nfuncs) {
-				return fmt.Errorf("pc %d: quotation %d of %d", pc, v.X, nfuncs)
+			if err := checkConst(code, pc, nfuncs); err != nil {
+				return fmt.Errorf("pc %d: %v", pc, err)
 			}
 		case oRel:
 			targets = append(targets, jumpTarget(code, pc))
@@ -92,6 +100,18 @@ func verify(fn *Func, nfuncs int) error {
 	fn.MaxPush = maxGrowth(code)
 	fn.pushBytes = uintptr(fn.MaxPush * vsize)
 	fn.entry = unsafe.Pointer(&code[0])
+	return nil
+}
+
+// checkConst checks the inline value whose kind byte is at code[at+1].
+func checkConst(code []byte, at, nfuncs int) error {
+	v := inlineValue(code, at)
+	if v.K >= gc.KStr || (v.K == gc.KBool && v.X > 1) {
+		return fmt.Errorf("bad constant of kind %d", v.K)
+	}
+	if v.K == gc.KQuot && v.X >= uint64(nfuncs) {
+		return fmt.Errorf("quotation %d of %d", v.X, nfuncs)
+	}
 	return nil
 }
 
