@@ -948,6 +948,7 @@ loop:
 				if err != nil {
 					break loop
 				}
+				fn = m.fn // read again: fn is not live across the call
 			}
 			m.frames[m.fp] = frame{ret: ret, lp: lp, fn: fn}
 			m.fp++
