@@ -633,7 +633,7 @@ func (f *fcomp) emitOp(op Op, pos Pos) {
 		if sup == IncNos {
 			// swap 1+ swap: running short is the first swap's failure
 			f.fn.setUnder(at, f.fn.under[int32(at)])
-		} else if sup == SwapInc {
+		} else if sup == SwapInc || sup == DupDec {
 			f.fn.setUnder(at, f.fn.lines[len(f.fn.lines)-1].pos)
 		}
 		if !firstFails[sup] {
@@ -664,6 +664,7 @@ func (f *fcomp) fusePrev(at int) int {
 	f.fn.Code = code[:len(code)-1]
 	delete(f.fn.under, int32(at))
 	n := len(f.fn.lines)
+	f.fn.setUnder(f.prev, f.fn.lines[n-2].pos) // running short is the first's failure
 	f.fn.lines[n-2].pos = f.fn.lines[n-1].pos
 	f.fn.lines = f.fn.lines[:n-1]
 	f.last, f.prev = f.prev, -1

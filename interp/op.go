@@ -142,6 +142,8 @@ const (
 	LocalsGet       // -- x     ; u16 slot a, u16 slot i: x = a[i], both locals (LocalGet2, Get)
 	LocalsSetK      // --       ; u16 slot a, u16 slot i, v k: a[i] = k, a and i locals (LocalGet2, SetK)
 	PlusLoopLocal   // --       ; u16 slot, u16 s, rel body: +loop by the local in slot (LocalGet, PlusLoop)
+	DupDec          // a -- a a-1 (Dup, Dec: "dup 1-", the argument of a recursive call)
+	SwapSubK        // a b -- b a-k ; v k (Swap, SubK: "swap 2 -")
 
 	numOps
 )
@@ -328,6 +330,8 @@ var opTable = [numOps]OpInfo{
 	LocalsGet:       {"LocalsGet", "", oU16U16, 0, 1, fSuper},
 	LocalsSetK:      {"LocalsSetK", "", oU16U16Value, 0, 0, fSuper},
 	PlusLoopLocal:   {"PlusLoopLocal", "", oU16U16Rel, 0, 0, fBranch | fSuper},
+	DupDec:          {"DupDec", "", oNone, 1, 2, fSuper},
+	SwapSubK:        {"SwapSubK", "", oValue, 2, 2, fSuper},
 }
 
 // superFuses gives each superinstruction (fSuper) the pair it replaces.
@@ -371,6 +375,8 @@ var superFuses = map[Op][2]Op{
 	LocalsGet:       {LocalGet2, Get},
 	LocalsSetK:      {LocalGet2, SetK},
 	PlusLoopLocal:   {LocalGet, PlusLoop},
+	DupDec:          {Dup, Dec},
+	SwapSubK:        {Swap, SubK},
 }
 
 // fused maps a pair of opcodes to the superinstruction that replaces it.

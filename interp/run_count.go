@@ -757,6 +757,48 @@ loop:
 			}
 			ip = unsafe.Add(ip, 1)
 
+		case DupDec:
+			if short(sp, m, 1) {
+				err = errUnderflow
+				break loop
+			}
+			h.Retain(tos)
+			*(*gc.Value)(sp) = tos
+			sp = unsafe.Add(sp, vsize)
+			if tos.K == gc.KInt {
+				tos.X--
+			} else {
+				m.spill(ip, sp, tos, lp)
+				r, e := unary(Dec, tos)
+				if ip, sp, tos, lp = m.reload(); e != nil {
+					err = e
+					break loop
+				}
+				tos = r
+			}
+			ip = unsafe.Add(ip, 1)
+		case SwapSubK:
+			if short(sp, m, 2) {
+				err = errUnderflow
+				break loop
+			}
+			b := slot(sp, -1)
+			tos, *b = *b, tos
+			kk := gc.Kind(*(*byte)(unsafe.Add(ip, 1)))
+			kx := *(*uint64)(unsafe.Add(ip, 2))
+			if tos.K == gc.KInt && kk == gc.KInt {
+				tos.X -= kx
+			} else {
+				var r gc.Value
+				m.spill(ip, sp, tos, lp)
+				r, err = arith(h, Sub, tos, gc.Value{K: kk, X: kx})
+				ip, sp, tos, lp = m.reload()
+				if err != nil {
+					break loop
+				}
+				tos = r
+			}
+			ip = unsafe.Add(ip, 10)
 		case LocalsGet:
 			a, iv := *slot(lp, int(argU16(ip, 1))), *slot(lp, int(argU16(ip, 3)))
 			if a.K != gc.KArr || iv.K != gc.KInt {
@@ -850,6 +892,7 @@ loop:
 				if err != nil {
 					break loop
 				}
+				fn = m.fn // read again: fn is not live across the call
 			}
 			m.frames[m.fp] = frame{ret: ret, lp: lp, fn: fn}
 			m.fp++
