@@ -26,12 +26,13 @@ import (
 type hdr struct {
 	off   uint32 // start of the block in its slab, in units (Values, or 8-byte granules)
 	n     uint32 // length: elements or bytes
-	kind  Kind   // KStr, KArr or KCurry; kFree for a free handle
+	kind  Kind   // KStr, KArr, kFlags (a packed array) or KCurry; kFree for a free handle
 	class uint8  // size class of the block, noBlock when the object has none (length 0)
 }
 
 const (
 	kFree        = KNil                          // kind of a free header
+	kFlags       = numKinds                      // kind of the header of a packed array (its Values are KArr)
 	noBlock      = 0xFF                          // class of an object without a block
 	numClasses   = 29                            // classes 0..28: a block of 1<<28 Values holds MaxObjectLen elements
 	granShift    = 3                             // a byte block is counted in granules of 1<<granShift bytes
@@ -63,11 +64,15 @@ type freeLists struct {
 
 // slabOf returns the slab that holds the payload of heap kind k.
 func slabOf(k Kind) int {
-	if k == KStr {
+	if leaf(k) {
 		return slabBytes
 	}
 	return slabVals
 }
+
+// leaf reports whether objects of header kind k hold no values: their
+// payload is bytes (strings, packed arrays).
+func leaf(k Kind) bool { return k == KStr || k == kFlags }
 
 // unitSize returns the bytes in one unit of slab s.
 func unitSize(s int) int {
@@ -259,7 +264,7 @@ func (h *Heap) releaseLast(v Value) {
 	if h.rcs[x] == 0 || p.kind == kFree {
 		panic("gc: Release: object already freed")
 	}
-	if p.kind == KStr {
+	if leaf(p.kind) {
 		h.free(x)
 		return
 	}
@@ -280,7 +285,7 @@ func (h *Heap) releaseLast(v Value) {
 				panic("gc: Release: element already freed")
 			}
 			*rc = 0
-			if k == KStr {
+			if leaf(k) {
 				h.free(uint32(e.X))
 			} else {
 				work = append(work, uint32(e.X))
@@ -337,7 +342,7 @@ func (h *Heap) elems(x uint32) []Value {
 	return h.vals[p.off : p.off+p.n : p.off+p.n]
 }
 
-// strBytes returns the bytes of heap string x, as a view.
+// strBytes returns the bytes of heap string or packed array x, as a view.
 func (h *Heap) strBytes(x uint32) []byte {
 	p := &h.hdrs[x]
 	o := int(p.off) << granShift

@@ -91,7 +91,7 @@ func (h *Heap) see(v Value, work []uint32) []uint32 {
 		panic("gc: Collect: a root or an element refers to a freed object")
 	}
 	h.rcs[v.X]++
-	if h.rcs[v.X] == 1 && k != KStr {
+	if h.rcs[v.X] == 1 && !leaf(k) {
 		work = append(work, uint32(v.X))
 	}
 	return work

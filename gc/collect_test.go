@@ -301,7 +301,11 @@ func randomOps(t *testing.T, seed uint64, stress bool, steps int) {
 			}
 			stack = append(stack, s)
 		case op == 1:
-			a, _ := h.NewArray(rng.IntN(5))
+			n := rng.IntN(5)
+			if rng.IntN(3) == 0 {
+				n += gc.PackMin // packed
+			}
+			a, _ := h.NewArray(n)
 			stack = append(stack, a)
 		case op == 2: // dup
 			v := stack[pick()]
@@ -329,6 +333,10 @@ func randomOps(t *testing.T, seed uint64, stress bool, steps int) {
 			if i := pick(); stack[i].K == gc.KArr && h.Len(stack[i]) > 0 {
 				x := stack[pick()]
 				h.Retain(x)
+				if rng.IntN(2) == 0 { // a flag: a packed array stays packed
+					h.Release(x)
+					x = []gc.Value{gc.Nil, gc.False, gc.True}[rng.IntN(3)]
+				}
 				h.Set(stack[i], rng.IntN(h.Len(stack[i])), x)
 			}
 		case op == 8: // pop from an array

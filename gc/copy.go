@@ -35,6 +35,14 @@ func Copy(dst, src *Heap, v Value) (Value, error) {
 	case KStr:
 		return dst.NewString(src.strBytes(uint32(v.X)))
 	case KArr, KCurry:
+		if src.hdrs[v.X].kind == kFlags {
+			x, err := dst.newObject(kFlags, int(src.hdrs[v.X].n))
+			if err != nil {
+				return Nil, err
+			}
+			copy(dst.strBytes(x), src.strBytes(uint32(v.X)))
+			return Value{K: KArr, X: uint64(x)}, nil
+		}
 		return copyGraph(dst, src, v)
 	}
 	return v, nil
@@ -86,7 +94,7 @@ func copyGraph(dst, src *Heap, v Value) (Value, error) {
 					return Nil, err
 				}
 				built = append(built, nx)
-				if ep.kind == KStr {
+				if leaf(ep.kind) {
 					copy(dst.strBytes(nx), src.strBytes(ex))
 				} else {
 					work = append(work, ex, nx)

@@ -77,7 +77,7 @@ func (h *Heap) Check() error {
 			continue
 		}
 		live++
-		if p.kind != KStr && p.kind != KArr && p.kind != KCurry {
+		if p.kind != KStr && p.kind != KArr && p.kind != KCurry && p.kind != kFlags {
 			return fmt.Errorf("handle %d has kind %v", x, p.kind)
 		}
 		if h.rcs[x] == 0 {
@@ -101,12 +101,19 @@ func (h *Heap) Check() error {
 		if p.kind == KCurry && p.n != 2 {
 			return fmt.Errorf("curry %d has length %d", x, p.n)
 		}
-		if p.kind != KStr {
+		if p.kind == kFlags {
+			o := int(p.off) << granShift
+			for i, b := range h.bytes[o : o+int(p.n)] {
+				if b > flagTrue {
+					return fmt.Errorf("packed array %d holds byte %d at %d", x, b, i)
+				}
+			}
+		} else if p.kind != KStr {
 			for _, e := range h.vals[p.off : p.off+p.n] {
 				if e.K < KStr {
 					continue
 				}
-				if e.X >= uint64(len(h.hdrs)) || h.hdrs[e.X].kind != e.K {
+				if e.X >= uint64(len(h.hdrs)) || valueKind(h.hdrs[e.X].kind) != e.K {
 					return fmt.Errorf("handle %d holds %v %d, not a live object of that kind", x, e.K, e.X)
 				}
 				in[e.X]++
@@ -153,6 +160,15 @@ func (h *Heap) Check() error {
 	return nil
 }
 
+// valueKind returns the kind of the Values that refer to an object of
+// header kind k.
+func valueKind(k Kind) Kind {
+	if k == kFlags {
+		return KArr
+	}
+	return k
+}
+
 // InRefs returns, for heap value v, the number of references to it from
 // live objects.
 func (h *Heap) InRefs(v Value) int {
@@ -174,7 +190,7 @@ func (h *Heap) Objects() []Value {
 	var vs []Value
 	for x, p := range h.hdrs {
 		if p.kind != kFree {
-			vs = append(vs, Value{K: p.kind, X: uint64(x)})
+			vs = append(vs, Value{K: valueKind(p.kind), X: uint64(x)})
 		}
 	}
 	return vs

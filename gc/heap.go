@@ -212,14 +212,102 @@ func (h *Heap) Text(v Value) string {
 
 // NewArray returns a new array of n nils, count 1.
 //
+// An array of PackMin elements or more starts packed: a byte per element,
+// as long as it holds only nil, false and true (a sieve's flags take 1/16
+// of the memory). Storing any other value unpacks it, once, into Values;
+// nothing else about the array changes.
+//
 // n < 0 or n > MaxObjectLen fails with ErrTooBig.
 func (h *Heap) NewArray(n int) (Value, error) {
-	x, err := h.newObject(KArr, n)
+	k := Kind(KArr)
+	if n >= PackMin {
+		k = kFlags
+	}
+	x, err := h.newObject(k, n)
 	if err != nil {
 		return Nil, err
 	}
-	clear(h.elems(x))
+	if k == kFlags {
+		clear(h.strBytes(x)) // 0: nil
+	} else {
+		clear(h.elems(x))
+	}
 	return Value{K: KArr, X: uint64(x)}, nil
+}
+
+// PackMin is the least length of an array that NewArray makes packed.
+const PackMin = 64
+
+// The byte of each value a packed array holds.
+const (
+	flagNil   = 0
+	flagFalse = 1
+	flagTrue  = 2
+)
+
+// flagValues decodes the bytes of a packed array.
+var flagValues = [4]Value{flagNil: Nil, flagFalse: False, flagTrue: True}
+
+// flagByte returns the byte of v in a packed array and true, or false when
+// a packed array cannot hold v.
+func flagByte(v Value) (byte, bool) {
+	switch v.K {
+	case KNil:
+		return flagNil, true
+	case KBool:
+		return flagFalse + byte(v.X&1), true
+	}
+	return 0, false
+}
+
+// Packed reports whether array arr is packed (see NewArray).
+func (h *Heap) Packed(arr Value) bool { return h.hdrs[arr.X].kind == kFlags }
+
+// SetFlag stores x at index i of packed array arr (in range) and reports
+// true when x is nil, false or true; otherwise it changes nothing and
+// reports false, and the caller unpacks arr (Unpack) to store x.
+func (h *Heap) SetFlag(arr Value, i int, x Value) bool {
+	b, ok := flagByte(x)
+	if ok {
+		h.bytes[int(h.hdrs[arr.X].off)<<granShift+i] = b
+	}
+	return ok
+}
+
+// Unpack turns packed array arr into an array of Values with the same
+// elements; an array that is not packed is left as it is. It fails with
+// ErrOutOfMemory (and changes nothing) when the Values do not fit under
+// the heap's limit. Views of h are stale after it.
+func (h *Heap) Unpack(arr Value) error {
+	x := uint32(arr.X)
+	p := h.hdrs[x]
+	if arr.K != KArr || p.kind != kFlags {
+		return nil
+	}
+	if p.n == 0 { // popped empty: an empty array has no block
+		h.putBlock(slabBytes, p.class, p.off)
+		h.hdrs[x] = hdr{kind: KArr, class: noBlock}
+		return nil
+	}
+	c := classOf(slabVals, int(p.n))
+	var grow uint64
+	if h.fl == nil || h.fl.mask[slabVals]>>c == 0 {
+		if uint64(len(h.vals))+1<<c > maxUnits {
+			return ErrOutOfMemory
+		}
+		grow = uint64(valSize) << c
+	}
+	if !h.fits(grow) {
+		return ErrOutOfMemory
+	}
+	off := h.takeBlock(slabVals, c)
+	o := int(p.off) << granShift
+	for i, b := range h.bytes[o : o+int(p.n)] {
+		h.vals[int(off)+i] = flagValues[b&3]
+	}
+	h.putBlock(slabBytes, p.class, p.off)
+	h.hdrs[x] = hdr{off: off, n: p.n, kind: KArr, class: c}
+	return nil
 }
 
 // ArrayOf returns a new array holding elems, count 1. The array takes over
@@ -252,12 +340,30 @@ func (h *Heap) Len(v Value) int {
 // allocation or free on h. The caller Retains what it keeps.
 //
 // Set, Push and Pop on the array also invalidate it (a Push may move the
-// elements to a bigger block).
+// elements to a bigger block). Of a packed array, Elems returns a copy of
+// its elements, not a view: writing to it changes nothing.
 func (h *Heap) Elems(arr Value) []Value {
+	if arr.K != KArr || h.Packed(arr) {
+		return h.flagElems(arr)
+	}
+	return h.elems(uint32(arr.X))
+}
+
+// flagElems is Elems of what is not an array of Values: a copy of the
+// elements of a packed array, or a panic. (Apart, so that Elems is small
+// enough to inline.)
+//
+//go:noinline
+func (h *Heap) flagElems(arr Value) []Value {
 	if arr.K != KArr {
 		panic("gc: Elems of a " + arr.K.String())
 	}
-	return h.elems(uint32(arr.X))
+	b := h.strBytes(uint32(arr.X))
+	vs := make([]Value, len(b))
+	for i, c := range b {
+		vs[i] = flagValues[c&3]
+	}
+	return vs
 }
 
 // Get returns element i of arr, borrowed (not retained). i must be in range.
@@ -266,26 +372,47 @@ func (h *Heap) Get(arr Value, i int) Value {
 	if arr.K != KArr || uint(i) >= uint(p.n) {
 		panic("gc: Get: not an array or index out of range")
 	}
+	if p.kind == kFlags {
+		return flagValues[h.bytes[int(p.off)<<granShift+i]&3]
+	}
 	return h.vals[p.off+uint32(i)]
 }
 
 // Slot returns a pointer to element i of array arr, for a caller that has
 // checked that arr is an array and i is in range (the interpreter's fast
-// path; Set is the checked way). The pointer is a view, valid until the
-// next allocation or free on h.
-func (h *Heap) Slot(arr Value, i int) *Value { return &h.vals[h.hdrs[arr.X].off+uint32(i)] }
+// path; Set is the checked way), or nil when arr is packed (see SetFlag).
+// The pointer is a view, valid until the next allocation or free on h.
+func (h *Heap) Slot(arr Value, i int) *Value {
+	p := &h.hdrs[arr.X]
+	if p.kind == kFlags {
+		return nil
+	}
+	return &h.vals[p.off+uint32(i)]
+}
 
 // Set stores x at index i of arr (in range), releasing the old element.
-// The array takes over x's reference.
-func (h *Heap) Set(arr Value, i int, x Value) {
+// The array takes over x's reference. It fails only when arr is packed and
+// x is a value a packed array does not hold, and unpacking it fails
+// (ErrOutOfMemory); then x is released.
+func (h *Heap) Set(arr Value, i int, x Value) error {
 	p := &h.hdrs[arr.X]
 	if arr.K != KArr || uint(i) >= uint(p.n) {
 		panic("gc: Set: not an array or index out of range")
 	}
-	slot := &h.vals[p.off+uint32(i)]
+	if p.kind == kFlags {
+		if h.SetFlag(arr, i, x) {
+			return nil
+		}
+		if err := h.Unpack(arr); err != nil {
+			h.Release(x)
+			return err
+		}
+	}
+	slot := h.Slot(arr, i)
 	old := *slot
 	*slot = x
 	h.Release(old) // after the store: freeing never moves a slab
+	return nil
 }
 
 // Push appends x to arr; the array takes over x's reference (on error, x is released).
@@ -296,6 +423,12 @@ func (h *Heap) Push(arr Value, x Value) error {
 	p := &h.hdrs[arr.X]
 	if arr.K != KArr {
 		panic("gc: Push onto a " + arr.K.String())
+	}
+	if p.kind == kFlags {
+		if err := h.Unpack(arr); err != nil {
+			h.Release(x)
+			return err
+		}
 	}
 	if p.n < 1<<p.class { // a uint32 shifted by noBlock is 0: no room
 		h.vals[p.off+p.n] = x
@@ -319,6 +452,9 @@ func (h *Heap) Pop(arr Value) (x Value, ok bool) {
 		return Nil, false
 	}
 	p.n--
+	if p.kind == kFlags {
+		return flagValues[h.bytes[int(p.off)<<granShift+int(p.n)]&3], true
+	}
 	return h.vals[p.off+p.n], true
 }
 

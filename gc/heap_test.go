@@ -676,8 +676,9 @@ func TestTooBig(t *testing.T) {
 			t.Errorf("NewArray(%d) = %v, want ErrTooBig", n, err)
 		}
 	}
-	// A length the language allows but the limit does not: refused before
-	// any memory is asked of Go.
+	// A length the language allows but the limit does not (even packed, a
+	// byte each): refused before any memory is asked of Go.
+	h.Limit = gc.MaxObjectLen / 2
 	if _, err := h.NewArray(gc.MaxObjectLen); !errors.Is(err, gc.ErrOutOfMemory) {
 		t.Errorf("NewArray(MaxObjectLen) = %v, want ErrOutOfMemory", err)
 	}
@@ -691,6 +692,140 @@ func TestTooBig(t *testing.T) {
 	if _, vc, bc := h.SlabCaps(); vc+bc != 0 || h.Stats().PeakBytes != 0 {
 		t.Errorf("refused requests made memory: %d values, %d bytes", vc, bc)
 	}
+}
+
+// A long array starts packed, a byte per element, while it holds only nil,
+// false and true, and unpacks once when it gets any other value; its
+// elements read the same either way.
+func TestPackedArray(t *testing.T) {
+	h := newHeap()
+	a, err := h.NewArray(gc.PackMin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !h.Packed(a) {
+		t.Fatalf("NewArray(%d) is not packed", gc.PackMin)
+	}
+	small := mustArr(t, h)
+	if h.Packed(small) {
+		t.Error("an array from ArrayOf is packed")
+	}
+	if s, _ := h.NewArray(gc.PackMin - 1); h.Packed(s) {
+		t.Errorf("NewArray(%d) is packed", gc.PackMin-1)
+	} else {
+		h.Release(s)
+	}
+	check(t, h)
+	want := make([]gc.Value, gc.PackMin)
+	for i := range want {
+		want[i] = []gc.Value{gc.Nil, gc.False, gc.True}[i%3]
+		if err := h.Set(a, i, want[i]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if h.Slot(a, 0) != nil {
+		t.Error("Slot of a packed array is not nil")
+	}
+	if !h.SetFlag(a, 1, gc.False) || h.SetFlag(a, 1, gc.Int(1)) {
+		t.Error("SetFlag takes an int or refuses false")
+	}
+	sameElems := func(what string) {
+		t.Helper()
+		if h.Len(a) != len(want) {
+			t.Fatalf("%s: length %d, want %d", what, h.Len(a), len(want))
+		}
+		for i, w := range want {
+			if g := h.Get(a, i); g != w {
+				t.Fatalf("%s: element %d is %v, want %v", what, i, g, w)
+			}
+			if g := h.Elems(a)[i]; g != w {
+				t.Fatalf("%s: Elems()[%d] is %v, want %v", what, i, g, w)
+			}
+		}
+	}
+	sameElems("packed")
+	if !h.Packed(a) {
+		t.Fatal("flags unpacked the array")
+	}
+	check(t, h)
+
+	// A copy, in this heap and another, stays packed, with the same elements.
+	for _, dst := range []*gc.Heap{h, newHeap()} {
+		c, err := gc.Copy(dst, h, a)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !dst.Packed(c) {
+			t.Error("the copy of a packed array is not packed")
+		}
+		for i, w := range want {
+			if g := dst.Get(c, i); g != w {
+				t.Fatalf("copy: element %d is %v, want %v", i, g, w)
+			}
+		}
+		dst.Release(c)
+		check(t, dst)
+	}
+
+	// Held in an array and collected, then freed with its holder.
+	holder := mustArr(t, h, a)
+	h.Retain(a)
+	h.Collect([]gc.Value{holder, a})
+	sameElems("after Collect")
+	check(t, h)
+
+	// A string unpacks it; the flags are kept.
+	s := mustStr(t, h, "x")
+	if err := h.Set(a, 5, s); err != nil {
+		t.Fatal(err)
+	}
+	want[5] = s
+	if h.Packed(a) {
+		t.Fatal("a string did not unpack the array")
+	}
+	sameElems("unpacked")
+	check(t, h)
+	h.Release(holder)
+	h.Release(a)
+	wantLive(t, h, 0)
+	check(t, h)
+}
+
+// Pop and Push on packed arrays; Unpack that fails leaves the array as it was.
+func TestPackedPopPush(t *testing.T) {
+	h := newHeap()
+	a, err := h.NewArray(gc.PackMin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.Set(a, gc.PackMin-1, gc.True)
+	if x, ok := h.Pop(a); !ok || x != gc.True || h.Len(a) != gc.PackMin-1 || !h.Packed(a) {
+		t.Fatalf("Pop = %v %v, length %d", x, ok, h.Len(a))
+	}
+	for h.Len(a) > 0 {
+		h.Pop(a)
+	}
+	check(t, h)
+	if err := h.Push(a, gc.Int(7)); err != nil {
+		t.Fatal(err)
+	}
+	if h.Packed(a) || h.Len(a) != 1 || h.Get(a, 0) != gc.Int(7) {
+		t.Fatalf("Push onto an empty packed array: packed %v, length %d", h.Packed(a), h.Len(a))
+	}
+	check(t, h)
+
+	b, _ := h.NewArray(1000)
+	h.Limit = h.ArenaBytes() + 100 // no room for 1000 Values
+	if err := h.Set(b, 3, gc.Int(1)); !errors.Is(err, gc.ErrOutOfMemory) {
+		t.Fatalf("Set past the limit = %v", err)
+	}
+	if !h.Packed(b) || h.Get(b, 3) != gc.Nil {
+		t.Fatal("a failed Unpack changed the array")
+	}
+	h.Limit = 0
+	h.Release(a)
+	h.Release(b)
+	check(t, h)
 }
 
 func TestStats(t *testing.T) {
@@ -769,7 +904,7 @@ func TestInlining(t *testing.T) {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
 	for _, name := range []string{
-		"Retain", "Release", "Drop", "RefCount", "NeedsCollect", "Len", "Get", "Elems", "Pop", "CurryParts", "Slot",
+		"Retain", "Release", "Drop", "RefCount", "NeedsCollect", "Len", "Get", "Pop", "SetFlag", "Packed", "CurryParts", "Slot",
 	} {
 		re := regexp.MustCompile(`can inline \(\*Heap\)\.` + name + `\b`)
 		if !re.Match(out) {

@@ -809,11 +809,22 @@ loop:
 				err = errOutOfBounds
 				break loop
 			}
-			e := h.Slot(a, int(i))
-			old := *e
-			*e = gc.Value{K: gc.Kind(*(*byte)(unsafe.Add(ip, 1))), X: *(*uint64)(unsafe.Add(ip, 2))}
-			if h.Drop(old) {
-				ip, sp, tos, lp = freeLast(h, old, ip, sp, tos, lp)
+			k := gc.Value{K: gc.Kind(*(*byte)(unsafe.Add(ip, 1))), X: *(*uint64)(unsafe.Add(ip, 2))}
+			if e := h.Slot(a, int(i)); e != nil {
+				old := *e
+				*e = k
+				if h.Drop(old) { // after the store: a free never moves a slab
+					ip, sp, tos, lp = freeLast(h, old, ip, sp, tos, lp)
+				}
+			} else if !h.SetFlag(a, int(i), k) {
+				// A packed array, and a value it cannot hold: unpack it.
+				m.spill(ip, sp, tos, lp)
+				err = h.Unpack(a)
+				if ip, sp, tos, lp = m.reload(); err != nil {
+					err = allocErr(err)
+					break loop
+				}
+				*h.Slot(a, int(i)) = k // the old element was nil, false or true
 			}
 			if h.Drop(a) {
 				ip, sp, tos, lp = freeLast(h, a, ip, sp, tos, lp)
@@ -925,11 +936,22 @@ loop:
 				err = errOutOfBounds
 				break loop
 			}
-			e := h.Slot(a, int(i))
-			old := *e
-			*e = gc.Value{K: gc.Kind(*(*byte)(unsafe.Add(ip, 5))), X: *(*uint64)(unsafe.Add(ip, 6))}
-			if h.Drop(old) { // after the store: a free never moves a slab
-				ip, sp, tos, lp = freeLast(h, old, ip, sp, tos, lp)
+			k := gc.Value{K: gc.Kind(*(*byte)(unsafe.Add(ip, 5))), X: *(*uint64)(unsafe.Add(ip, 6))}
+			if e := h.Slot(a, int(i)); e != nil {
+				old := *e
+				*e = k
+				if h.Drop(old) { // after the store: a free never moves a slab
+					ip, sp, tos, lp = freeLast(h, old, ip, sp, tos, lp)
+				}
+			} else if !h.SetFlag(a, int(i), k) {
+				// A packed array, and a value it cannot hold: unpack it.
+				m.spill(ip, sp, tos, lp)
+				err = h.Unpack(a)
+				if ip, sp, tos, lp = m.reload(); err != nil {
+					err = allocErr(err)
+					break loop
+				}
+				*h.Slot(a, int(i)) = k // the old element was nil, false or true
 			}
 			ip = unsafe.Add(ip, 14)
 		case PlusLoopLocal:
@@ -1144,10 +1166,17 @@ func (m *Machine) cold(ip, sp unsafe.Pointer, tos gc.Value, lp unsafe.Pointer) (
 		if uint64(i) >= uint64(h.Len(a)) {
 			return ip, sp, tos, lp, errOutOfBounds
 		}
-		e := h.Slot(a, int(i))
-		old := *e
-		*e = tos
-		h.Release(old) // after the store: a free never moves a slab
+		if h.Slot(a, int(i)) == nil && !h.SetFlag(a, int(i), tos) {
+			// A packed array, and a value it cannot hold: unpack it.
+			if err := h.Unpack(a); err != nil {
+				return ip, sp, tos, lp, allocErr(err)
+			}
+		}
+		if e := h.Slot(a, int(i)); e != nil {
+			old := *e
+			*e = tos
+			h.Release(old) // after the store: a free never moves a slab
+		}
 		h.Release(a)
 		sp = unsafe.Add(sp, -3*vsize)
 		tos = *(*gc.Value)(sp)
