@@ -144,6 +144,7 @@ const (
 	PlusLoopLocal   // --       ; u16 slot, u16 s, rel body: +loop by the local in slot (LocalGet, PlusLoop)
 	DupDec          // a -- a a-1 (Dup, Dec: "dup 1-", the argument of a recursive call)
 	SwapSubK        // a b -- b a-k ; v k (Swap, SubK: "swap 2 -")
+	DupModK         // a -- a a mod k ; v k (Dup, ModK: "dup 2 mod")
 
 	numOps
 )
@@ -332,6 +333,7 @@ var opTable = [numOps]OpInfo{
 	PlusLoopLocal:   {"PlusLoopLocal", "", oU16U16Rel, 0, 0, fBranch | fSuper},
 	DupDec:          {"DupDec", "", oNone, 1, 2, fSuper},
 	SwapSubK:        {"SwapSubK", "", oValue, 2, 2, fSuper},
+	DupModK:         {"DupModK", "", oValue, 1, 2, fSuper},
 }
 
 // superFuses gives each superinstruction (fSuper) the pair it replaces.
@@ -377,6 +379,7 @@ var superFuses = map[Op][2]Op{
 	PlusLoopLocal:   {LocalGet, PlusLoop},
 	DupDec:          {Dup, Dec},
 	SwapSubK:        {Swap, SubK},
+	DupModK:         {Dup, ModK},
 }
 
 // fused maps a pair of opcodes to the superinstruction that replaces it.

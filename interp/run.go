@@ -32,19 +32,22 @@ package interp
 // see the commit messages for figures):
 //   - A call-free fast tier handing every other instruction to a full loop
 //     one at a time: the spills at the dispatch went (one of five left) but
-//     phi moves and extra checks made fib 15% slower.
+//     phi moves and extra checks made fib 15% slower. (No register live
+//     across a call, above, got rid of all five spills in the one loop.)
 //   - Guard values below the stack bottom instead of comparing sp with the
 //     base (the kind check looked cheaper): 7% more instructions.
 //   - The locals pointer in the Machine instead of a local: within noise.
-//   - More cases in this switch cost every workload: a DupModK case (dup 2
-//     mod) cut collatz by nothing and made fib 8% and loop 16% slower, the
-//     register allocator spilling more; merging SetK into Set's case did the
-//     same. Add a superinstruction only with a measurement over all of
-//     bench/.
-//   - Moving the cold opcodes (pick, 2swap, depth, push, pop, the actor
-//     ops) out to a function: within noise.
 //   - Profile-guided optimization (a default.pgo from the bench/ profiles):
 //     8-16% more instructions on every workload.
+//   - Covering all 256 opcode bytes with cases, to drop the jump table's
+//     range check: the compiler made a binary search of the switch instead.
+//
+// Two cliffs made added cases look costly before they were understood: a
+// register live across a call anywhere spilled at every dispatch, and run
+// past the Go compiler's "big function" size stops inlining its helpers
+// (TestRunNotBig). A DupModK case once made fib 8% and loop 16% slower;
+// with both cliffs avoided it takes collatz 15% faster and costs nothing
+// elsewhere. Measure a superinstruction over all of bench/ all the same.
 
 import (
 	"encoding/binary"
@@ -901,6 +904,29 @@ loop:
 				var r gc.Value
 				m.spill(ip, sp, tos, lp)
 				r, err = arith(h, Sub, tos, gc.Value{K: kk, X: kx})
+				ip, sp, tos, lp = m.reload()
+				if err != nil {
+					break loop
+				}
+				tos = r
+			}
+			ip = unsafe.Add(ip, 10)
+		case DupModK:
+			if short(sp, m, 1) {
+				err = errUnderflow
+				break loop
+			}
+			h.Retain(tos)
+			*(*gc.Value)(sp) = tos
+			sp = unsafe.Add(sp, vsize)
+			kk := gc.Kind(*(*byte)(unsafe.Add(ip, 1)))
+			kx := *(*uint64)(unsafe.Add(ip, 2))
+			if y := int64(kx); tos.K == gc.KInt && kk == gc.KInt && y > 0 {
+				tos.X = uint64(divModPos(false, tos.AsInt(), y))
+			} else {
+				var r gc.Value
+				m.spill(ip, sp, tos, lp)
+				r, err = arith(h, Mod, tos, gc.Value{K: kk, X: kx})
 				ip, sp, tos, lp = m.reload()
 				if err != nil {
 					break loop

@@ -810,6 +810,29 @@ loop:
 				tos = r
 			}
 			ip = unsafe.Add(ip, 10)
+		case DupModK:
+			if short(sp, m, 1) {
+				err = errUnderflow
+				break loop
+			}
+			h.Retain(tos)
+			*(*gc.Value)(sp) = tos
+			sp = unsafe.Add(sp, vsize)
+			kk := gc.Kind(*(*byte)(unsafe.Add(ip, 1)))
+			kx := *(*uint64)(unsafe.Add(ip, 2))
+			if y := int64(kx); tos.K == gc.KInt && kk == gc.KInt && y > 0 {
+				tos.X = uint64(divModPos(false, tos.AsInt(), y))
+			} else {
+				var r gc.Value
+				m.spill(ip, sp, tos, lp)
+				r, err = arith(h, Mod, tos, gc.Value{K: kk, X: kx})
+				ip, sp, tos, lp = m.reload()
+				if err != nil {
+					break loop
+				}
+				tos = r
+			}
+			ip = unsafe.Add(ip, 10)
 		case LocalsGet:
 			a, iv := *slot(lp, int(argU16(ip, 1))), *slot(lp, int(argU16(ip, 3)))
 			if a.K != gc.KArr || iv.K != gc.KInt {
