@@ -322,7 +322,9 @@ loop:
 			off := argRel(ip, 1)
 			ip = unsafe.Add(ip, off)
 			if off <= 0 && m.charge(sp) {
-				goto backEdge
+				if ip, sp, tos, lp, err = m.backEdge(ip, sp, tos, lp); err != nil {
+					break loop
+				}
 			}
 		case JumpIfFalse:
 			if short(sp, m, 1) {
@@ -339,7 +341,9 @@ loop:
 				off := argRel(ip, 1)
 				ip = unsafe.Add(ip, off)
 				if off <= 0 && m.charge(sp) {
-					goto backEdge
+					if ip, sp, tos, lp, err = m.backEdge(ip, sp, tos, lp); err != nil {
+						break loop
+					}
 				}
 			} else {
 				ip = unsafe.Add(ip, 5)
@@ -475,7 +479,9 @@ loop:
 			if int64(idx.X) < slot(unsafe.Pointer(idx), 1).AsInt() {
 				ip = unsafe.Add(ip, argRel(ip, 3))
 				if m.charge(sp) {
-					goto backEdge
+					if ip, sp, tos, lp, err = m.backEdge(ip, sp, tos, lp); err != nil {
+						break loop
+					}
 				}
 				continue
 			}
@@ -505,7 +511,9 @@ loop:
 			if (step > 0 && i < limit && i > old) || (step < 0 && i > limit && i < old) {
 				ip = unsafe.Add(ip, argRel(ip, 3))
 				if m.charge(sp) {
-					goto backEdge
+					if ip, sp, tos, lp, err = m.backEdge(ip, sp, tos, lp); err != nil {
+						break loop
+					}
 				}
 				continue
 			}
@@ -669,7 +677,9 @@ loop:
 				off := argRel(ip, 1)
 				ip = unsafe.Add(ip, off)
 				if off <= 0 && m.charge(sp) {
-					goto backEdge
+					if ip, sp, tos, lp, err = m.backEdge(ip, sp, tos, lp); err != nil {
+						break loop
+					}
 				}
 			} else {
 				ip = unsafe.Add(ip, 5)
@@ -697,7 +707,9 @@ loop:
 				off := argRel(ip, 10)
 				ip = unsafe.Add(ip, off)
 				if off <= 0 && m.charge(sp) {
-					goto backEdge
+					if ip, sp, tos, lp, err = m.backEdge(ip, sp, tos, lp); err != nil {
+						break loop
+					}
 				}
 			} else {
 				ip = unsafe.Add(ip, 14)
@@ -727,7 +739,9 @@ loop:
 				off := argRel(ip, 10)
 				ip = unsafe.Add(ip, off)
 				if off <= 0 && m.charge(sp) {
-					goto backEdge
+					if ip, sp, tos, lp, err = m.backEdge(ip, sp, tos, lp); err != nil {
+						break loop
+					}
 				}
 			} else {
 				ip = unsafe.Add(ip, 14)
@@ -792,7 +806,9 @@ loop:
 				off := argRel(ip, 1)
 				ip = unsafe.Add(ip, off)
 				if off <= 0 && m.charge(sp) {
-					goto backEdge
+					if ip, sp, tos, lp, err = m.backEdge(ip, sp, tos, lp); err != nil {
+						break loop
+					}
 				}
 			} else {
 				ip = unsafe.Add(ip, 5)
@@ -999,7 +1015,9 @@ loop:
 			if (step > 0 && i < limit && i > old) || (step < 0 && i > limit && i < old) {
 				ip = unsafe.Add(ip, argRel(ip, 5))
 				if m.charge(sp) {
-					goto backEdge
+					if ip, sp, tos, lp, err = m.backEdge(ip, sp, tos, lp); err != nil {
+						break loop
+					}
 				}
 				continue
 			}
@@ -1007,22 +1025,6 @@ loop:
 
 		default:
 			panic("interp: bad opcode " + Op(*(*byte)(ip)).String())
-		}
-		continue
-
-	backEdge:
-		// The slow path of a backward jump (ip is its target), when charge
-		// found the budget spent or the headroom short.
-		if uintptr(sp) > m.room {
-			m.spill(ip, sp, tos, lp)
-			err = m.ensure(m.fn.MaxPush)
-			if ip, sp, tos, lp = m.reload(); err != nil {
-				break loop
-			}
-		}
-		if m.budget <= 0 {
-			err = ErrYield
-			break loop
 		}
 		continue
 
@@ -1285,10 +1287,31 @@ func (m *Machine) cold(ip, sp unsafe.Pointer, tos gc.Value, lp unsafe.Pointer) (
 // charge charges a backward jump a reduction and reports whether the loop
 // must take the slow path (backEdge): the budget is spent, or the stack top
 // sp is above the current function's headroom. It is inline in each jumping
-// case, so that no shared block moves the registers about.
+// case.
 func (m *Machine) charge(sp unsafe.Pointer) bool {
 	m.budget--
 	return m.budget <= 0 || uintptr(sp) > m.room
+}
+
+// backEdge is the slow path of a backward jump (ip is its target), when
+// charge found the budget spent or the headroom short: it makes room, or
+// reports ErrYield. It takes the loop's registers and gives them back (see
+// spill); each jumping case calls it, so that no block shared by them all
+// makes the compiler move registers about on the fast path.
+//
+//go:noinline
+func (m *Machine) backEdge(ip, sp unsafe.Pointer, tos gc.Value, lp unsafe.Pointer) (unsafe.Pointer, unsafe.Pointer, gc.Value, unsafe.Pointer, error) {
+	if uintptr(sp) > m.room {
+		m.spill(ip, sp, tos, lp)
+		err := m.ensure(m.fn.MaxPush)
+		if ip, sp, tos, lp = m.reload(); err != nil {
+			return ip, sp, tos, lp, err
+		}
+	}
+	if m.budget <= 0 {
+		return ip, sp, tos, lp, ErrYield
+	}
+	return ip, sp, tos, lp, nil
 }
 
 // makeRoom grows the frames, locals and stack for a call of callee that

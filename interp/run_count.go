@@ -221,7 +221,9 @@ loop:
 			off := argRel(ip, 1)
 			ip = unsafe.Add(ip, off)
 			if off <= 0 && m.charge(sp) {
-				goto backEdge
+				if ip, sp, tos, lp, err = m.backEdge(ip, sp, tos, lp); err != nil {
+					break loop
+				}
 			}
 		case JumpIfFalse:
 			if short(sp, m, 1) {
@@ -238,7 +240,9 @@ loop:
 				off := argRel(ip, 1)
 				ip = unsafe.Add(ip, off)
 				if off <= 0 && m.charge(sp) {
-					goto backEdge
+					if ip, sp, tos, lp, err = m.backEdge(ip, sp, tos, lp); err != nil {
+						break loop
+					}
 				}
 			} else {
 				ip = unsafe.Add(ip, 5)
@@ -374,7 +378,9 @@ loop:
 			if int64(idx.X) < slot(unsafe.Pointer(idx), 1).AsInt() {
 				ip = unsafe.Add(ip, argRel(ip, 3))
 				if m.charge(sp) {
-					goto backEdge
+					if ip, sp, tos, lp, err = m.backEdge(ip, sp, tos, lp); err != nil {
+						break loop
+					}
 				}
 				continue
 			}
@@ -404,7 +410,9 @@ loop:
 			if (step > 0 && i < limit && i > old) || (step < 0 && i > limit && i < old) {
 				ip = unsafe.Add(ip, argRel(ip, 3))
 				if m.charge(sp) {
-					goto backEdge
+					if ip, sp, tos, lp, err = m.backEdge(ip, sp, tos, lp); err != nil {
+						break loop
+					}
 				}
 				continue
 			}
@@ -568,7 +576,9 @@ loop:
 				off := argRel(ip, 1)
 				ip = unsafe.Add(ip, off)
 				if off <= 0 && m.charge(sp) {
-					goto backEdge
+					if ip, sp, tos, lp, err = m.backEdge(ip, sp, tos, lp); err != nil {
+						break loop
+					}
 				}
 			} else {
 				ip = unsafe.Add(ip, 5)
@@ -596,7 +606,9 @@ loop:
 				off := argRel(ip, 10)
 				ip = unsafe.Add(ip, off)
 				if off <= 0 && m.charge(sp) {
-					goto backEdge
+					if ip, sp, tos, lp, err = m.backEdge(ip, sp, tos, lp); err != nil {
+						break loop
+					}
 				}
 			} else {
 				ip = unsafe.Add(ip, 14)
@@ -626,7 +638,9 @@ loop:
 				off := argRel(ip, 10)
 				ip = unsafe.Add(ip, off)
 				if off <= 0 && m.charge(sp) {
-					goto backEdge
+					if ip, sp, tos, lp, err = m.backEdge(ip, sp, tos, lp); err != nil {
+						break loop
+					}
 				}
 			} else {
 				ip = unsafe.Add(ip, 14)
@@ -691,7 +705,9 @@ loop:
 				off := argRel(ip, 1)
 				ip = unsafe.Add(ip, off)
 				if off <= 0 && m.charge(sp) {
-					goto backEdge
+					if ip, sp, tos, lp, err = m.backEdge(ip, sp, tos, lp); err != nil {
+						break loop
+					}
 				}
 			} else {
 				ip = unsafe.Add(ip, 5)
@@ -898,7 +914,9 @@ loop:
 			if (step > 0 && i < limit && i > old) || (step < 0 && i > limit && i < old) {
 				ip = unsafe.Add(ip, argRel(ip, 5))
 				if m.charge(sp) {
-					goto backEdge
+					if ip, sp, tos, lp, err = m.backEdge(ip, sp, tos, lp); err != nil {
+						break loop
+					}
 				}
 				continue
 			}
@@ -906,22 +924,6 @@ loop:
 
 		default:
 			panic("interp: bad opcode " + Op(*(*byte)(ip)).String())
-		}
-		continue
-
-	backEdge:
-		// The slow path of a backward jump (ip is its target), when charge
-		// found the budget spent or the headroom short.
-		if uintptr(sp) > m.room {
-			m.spill(ip, sp, tos, lp)
-			err = m.ensure(m.fn.MaxPush)
-			if ip, sp, tos, lp = m.reload(); err != nil {
-				break loop
-			}
-		}
-		if m.budget <= 0 {
-			err = ErrYield
-			break loop
 		}
 		continue
 
