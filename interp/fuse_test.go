@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/raftvm/raft/gc"
 )
 
 // runFile runs a program file on one machine without a host (bounded) and
@@ -31,6 +33,9 @@ func runFile(t *testing.T, path string) (string, string, Status) {
 	}
 	if st == StatusDone {
 		o.Write([]byte(m.StackText()))
+	}
+	if m.stack[0] != gc.Nil {
+		t.Errorf("%s: the guard slot below the stack holds %v", path, m.stack[0])
 	}
 	o.Flush()
 	report := ""

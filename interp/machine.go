@@ -65,9 +65,13 @@ type Machine struct {
 	// takes from it.
 	Mailbox Queue
 
-	// Data stack. stack[0] is a dummy slot; values are stack[1..sp]. While
-	// run executes, the top value lives in a local (tos) and stack[sp] is
-	// stale; everywhere else stack[sp] is the top.
+	// Data stack. stack[0] is a guard slot that always holds nil; values
+	// are stack[1..sp]. So when the loop's tos is an int the stack is not
+	// empty, and a case whose fast path checks for an int on top checks
+	// for underflow only on its slow path (TestFusionAgrees checks the
+	// guard after every golden script). While run executes, the top value
+	// lives in a local (tos) and stack[sp] is stale; everywhere else
+	// stack[sp] is the top.
 	stack     []gc.Value
 	sp        int
 	stackBase uintptr // address of stack[0] (the loop's underflow checks)

@@ -154,14 +154,14 @@ loop:
 			sp = unsafe.Add(sp, -vsize)
 			ip = unsafe.Add(ip, 1)
 		case Inc:
-			if tos.K == gc.KInt && !short(sp, m, 1) {
+			if tos.K == gc.KInt { // an int is never the guard below the stack
 				tos.X++
 				ip = unsafe.Add(ip, 1)
 				continue
 			}
 			fallthrough
 		case Dec:
-			if Op(*(*byte)(ip)) == Dec && tos.K == gc.KInt && !short(sp, m, 1) {
+			if Op(*(*byte)(ip)) == Dec && tos.K == gc.KInt {
 				tos.X--
 				ip = unsafe.Add(ip, 1)
 				continue
@@ -386,12 +386,11 @@ loop:
 			}
 			ip = unsafe.Add(ip, 7)
 		case PlusLoop:
-			if short(sp, m, 1) {
-				err = errUnderflow
-				break loop
-			}
 			if tos.K != gc.KInt {
 				err = errType
+				if short(sp, m, 1) {
+					err = errUnderflow
+				}
 				break loop
 			}
 			step := tos.AsInt()
@@ -495,10 +494,6 @@ loop:
 			tos = x
 			ip = unsafe.Add(ip, 1)
 		case AddK, SubK, MulK, DivK, ModK:
-			if short(sp, m, 1) {
-				err = errUnderflow
-				break loop
-			}
 			op := Op(*(*byte)(ip))
 			kk := gc.Kind(*(*byte)(unsafe.Add(ip, 1)))
 			kx := *(*uint64)(unsafe.Add(ip, 2))
@@ -525,6 +520,10 @@ loop:
 					tos = r
 				}
 			} else {
+				if short(sp, m, 1) {
+					err = errUnderflow
+					break loop
+				}
 				var r gc.Value
 				m.spill(ip, sp, tos, lp)
 				r, err = arith(h, baseOp[op], tos, gc.Value{K: kk, X: kx})
@@ -536,15 +535,15 @@ loop:
 			}
 			ip = unsafe.Add(ip, 10)
 		case EqK, NeK, LtK, GtK, LeK, GeK:
-			if short(sp, m, 1) {
-				err = errUnderflow
-				break loop
-			}
 			k := gc.Value{K: gc.Kind(*(*byte)(unsafe.Add(ip, 1))), X: *(*uint64)(unsafe.Add(ip, 2))}
 			var r bool
 			if tos.K == gc.KInt && k.K == gc.KInt {
 				r = intTest(baseOp[*(*byte)(ip)], tos.AsInt(), k.AsInt())
 			} else {
+				if short(sp, m, 1) {
+					err = errUnderflow
+					break loop
+				}
 				m.spill(ip, sp, tos, lp)
 				r, err = test(h, baseOp[*(*byte)(ip)], tos, k)
 				ip, sp, tos, lp = m.reload()
@@ -584,15 +583,15 @@ loop:
 				ip = unsafe.Add(ip, 5)
 			}
 		case JumpIfNotEqK, JumpIfNotNeK, JumpIfNotLtK, JumpIfNotGtK, JumpIfNotLeK, JumpIfNotGeK:
-			if short(sp, m, 1) {
-				err = errUnderflow
-				break loop
-			}
 			k := gc.Value{K: gc.Kind(*(*byte)(unsafe.Add(ip, 1))), X: *(*uint64)(unsafe.Add(ip, 2))}
 			var r bool
 			if tos.K == gc.KInt && k.K == gc.KInt {
 				r = intTest(baseOp[*(*byte)(ip)], tos.AsInt(), k.AsInt())
 			} else {
+				if short(sp, m, 1) {
+					err = errUnderflow
+					break loop
+				}
 				m.spill(ip, sp, tos, lp)
 				r, err = test(h, baseOp[*(*byte)(ip)], tos, k)
 				ip, sp, tos, lp = m.reload()
@@ -615,15 +614,15 @@ loop:
 			}
 
 		case DupJumpIfNotEqK, DupJumpIfNotNeK, DupJumpIfNotLtK, DupJumpIfNotGtK, DupJumpIfNotLeK, DupJumpIfNotGeK:
-			if short(sp, m, 1) {
-				err = errUnderflow
-				break loop
-			}
 			k := gc.Value{K: gc.Kind(*(*byte)(unsafe.Add(ip, 1))), X: *(*uint64)(unsafe.Add(ip, 2))}
 			var r bool
 			if tos.K == gc.KInt && k.K == gc.KInt {
 				r = intTest(baseOp[*(*byte)(ip)], tos.AsInt(), k.AsInt())
 			} else {
+				if short(sp, m, 1) {
+					err = errUnderflow
+					break loop
+				}
 				h.Retain(tos) // test consumes its operands; the value stays
 				m.spill(ip, sp, tos, lp)
 				r, err = test(h, baseOp[*(*byte)(ip)], tos, k)
@@ -646,14 +645,14 @@ loop:
 				ip = unsafe.Add(ip, 14)
 			}
 		case AddLocal:
-			if short(sp, m, 1) {
-				err = errUnderflow
-				break loop
-			}
 			l := *slot(lp, int(argU16(ip, 1)))
 			if tos.K == gc.KInt && l.K == gc.KInt {
 				tos.X += l.X
 			} else {
+				if short(sp, m, 1) {
+					err = errUnderflow
+					break loop
+				}
 				h.Retain(l)
 				var r gc.Value
 				m.spill(ip, sp, tos, lp)
@@ -785,16 +784,18 @@ loop:
 			ip = unsafe.Add(ip, 1)
 
 		case DupDec:
-			if short(sp, m, 1) {
-				err = errUnderflow
-				break loop
-			}
-			h.Retain(tos)
-			*(*gc.Value)(sp) = tos
-			sp = unsafe.Add(sp, vsize)
 			if tos.K == gc.KInt {
+				*(*gc.Value)(sp) = tos
+				sp = unsafe.Add(sp, vsize)
 				tos.X--
 			} else {
+				if short(sp, m, 1) {
+					err = errUnderflow
+					break loop
+				}
+				h.Retain(tos)
+				*(*gc.Value)(sp) = tos
+				sp = unsafe.Add(sp, vsize)
 				m.spill(ip, sp, tos, lp)
 				r, e := unary(Dec, tos)
 				if ip, sp, tos, lp = m.reload(); e != nil {
@@ -827,18 +828,20 @@ loop:
 			}
 			ip = unsafe.Add(ip, 10)
 		case DupModK:
-			if short(sp, m, 1) {
-				err = errUnderflow
-				break loop
-			}
-			h.Retain(tos)
-			*(*gc.Value)(sp) = tos
-			sp = unsafe.Add(sp, vsize)
 			kk := gc.Kind(*(*byte)(unsafe.Add(ip, 1)))
 			kx := *(*uint64)(unsafe.Add(ip, 2))
 			if y := int64(kx); tos.K == gc.KInt && kk == gc.KInt && y > 0 {
+				*(*gc.Value)(sp) = tos
+				sp = unsafe.Add(sp, vsize)
 				tos.X = uint64(divModPos(false, tos.AsInt(), y))
 			} else {
+				if short(sp, m, 1) {
+					err = errUnderflow
+					break loop
+				}
+				h.Retain(tos)
+				*(*gc.Value)(sp) = tos
+				sp = unsafe.Add(sp, vsize)
 				var r gc.Value
 				m.spill(ip, sp, tos, lp)
 				r, err = arith(h, Mod, tos, gc.Value{K: kk, X: kx})
