@@ -41,6 +41,11 @@ package interp
 //     8-16% more instructions on every workload.
 //   - Covering all 256 opcode bytes with cases, to drop the jump table's
 //     range check: the compiler made a binary search of the switch instead.
+//   - The frame pointer in a register (a pointer to frames[fp]) to shorten
+//     the chain of loads from a return to the next dispatch: one register
+//     too many, one spill at the dispatch, 5-20% more instructions. The
+//     heap pointer read from m at each use instead of kept in h: 15-30%
+//     more.
 //
 // Two cliffs made added cases look costly before they were understood: a
 // register live across a call anywhere spilled at every dispatch, and run
