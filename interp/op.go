@@ -145,6 +145,12 @@ const (
 	DupDec          // a -- a a-1 (Dup, Dec: "dup 1-", the argument of a recursive call)
 	SwapSubK        // a b -- b a-k ; v k (Swap, SubK: "swap 2 -")
 	DupModK         // a -- a a mod k ; v k (Dup, ModK: "dup 2 mod")
+	ReturnIfEqK     // a -- a  ; v k: returns when a = k (DupJumpIfNotEqK over a Return: "dup 0 = if return then")
+	ReturnIfNeK     // a -- a  ; v k (DupJumpIfNotNeK over a Return)
+	ReturnIfLtK     // a -- a  ; v k (DupJumpIfNotLtK over a Return: "dup 2 < if return then", a recursion's base case)
+	ReturnIfGtK     // a -- a  ; v k (DupJumpIfNotGtK over a Return)
+	ReturnIfLeK     // a -- a  ; v k (DupJumpIfNotLeK over a Return)
+	ReturnIfGeK     // a -- a  ; v k (DupJumpIfNotGeK over a Return)
 
 	numOps
 )
@@ -334,6 +340,12 @@ var opTable = [numOps]OpInfo{
 	DupDec:          {"DupDec", "", oNone, 1, 2, fSuper},
 	SwapSubK:        {"SwapSubK", "", oValue, 2, 2, fSuper},
 	DupModK:         {"DupModK", "", oValue, 1, 2, fSuper},
+	ReturnIfEqK:     {"ReturnIfEqK", "", oValue, 1, 1, fSuper},
+	ReturnIfNeK:     {"ReturnIfNeK", "", oValue, 1, 1, fSuper},
+	ReturnIfLtK:     {"ReturnIfLtK", "", oValue, 1, 1, fSuper},
+	ReturnIfGtK:     {"ReturnIfGtK", "", oValue, 1, 1, fSuper},
+	ReturnIfLeK:     {"ReturnIfLeK", "", oValue, 1, 1, fSuper},
+	ReturnIfGeK:     {"ReturnIfGeK", "", oValue, 1, 1, fSuper},
 }
 
 // superFuses gives each superinstruction (fSuper) the pair it replaces.
@@ -380,13 +392,21 @@ var superFuses = map[Op][2]Op{
 	DupDec:          {Dup, Dec},
 	SwapSubK:        {Swap, SubK},
 	DupModK:         {Dup, ModK},
+	ReturnIfEqK:     {DupJumpIfNotEqK, Return},
+	ReturnIfNeK:     {DupJumpIfNotNeK, Return},
+	ReturnIfLtK:     {DupJumpIfNotLtK, Return},
+	ReturnIfGtK:     {DupJumpIfNotGtK, Return},
+	ReturnIfLeK:     {DupJumpIfNotLeK, Return},
+	ReturnIfGeK:     {DupJumpIfNotGeK, Return},
 }
 
 // fused maps a pair of opcodes to the superinstruction that replaces it.
 var fused = func() map[[2]Op]Op {
 	m := map[[2]Op]Op{}
 	for op, pair := range superFuses {
-		m[pair] = op
+		if pair[1] != Return { // ReturnIf*: made by relink, from a jump over a Return
+			m[pair] = op
+		}
 	}
 	return m
 }()

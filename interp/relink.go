@@ -27,9 +27,18 @@ type instr struct {
 // maxTail is the longest block, in bytes, a jump is replaced by.
 const maxTail = 32
 
-// relink applies tail duplication to fn's code.
+// relink applies tail duplication, then returnIfs, to fn's code.
 func relink(fn *Func) {
 	ins := decodeFunc(fn)
+	out, changed := tailDup(ins)
+	if returnIfs(&out) || changed {
+		encodeFunc(fn, out)
+	}
+}
+
+// tailDup returns ins with tail duplication applied, and whether it
+// changed anything.
+func tailDup(ins []*instr) ([]*instr, bool) {
 	changed := false
 	out := make([]*instr, 0, len(ins)+8)
 	replaced := map[*instr]*instr{} // a removed Jump -> the first instruction of its copy
@@ -43,7 +52,7 @@ func relink(fn *Func) {
 		out = append(out, in)
 	}
 	if !changed {
-		return
+		return ins, false
 	}
 	for _, in := range out {
 		for in.target != nil {
@@ -54,7 +63,46 @@ func relink(fn *Func) {
 			in.target = r
 		}
 	}
-	encodeFunc(fn, out)
+	return out, true
+}
+
+// returnIf maps the conditional jumps that returnIfs folds to what they become.
+var returnIf = map[Op]Op{
+	DupJumpIfNotEqK: ReturnIfEqK, DupJumpIfNotNeK: ReturnIfNeK,
+	DupJumpIfNotLtK: ReturnIfLtK, DupJumpIfNotGtK: ReturnIfGtK,
+	DupJumpIfNotLeK: ReturnIfLeK, DupJumpIfNotGeK: ReturnIfGeK,
+}
+
+// returnIfs folds a conditional jump over a lone Return ("dup 2 < if
+// return then", the base case of a recursive word) into one ReturnIf*
+// instruction, when no jump lands on the Return. It reports whether it
+// changed *ins.
+func returnIfs(ins *[]*instr) bool {
+	all := *ins
+	landed := map[*instr]bool{}
+	for _, in := range all {
+		if in.target != nil {
+			landed[in.target] = true
+		}
+	}
+	out := all[:0:0]
+	changed := false
+	for i := 0; i < len(all); i++ {
+		in := all[i]
+		if r, ok := returnIf[in.op]; ok && i+2 < len(all) && all[i+1].op == Return &&
+			in.target == all[i+2] && !landed[all[i+1]] {
+			in.op, in.args, in.target = r, in.args[:operandSize[oValue]], nil
+			out = append(out, in)
+			i++ // the Return
+			changed = true
+			continue
+		}
+		out = append(out, in)
+	}
+	if changed {
+		*ins = out
+	}
+	return changed
 }
 
 // tailOf returns the copy that replaces instruction i, or nil: i must be a

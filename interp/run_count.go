@@ -96,20 +96,6 @@ loop:
 			*slot(sp, 1) = a
 			sp = unsafe.Add(sp, 2*vsize)
 			ip = unsafe.Add(ip, 1)
-		case TwoDrop:
-			if short(sp, m, 2) {
-				err = errUnderflow
-				break loop
-			}
-			if h.Drop(tos) {
-				ip, sp, tos, lp = freeLast(h, tos, ip, sp, tos, lp)
-			}
-			if h.Drop(*slot(sp, -1)) {
-				ip, sp, tos, lp = freeLast(h, *slot(sp, -1), ip, sp, tos, lp)
-			}
-			sp = unsafe.Add(sp, -2*vsize)
-			tos = *(*gc.Value)(sp)
-			ip = unsafe.Add(ip, 1)
 		case Add, Sub, Mul, Div, Mod, Exp, Min, Max:
 			if short(sp, m, 2) {
 				err = errUnderflow
@@ -169,54 +155,12 @@ loop:
 			fallthrough
 		case Neg, Abs, Invert, ZeroEq, ZeroLt, Peek, Rot, MinusRot, Tuck, TwoSwap, Depth, Not,
 			And, Or, Xor, Lshift, Rshift, Set, Push, ArrPop, Builtin,
-			SpawnActor, SendMessage, SpawnSupervisor, SetStrategy, RestartChild:
+			SpawnActor, SendMessage, SpawnSupervisor, SetStrategy, RestartChild,
+			ReceiveMessage, Eq, Ne, Lt, Gt, Le, Ge, EqK, NeK, LtK, GtK, LeK, GeK, TwoDrop:
 			// Inc and Dec fall through to here when not on an int.
 			if ip, sp, tos, lp, err = m.cold(ip, sp, tos, lp); err != nil {
 				break loop
 			}
-		case Eq, Ne:
-			if short(sp, m, 2) {
-				err = errUnderflow
-				break loop
-			}
-			a := *slot(sp, -1)
-			var eq bool
-			if a.K == gc.KInt && tos.K == gc.KInt {
-				eq = a.X == tos.X
-			} else {
-				m.spill(ip, sp, tos, lp)
-				eq = Equal(h, a, tos)
-				ip, sp, tos, lp = m.reload()
-				if h.Drop(a) {
-					ip, sp, tos, lp = freeLast(h, a, ip, sp, tos, lp)
-				}
-				if h.Drop(tos) {
-					ip, sp, tos, lp = freeLast(h, tos, ip, sp, tos, lp)
-				}
-			}
-			tos = gc.Bool(eq == (Op(*(*byte)(ip)) == Eq))
-			sp = unsafe.Add(sp, -vsize)
-			ip = unsafe.Add(ip, 1)
-		case Lt, Gt, Le, Ge:
-			if short(sp, m, 2) {
-				err = errUnderflow
-				break loop
-			}
-			a := *slot(sp, -1)
-			var r bool
-			if a.K == gc.KInt && tos.K == gc.KInt {
-				r = intTest(Op(*(*byte)(ip)), a.AsInt(), tos.AsInt())
-			} else {
-				m.spill(ip, sp, tos, lp)
-				r, err = test(h, Op(*(*byte)(ip)), a, tos)
-				ip, sp, tos, lp = m.reload()
-				if err != nil {
-					break loop
-				}
-			}
-			tos = gc.Bool(r)
-			sp = unsafe.Add(sp, -vsize)
-			ip = unsafe.Add(ip, 1)
 		case Jump:
 			off := argRel(ip, 1)
 			ip = unsafe.Add(ip, off)
@@ -302,6 +246,31 @@ loop:
 			callee = m.funcs[q.X]
 			ret = unsafe.Add(ip, 1)
 			goto doCall
+		case ReturnIfEqK, ReturnIfNeK, ReturnIfLtK, ReturnIfGtK, ReturnIfLeK, ReturnIfGeK:
+			k := gc.Value{K: gc.Kind(*(*byte)(unsafe.Add(ip, 1))), X: *(*uint64)(unsafe.Add(ip, 2))}
+			var r bool
+			if tos.K == gc.KInt && k.K == gc.KInt {
+				r = intTest(baseOp[*(*byte)(ip)], tos.AsInt(), k.AsInt())
+			} else {
+				if short(sp, m, 1) {
+					err = errUnderflow
+					break loop
+				}
+				h.Retain(tos) // test consumes its operands; the value stays
+				m.spill(ip, sp, tos, lp)
+				r, err = test(h, baseOp[*(*byte)(ip)], tos, k)
+				if ip, sp, tos, lp = m.reload(); err != nil {
+					if h.Drop(tos) {
+						ip, sp, tos, lp = freeLast(h, tos, ip, sp, tos, lp)
+					}
+					break loop
+				}
+			}
+			if !r {
+				ip = unsafe.Add(ip, 10)
+				continue
+			}
+			fallthrough
 		case Return:
 			fn := m.fn
 			if n := fn.NLocals; n > 0 {
@@ -477,22 +446,6 @@ loop:
 			tos = gc.Int(int64(n))
 			ip = unsafe.Add(ip, 1)
 
-		case ReceiveMessage:
-			if m.Mailbox.Len() == 0 {
-				m.spill(ip, sp, tos, lp)
-				ok := m.Host != nil && m.Host.Fetch(m, true)
-				if ip, sp, tos, lp = m.reload(); !ok {
-					err = ErrBlock
-					break loop
-				}
-			}
-			*(*gc.Value)(sp) = tos
-			sp = unsafe.Add(sp, vsize)
-			m.spill(ip, sp, tos, lp)
-			x := m.Mailbox.Take(0)
-			ip, sp, tos, lp = m.reload()
-			tos = x
-			ip = unsafe.Add(ip, 1)
 		case AddK, SubK, MulK, DivK, ModK:
 			op := Op(*(*byte)(ip))
 			kk := gc.Kind(*(*byte)(unsafe.Add(ip, 1)))
@@ -533,25 +486,6 @@ loop:
 				}
 				tos = r
 			}
-			ip = unsafe.Add(ip, 10)
-		case EqK, NeK, LtK, GtK, LeK, GeK:
-			k := gc.Value{K: gc.Kind(*(*byte)(unsafe.Add(ip, 1))), X: *(*uint64)(unsafe.Add(ip, 2))}
-			var r bool
-			if tos.K == gc.KInt && k.K == gc.KInt {
-				r = intTest(baseOp[*(*byte)(ip)], tos.AsInt(), k.AsInt())
-			} else {
-				if short(sp, m, 1) {
-					err = errUnderflow
-					break loop
-				}
-				m.spill(ip, sp, tos, lp)
-				r, err = test(h, baseOp[*(*byte)(ip)], tos, k)
-				ip, sp, tos, lp = m.reload()
-				if err != nil {
-					break loop
-				}
-			}
-			tos = gc.Bool(r)
 			ip = unsafe.Add(ip, 10)
 		case JumpIfNotEq, JumpIfNotNe, JumpIfNotLt, JumpIfNotGt, JumpIfNotLe, JumpIfNotGe:
 			if short(sp, m, 2) {
