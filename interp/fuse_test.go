@@ -69,6 +69,28 @@ func TestFusionAgrees(t *testing.T) {
 	}
 }
 
+// TestPackingAgrees runs every golden script and example with every array
+// from n array packed, and with none: output, failure report and status
+// must be the same.
+func TestPackingAgrees(t *testing.T) {
+	files, _ := filepath.Glob("../testdata/*.raft")
+	ex, _ := filepath.Glob("../examples/*.raft")
+	files = append(files, ex...)
+	defer func(n int) { gc.PackMin = n }(gc.PackMin)
+	for _, f := range files {
+		if src, _ := os.ReadFile(f); bytes.Contains(src, []byte("spawn")) || bytes.Contains(src, []byte("supervis")) {
+			continue // actors need the scheduler
+		}
+		gc.PackMin = 1
+		out1, rep1, st1 := runFile(t, f)
+		gc.PackMin = gc.MaxObjectLen + 1
+		out2, rep2, st2 := runFile(t, f)
+		if out1 != out2 || rep1 != rep2 || st1 != st2 {
+			t.Errorf("%s: packed and plain arrays disagree:\npacked: %v %q %q\nplain:  %v %q %q", f, st1, trim(out1), rep1, st2, trim(out2), rep2)
+		}
+	}
+}
+
 func trim(s string) string {
 	if len(s) > 300 {
 		return s[:300] + "..."
