@@ -34,3 +34,39 @@ func TestRunNotBig(t *testing.T) {
 		}
 	}
 }
+
+// A call whose callee starts with a conditional return that holds skips
+// the frame (see doCall) but is charged a reduction like any call: fib(10)
+// makes 177 calls.
+func TestLeafCallCharged(t *testing.T) {
+	prog, err := Compile("fib.raft", []byte(": fib ( n -- f ) dup 2 < if return then dup 1- fib swap 2 - fib + ;\n10 fib"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := NewMachine(prog, nil, NewOutput(os.Stdout))
+	m.StartFunc(prog.Main)
+	if st := m.Run(DefaultBudget); st != StatusDone {
+		t.Fatalf("status %v", st)
+	}
+	if got := m.StackLine(); got != "<1> 55" {
+		t.Errorf("stack %q, want <1> 55", got)
+	}
+	if m.Reductions != 177 {
+		t.Errorf("reductions %d, want 177 (one per call)", m.Reductions)
+	}
+	// In slices of 3 reductions: the skipped calls yield like the others,
+	// 59 slices that end on a yield at their third call and one that ends
+	// the program.
+	m = NewMachine(prog, nil, NewOutput(os.Stdout))
+	m.StartFunc(prog.Main)
+	slices := 1
+	for st := m.Run(3); st != StatusDone; st = m.Run(3) {
+		if st != StatusYield {
+			t.Fatalf("status %v", st)
+		}
+		slices++
+	}
+	if got := m.StackLine(); got != "<1> 55" || m.Reductions != 177 || slices != 60 {
+		t.Errorf("in slices of 3: stack %q, %d reductions, %d slices; want <1> 55, 177, 60", got, m.Reductions, slices)
+	}
+}
