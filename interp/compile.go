@@ -649,15 +649,15 @@ func (f *fcomp) emitOp(op Op, pos Pos) {
 // superinstruction stands for the pair (LocalGet2 a i, SetK k -> LocalsSetK
 // a i k). The operands are already in order: the opcode byte at pc goes,
 // and the one before becomes the superinstruction, whose failures are the
-// second instruction's. It returns the pc of the result.
-func (f *fcomp) fusePrev(at int) int {
+// second instruction's.
+func (f *fcomp) fusePrev(at int) {
 	code := f.fn.Code
 	if f.prev < 0 || f.label == at || f.prev+Op(code[f.prev]).Size() != at {
-		return at
+		return
 	}
 	sup, ok := fused[[2]Op{Op(code[f.prev]), Op(code[at])}]
 	if !ok {
-		return at
+		return
 	}
 	copy(code[at:], code[at+1:])
 	code[f.prev] = byte(sup)
@@ -668,7 +668,6 @@ func (f *fcomp) fusePrev(at int) int {
 	f.fn.lines[n-2].pos = f.fn.lines[n-1].pos
 	f.fn.lines = f.fn.lines[:n-1]
 	f.last, f.prev = f.prev, -1
-	return f.last
 }
 
 func (f *fcomp) emitU16(op Op, a int, pos Pos) {
