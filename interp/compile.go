@@ -858,15 +858,14 @@ func (f *fcomp) body(toks []token) error {
 				op = PlusLoop
 				f.fn.Code[o.doPC] = byte(DoInitStep)
 			}
-			at := -1
-			if op == PlusLoop {
-				at = f.fuse(op)
-			}
-			if at >= 0 {
-				// LocalGet l, PlusLoop s -> PlusLoopLocal l s
+			if at := f.fuse(op); at >= 0 {
+				// LocalGet l, PlusLoop s -> PlusLoopLocal l s;
+				// AddLocal l, Loop s -> AddLocalLoop l s
 				f.fn.Code = binary.LittleEndian.AppendUint16(f.fn.Code, uint16(o.slot))
 				f.fn.Code = binary.LittleEndian.AppendUint32(f.fn.Code, uint32(int32(o.target-at)))
-				f.fn.lines[len(f.fn.lines)-1].pos = t.pos // a failure is the +loop's
+				if op == PlusLoop {
+					f.fn.lines[len(f.fn.lines)-1].pos = t.pos // a failure is the +loop's (loop cannot fail)
+				}
 			} else {
 				f.emitSlotTarget(op, o.slot, o.target, t.pos)
 			}
