@@ -19,7 +19,7 @@ package interp
 // spill and reload, which keep the registers in m, or takes the registers
 // and gives them back (freeLast, makeRoom, arrayOf); a value read after a
 // call is read from what reload returned, not from a copy made before it.
-// Check with `go tool objdump`: the jump-table JMP has no stores before it.
+// TestDispatchHasNoSpills checks it with `go tool objdump` on amd64.
 // Measured: loop 23% and collatz 7% faster, fib 4-10%.
 //
 // The slot at sp is stale while tos holds the top value. The state is

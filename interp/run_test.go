@@ -3,7 +3,10 @@ package interp
 import (
 	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
+	"runtime"
+	"strings"
 	"testing"
 )
 
@@ -68,5 +71,53 @@ func TestLeafCallCharged(t *testing.T) {
 	}
 	if got := m.StackLine(); got != "<1> 55" || m.Reductions != 177 || slices != 60 {
 		t.Errorf("in slices of 3: stack %q, %d reductions, %d slices; want <1> 55, 177, 60", got, m.Reductions, slices)
+	}
+}
+
+// TestDispatchHasNoSpills checks, on amd64, that no register is stored to
+// the Go stack between the load of an opcode and the jump through the
+// table: a loop variable live across a call anywhere in run is spilled
+// there, once per instruction (see the note on spills in run.go).
+func TestDispatchHasNoSpills(t *testing.T) {
+	if testing.Short() {
+		t.Skip("short")
+	}
+	if runtime.GOARCH != "amd64" {
+		t.Skip("reads amd64 code")
+	}
+	goTool, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("no go tool: ", err)
+	}
+	bin := filepath.Join(t.TempDir(), "interp.test")
+	if out, err := exec.Command(goTool, "test", "-c", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go test -c: %v\n%s", err, out)
+	}
+	out, err := exec.Command(goTool, "tool", "objdump", "-s", `interp\.\(\*Machine\)\.run$`, bin).CombinedOutput()
+	if err != nil {
+		t.Fatalf("go tool objdump: %v\n%s", err, out)
+	}
+	lines := strings.Split(string(out), "\n")
+	jump := regexp.MustCompile(`\tJMP 0\(\w+\)\(\w+\*8\)`)
+	spill := regexp.MustCompile(`\tMOV[BWLQ] \w+, -?0x[0-9a-f]+\(SP\)`)
+	found := 0
+	for i, l := range lines {
+		if !jump.MatchString(l) {
+			continue
+		}
+		found++
+		// Back to the load of the opcode (MOVZX from the instruction pointer).
+		for j := i - 1; j >= 0 && j >= i-12; j-- {
+			if spill.MatchString(lines[j]) {
+				t.Errorf("a store to the stack before the dispatch:\n%s", strings.Join(lines[max(j-2, 0):i+1], "\n"))
+				break
+			}
+			if strings.Contains(lines[j], "MOVZX 0(") {
+				break
+			}
+		}
+	}
+	if found == 0 {
+		t.Fatalf("no jump-table dispatch found in run:\n%.3000s", out)
 	}
 }
