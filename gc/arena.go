@@ -126,11 +126,9 @@ func (h *Heap) newObject(k Kind, n int) (uint32, error) {
 	var grow uint64 // bytes the arena grows by (64 bits: a block of 1<<28 Values is 4 GiB)
 	if n > 0 {
 		class = classOf(s, n)
-		if fl == nil || fl.mask[s]>>class == 0 {
-			if uint64(h.slabUnits(s))+1<<class > maxUnits {
-				return 0, ErrOutOfMemory
-			}
-			grow = uint64(unitSize(s)) << class
+		var ok bool
+		if grow, ok = h.blockGrowth(s, class); !ok {
+			return 0, ErrOutOfMemory
 		}
 	}
 	if fl == nil || len(fl.handles) == 0 {
@@ -169,6 +167,19 @@ func (h *Heap) newObject(k Kind, n int) (uint32, error) {
 func (h *Heap) grew(n int) {
 	h.size += n
 	h.peak = max(h.peak, h.size)
+}
+
+// blockGrowth returns the bytes the arena grows by when a block of class c
+// of slab s is taken: 0 when a free block serves. It reports false when the
+// slab cannot hold another block that size (its offsets are 32 bits).
+func (h *Heap) blockGrowth(s int, c uint8) (uint64, bool) {
+	if h.fl != nil && h.fl.mask[s]>>c != 0 {
+		return 0, true
+	}
+	if uint64(h.slabUnits(s))+1<<c > maxUnits {
+		return 0, false
+	}
+	return uint64(unitSize(s)) << c, true
 }
 
 // takeBlock returns the offset of a block of class c of slab s: from a free
@@ -313,15 +324,7 @@ func (h *Heap) pushGrow(arr uint32, x Value) error {
 	if p.class != noBlock {
 		c = p.class + 1
 	}
-	var grow uint64
-	if h.fl == nil || h.fl.mask[slabVals]>>c == 0 {
-		if uint64(len(h.vals))+1<<c > maxUnits {
-			h.Release(x)
-			return ErrOutOfMemory
-		}
-		grow = uint64(valSize) << c
-	}
-	if !h.fits(grow) {
+	if grow, ok := h.blockGrowth(slabVals, c); !ok || !h.fits(grow) {
 		h.Release(x)
 		return ErrOutOfMemory
 	}

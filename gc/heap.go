@@ -292,14 +292,7 @@ func (h *Heap) Unpack(arr Value) error {
 		return nil
 	}
 	c := classOf(slabVals, int(p.n))
-	var grow uint64
-	if h.fl == nil || h.fl.mask[slabVals]>>c == 0 {
-		if uint64(len(h.vals))+1<<c > maxUnits {
-			return ErrOutOfMemory
-		}
-		grow = uint64(valSize) << c
-	}
-	if !h.fits(grow) {
+	if grow, ok := h.blockGrowth(slabVals, c); !ok || !h.fits(grow) {
 		return ErrOutOfMemory
 	}
 	off := h.takeBlock(slabVals, c)
