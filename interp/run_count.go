@@ -904,6 +904,24 @@ loop:
 		// Enter callee, returning to ret. Depth and room are checked before
 		// the frame changes, so that a failure points at the call.
 		{
+			entry := callee.entry
+			if op := Op(*(*byte)(entry)); op >= ReturnIfEqK && op <= ReturnIfGeK && tos.K == gc.KInt &&
+				gc.Kind(*(*byte)(unsafe.Add(entry, 1))) == gc.KInt {
+				if intTest(baseOp[op], tos.AsInt(), int64(*(*uint64)(unsafe.Add(entry, 2)))) {
+					// The callee starts with a conditional return that
+					// holds (a recursive word's base case): it would
+					// return at once and change nothing, so no frame is
+					// made and no room is needed. It is charged as a call.
+					ip = ret
+					if m.budget--; m.budget <= 0 {
+						err = ErrYield
+						break loop
+					}
+					continue
+				}
+				// The test is known to fail: the callee starts after it.
+				entry = unsafe.Add(entry, 10)
+			}
 			fn := m.fn
 			if m.fp+1 >= len(m.frames) ||
 				uintptr(lp)+uintptr((fn.NLocals+callee.NLocals)*vsize) > m.localsLast ||
@@ -912,28 +930,15 @@ loop:
 				if err != nil {
 					break loop
 				}
-				fn = m.fn // read again: fn is not live across the call
-			}
-			if op := Op(*(*byte)(callee.entry)); op >= ReturnIfEqK && op <= ReturnIfGeK && tos.K == gc.KInt &&
-				gc.Kind(*(*byte)(unsafe.Add(callee.entry, 1))) == gc.KInt &&
-				intTest(baseOp[op], tos.AsInt(), int64(*(*uint64)(unsafe.Add(callee.entry, 2)))) {
-				// The callee starts with a conditional return that holds
-				// (a recursive word's base case): it would return at once
-				// and change nothing, so the frame is skipped. The room
-				// checks above ran as for a call, and it is charged as one.
-				ip = ret
-				if m.budget--; m.budget <= 0 {
-					err = ErrYield
-					break loop
-				}
-				continue
+				fn = m.fn            // read again: fn is not live across the call
+				entry = callee.entry // so is entry; the test runs again
 			}
 			m.frames[m.fp] = frame{ret: ret, lp: lp, fn: fn}
 			m.fp++
 			lp = unsafe.Add(lp, fn.NLocals*vsize)
 			m.fn = callee
 			m.room = m.stackLast - callee.pushBytes
-			ip = callee.entry
+			ip = entry
 			if m.budget--; m.budget <= 0 {
 				err = ErrYield
 				break loop
