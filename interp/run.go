@@ -1044,7 +1044,7 @@ loop:
 				if err != nil {
 					break loop
 				}
-				fn = m.fn // read again: fn is not live across the call
+				fn = m.fn            // read again: fn is not live across the call
 				entry = callee.entry // so is entry; the test runs again
 			}
 			m.frames[m.fp] = frame{ret: ret, lp: lp, fn: fn}
