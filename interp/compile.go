@@ -41,7 +41,20 @@ type Func struct {
 	// Set by the verifier, for the interpreter.
 	entry     unsafe.Pointer // &Code[0]
 	pushBytes uintptr        // MaxPush times the size of a Value
+
+	// A function whose code starts with a conditional return on an int
+	// constant (ReturnIfLtK 2, the base case of a recursive word) has
+	// leafKind gc.KInt, and its test holds for an int x exactly when
+	// uint64(x)-leafLo <= leafSpan. A call tests that in place of entering
+	// (see doCall in run.go). Other functions have leafKind noLeaf.
+	leafKind gc.Kind
+	leafLo   uint64
+	leafSpan uint64
 }
+
+// noLeaf is the leafKind of a function that does not start with a
+// conditional return: no value has this kind.
+const noLeaf gc.Kind = 0xff
 
 // lineEntry maps the instruction starting at pc to its source position.
 // There is one entry per instruction, in pc order (clox's layout; small

@@ -422,6 +422,10 @@ func (op Op) String() string {
 	return fmt.Sprintf("Op(%d)", op)
 }
 
+// returnIfSize is the length of a ReturnIf*K instruction (opcode and an
+// inline value).
+const returnIfSize = 1 + 9
+
 // Size returns the length in bytes of an instruction with opcode op.
 func (op Op) Size() int { return 1 + operandSize[opTable[op].Operand] }
 

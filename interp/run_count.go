@@ -905,9 +905,8 @@ loop:
 		// the frame changes, so that a failure points at the call.
 		{
 			entry := callee.entry
-			if op := Op(*(*byte)(entry)); op >= ReturnIfEqK && op <= ReturnIfGeK && tos.K == gc.KInt &&
-				gc.Kind(*(*byte)(unsafe.Add(entry, 1))) == gc.KInt {
-				if intTest(baseOp[op], tos.AsInt(), int64(*(*uint64)(unsafe.Add(entry, 2)))) {
+			if tos.K == callee.leafKind {
+				if uint64(tos.X)-callee.leafLo <= callee.leafSpan {
 					// The callee starts with a conditional return that
 					// holds (a recursive word's base case): it would
 					// return at once and change nothing, so no frame is
@@ -920,7 +919,7 @@ loop:
 					continue
 				}
 				// The test is known to fail: the callee starts after it.
-				entry = unsafe.Add(entry, 10)
+				entry = unsafe.Add(entry, returnIfSize)
 			}
 			fn := m.fn
 			if m.fp+1 >= len(m.frames) ||

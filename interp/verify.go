@@ -100,7 +100,42 @@ func verify(fn *Func, nfuncs int) error {
 	fn.MaxPush = maxGrowth(code)
 	fn.pushBytes = uintptr(fn.MaxPush * vsize)
 	fn.entry = unsafe.Pointer(&code[0])
+	fn.leafKind, fn.leafLo, fn.leafSpan = leafRange(code)
 	return nil
+}
+
+// leafRange returns the range of ints for which code's first instruction,
+// when it is a conditional return on an int constant, holds: x holds when
+// uint64(x)-lo <= span. It returns kind noLeaf when there is no such
+// instruction, or its set of ints is not one range (<> k) or is empty.
+func leafRange(code []byte) (kind gc.Kind, lo, span uint64) {
+	op := Op(code[0])
+	if op < ReturnIfEqK || op > ReturnIfGeK || gc.Kind(code[1]) != gc.KInt {
+		return noLeaf, 0, 0
+	}
+	k := inlineValue(code, 0).AsInt()
+	first, last := int64(math.MinInt64), int64(math.MaxInt64)
+	switch baseOp[op] {
+	case Eq:
+		first, last = k, k
+	case Lt:
+		if k == math.MinInt64 {
+			return noLeaf, 0, 0
+		}
+		last = k - 1
+	case Gt:
+		if k == math.MaxInt64 {
+			return noLeaf, 0, 0
+		}
+		first = k + 1
+	case Le:
+		last = k
+	case Ge:
+		first = k
+	default: // Ne
+		return noLeaf, 0, 0
+	}
+	return gc.KInt, uint64(first), uint64(last) - uint64(first)
 }
 
 // checkConst checks the inline value whose kind byte is at code[at+1].
