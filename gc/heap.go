@@ -262,6 +262,26 @@ func flagByte(v Value) (byte, bool) {
 	return 0, false
 }
 
+// SetFlagAt stores x at index i of arr and reports true when arr is a
+// packed array, i is in range and x is nil, false or true; otherwise it
+// changes nothing and reports false (the caller takes the checked path).
+// It is the interpreter's fast path for a store into an array of flags.
+func (h *Heap) SetFlagAt(arr Value, i int64, x Value) bool {
+	p := &h.hdrs[arr.X]
+	if p.kind != kFlags || uint64(i) >= uint64(p.n) || x.K > KBool {
+		return false
+	}
+	// nil is flagNil (0); a bool is flagFalse plus its payload (0 or 1).
+	*h.flagByteAt(p, i) = byte(x.K) + byte(x.K)&byte(x.X)
+	return true
+}
+
+// flagByteAt returns the address of byte i of packed array p, which the
+// caller has checked is in range (so the slab's bounds check is left out).
+func (h *Heap) flagByteAt(p *hdr, i int64) *byte {
+	return (*byte)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(h.bytes)), int(p.off)<<granShift+int(i)))
+}
+
 // Packed reports whether array arr is packed (see NewArray).
 func (h *Heap) Packed(arr Value) bool { return h.hdrs[arr.X].kind == kFlags }
 

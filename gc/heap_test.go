@@ -729,6 +729,24 @@ func TestPackedArray(t *testing.T) {
 	if !h.SetFlag(a, 1, gc.False) || h.SetFlag(a, 1, gc.Int(1)) {
 		t.Error("SetFlag takes an int or refuses false")
 	}
+	// SetFlagAt stores only a flag, only in range, only into a packed array.
+	for i, x := range []gc.Value{gc.True, gc.Nil, gc.False, gc.True} {
+		if !h.SetFlagAt(a, 7, x) || h.Get(a, 7) != x {
+			t.Fatalf("SetFlagAt %d: element is %v, want %v", i, h.Get(a, 7), x)
+		}
+	}
+	h.SetFlagAt(a, 7, want[7])
+	for _, i := range []int64{-1, int64(gc.PackMin), 1 << 40} {
+		if h.SetFlagAt(a, i, gc.True) {
+			t.Errorf("SetFlagAt at %d, out of range, reports a store", i)
+		}
+	}
+	if h.SetFlagAt(a, 2, gc.Int(2)) || h.SetFlagAt(a, 2, gc.Float(0)) || h.Get(a, 2) != want[2] {
+		t.Error("SetFlagAt stored a value that is not a flag")
+	}
+	if h.SetFlagAt(small, 0, gc.True) {
+		t.Error("SetFlagAt stored into an array that is not packed")
+	}
 	sameElems := func(what string) {
 		t.Helper()
 		if h.Len(a) != len(want) {

@@ -921,33 +921,14 @@ loop:
 			ip = unsafe.Add(ip, 5)
 		case LocalsSetK:
 			a, iv := *slot(lp, int(argU16(ip, 1))), *slot(lp, int(argU16(ip, 3)))
-			if a.K != gc.KArr || iv.K != gc.KInt {
-				err = errType
-				break loop
-			}
-			i := iv.AsInt()
-			if uint64(i) >= uint64(h.Len(a)) {
-				err = errOutOfBounds
-				break loop
-			}
 			k := gc.Value{K: gc.Kind(*(*byte)(unsafe.Add(ip, 5))), X: *(*uint64)(unsafe.Add(ip, 6))}
-			if e := h.Slot(a, int(i)); e != nil {
-				old := *e
-				*e = k
-				if h.Drop(old) { // after the store: a free never moves a slab
-					ip, sp, tos, lp = freeLast(h, old, ip, sp, tos, lp)
-				}
-			} else if !h.SetFlag(a, int(i), k) {
-				// A packed array, and a value it cannot hold: unpack it.
-				m.spill(ip, sp, tos, lp)
-				err = h.Unpack(a)
-				if ip, sp, tos, lp = m.reload(); err != nil {
-					err = allocErr(err)
-					break loop
-				}
-				*h.Slot(a, int(i)) = k // the old element was nil, false or true
+			if a.K == gc.KArr && iv.K == gc.KInt && h.SetFlagAt(a, iv.AsInt(), k) {
+				ip = unsafe.Add(ip, 14)
+				continue
 			}
-			ip = unsafe.Add(ip, 14)
+			if ip, sp, tos, lp, err = m.localsSetK(ip, sp, tos, lp); err != nil {
+				break loop
+			}
 		case PlusLoopLocal:
 			sv := *slot(lp, int(argU16(ip, 1)))
 			if sv.K != gc.KInt {
@@ -1086,6 +1067,38 @@ loop:
 		return StatusBlocked
 	}
 	panic("interp: unexpected error from a builtin: " + err.Error())
+}
+
+// localsSetK runs a LocalsSetK that is not a flag stored into a packed
+// array in range (the loop's fast path): it checks the operands, stores the
+// constant and releases the old element, unpacking a packed array first
+// when it cannot hold the constant. It takes the loop's registers and gives
+// them back.
+//
+//go:noinline
+func (m *Machine) localsSetK(ip, sp unsafe.Pointer, tos gc.Value, lp unsafe.Pointer) (unsafe.Pointer, unsafe.Pointer, gc.Value, unsafe.Pointer, error) {
+	h := m.Heap
+	a, iv := *slot(lp, int(argU16(ip, 1))), *slot(lp, int(argU16(ip, 3)))
+	if a.K != gc.KArr || iv.K != gc.KInt {
+		return ip, sp, tos, lp, errType
+	}
+	i := iv.AsInt()
+	if uint64(i) >= uint64(h.Len(a)) {
+		return ip, sp, tos, lp, errOutOfBounds
+	}
+	k := gc.Value{K: gc.Kind(*(*byte)(unsafe.Add(ip, 5))), X: *(*uint64)(unsafe.Add(ip, 6))}
+	if e := h.Slot(a, int(i)); e != nil {
+		old := *e
+		*e = k
+		h.Release(old) // after the store: a free never moves a slab
+	} else if !h.SetFlag(a, int(i), k) {
+		// A packed array, and a value it cannot hold: unpack it.
+		if err := h.Unpack(a); err != nil {
+			return ip, sp, tos, lp, allocErr(err)
+		}
+		*h.Slot(a, int(i)) = k // the old element was nil, false or true
+	}
+	return unsafe.Add(ip, 14), sp, tos, lp, nil
 }
 
 // freeLast frees v, whose last reference the loop drops (h.Drop reported

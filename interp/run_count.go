@@ -807,33 +807,14 @@ loop:
 			ip = unsafe.Add(ip, 5)
 		case LocalsSetK:
 			a, iv := *slot(lp, int(argU16(ip, 1))), *slot(lp, int(argU16(ip, 3)))
-			if a.K != gc.KArr || iv.K != gc.KInt {
-				err = errType
-				break loop
-			}
-			i := iv.AsInt()
-			if uint64(i) >= uint64(h.Len(a)) {
-				err = errOutOfBounds
-				break loop
-			}
 			k := gc.Value{K: gc.Kind(*(*byte)(unsafe.Add(ip, 5))), X: *(*uint64)(unsafe.Add(ip, 6))}
-			if e := h.Slot(a, int(i)); e != nil {
-				old := *e
-				*e = k
-				if h.Drop(old) { // after the store: a free never moves a slab
-					ip, sp, tos, lp = freeLast(h, old, ip, sp, tos, lp)
-				}
-			} else if !h.SetFlag(a, int(i), k) {
-				// A packed array, and a value it cannot hold: unpack it.
-				m.spill(ip, sp, tos, lp)
-				err = h.Unpack(a)
-				if ip, sp, tos, lp = m.reload(); err != nil {
-					err = allocErr(err)
-					break loop
-				}
-				*h.Slot(a, int(i)) = k // the old element was nil, false or true
+			if a.K == gc.KArr && iv.K == gc.KInt && h.SetFlagAt(a, iv.AsInt(), k) {
+				ip = unsafe.Add(ip, 14)
+				continue
 			}
-			ip = unsafe.Add(ip, 14)
+			if ip, sp, tos, lp, err = m.localsSetK(ip, sp, tos, lp); err != nil {
+				break loop
+			}
 		case PlusLoopLocal:
 			sv := *slot(lp, int(argU16(ip, 1)))
 			if sv.K != gc.KInt {
