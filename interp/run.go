@@ -784,14 +784,13 @@ loop:
 					ip, sp, tos, lp = freeLast(h, old, ip, sp, tos, lp)
 				}
 			} else if !h.SetFlag(a, int(i), k) {
-				// A packed array, and a value it cannot hold: unpack it.
+				// A packed array, and a value it cannot hold: Set unpacks it.
 				m.spill(ip, sp, tos, lp)
-				err = h.Unpack(a)
+				err = h.Set(a, int(i), k)
 				if ip, sp, tos, lp = m.reload(); err != nil {
 					err = allocErr(err)
 					break loop
 				}
-				*h.Slot(a, int(i)) = k // the old element was nil, false or true
 			}
 			if h.Drop(a) {
 				ip, sp, tos, lp = freeLast(h, a, ip, sp, tos, lp)
@@ -1070,10 +1069,10 @@ loop:
 }
 
 // localsSetK runs a LocalsSetK that is not a flag stored into a packed
-// array in range (the loop's fast path): it checks the operands, stores the
-// constant and releases the old element, unpacking a packed array first
-// when it cannot hold the constant. It takes the loop's registers and gives
-// them back.
+// array in range (the loop's fast path): it checks the operands and stores
+// the constant (gc's Set releases the old element, and unpacks a packed
+// array that cannot hold the constant). It takes the loop's registers and
+// gives them back.
 //
 //go:noinline
 func (m *Machine) localsSetK(ip, sp unsafe.Pointer, tos gc.Value, lp unsafe.Pointer) (unsafe.Pointer, unsafe.Pointer, gc.Value, unsafe.Pointer, error) {
@@ -1087,16 +1086,8 @@ func (m *Machine) localsSetK(ip, sp unsafe.Pointer, tos gc.Value, lp unsafe.Poin
 		return ip, sp, tos, lp, errOutOfBounds
 	}
 	k := gc.Value{K: gc.Kind(*(*byte)(unsafe.Add(ip, 5))), X: *(*uint64)(unsafe.Add(ip, 6))}
-	if e := h.Slot(a, int(i)); e != nil {
-		old := *e
-		*e = k
-		h.Release(old) // after the store: a free never moves a slab
-	} else if !h.SetFlag(a, int(i), k) {
-		// A packed array, and a value it cannot hold: unpack it.
-		if err := h.Unpack(a); err != nil {
-			return ip, sp, tos, lp, allocErr(err)
-		}
-		*h.Slot(a, int(i)) = k // the old element was nil, false or true
+	if err := h.Set(a, int(i), k); err != nil {
+		return ip, sp, tos, lp, allocErr(err)
 	}
 	return unsafe.Add(ip, 14), sp, tos, lp, nil
 }

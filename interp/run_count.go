@@ -670,14 +670,13 @@ loop:
 					ip, sp, tos, lp = freeLast(h, old, ip, sp, tos, lp)
 				}
 			} else if !h.SetFlag(a, int(i), k) {
-				// A packed array, and a value it cannot hold: unpack it.
+				// A packed array, and a value it cannot hold: Set unpacks it.
 				m.spill(ip, sp, tos, lp)
-				err = h.Unpack(a)
+				err = h.Set(a, int(i), k)
 				if ip, sp, tos, lp = m.reload(); err != nil {
 					err = allocErr(err)
 					break loop
 				}
-				*h.Slot(a, int(i)) = k // the old element was nil, false or true
 			}
 			if h.Drop(a) {
 				ip, sp, tos, lp = freeLast(h, a, ip, sp, tos, lp)
