@@ -871,10 +871,16 @@ func (f *fcomp) body(toks []token) error {
 				op = PlusLoop
 				f.fn.Code[o.doPC] = byte(DoInitStep)
 			}
-			if at := f.fuse(op); at >= 0 {
+			if f.last >= 0 && Op(f.fn.Code[f.last]) == AddLocal && u16(f.fn.Code, f.last+1) != o.slot {
+				// Only the loop's own index fuses with loop: AddIndexLoop
+				// knows it is an int.
+				f.emitSlotTarget(op, o.slot, o.target, t.pos)
+			} else if at := f.fuse(op); at >= 0 {
 				// LocalGet l, PlusLoop s -> PlusLoopLocal l s;
-				// AddLocal l, Loop s -> AddLocalLoop l s
-				f.fn.Code = binary.LittleEndian.AppendUint16(f.fn.Code, uint16(o.slot))
+				// AddLocal s, Loop s -> AddIndexLoop s ("i + loop")
+				if op == PlusLoop {
+					f.fn.Code = binary.LittleEndian.AppendUint16(f.fn.Code, uint16(o.slot))
+				}
 				f.fn.Code = binary.LittleEndian.AppendUint32(f.fn.Code, uint32(int32(o.target-at)))
 				if op == PlusLoop {
 					f.fn.lines[len(f.fn.lines)-1].pos = t.pos // a failure is the +loop's (loop cannot fail)

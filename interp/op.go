@@ -151,7 +151,7 @@ const (
 	ReturnIfGtK     // a -- a  ; v k (DupJumpIfNotGtK over a Return)
 	ReturnIfLeK     // a -- a  ; v k (DupJumpIfNotLeK over a Return)
 	ReturnIfGeK     // a -- a  ; v k (DupJumpIfNotGeK over a Return)
-	AddLocalLoop    // a -- a+l ; u16 slot, u16 s, rel body: + the local, then loop (AddLocal, Loop: "i + loop")
+	AddIndexLoop    // a -- a+i ; u16 s, rel body: + the loop's own index, then loop (AddLocal, Loop: "i + loop")
 
 	numOps
 )
@@ -347,7 +347,7 @@ var opTable = [numOps]OpInfo{
 	ReturnIfGtK:     {"ReturnIfGtK", "", oValue, 1, 1, fSuper},
 	ReturnIfLeK:     {"ReturnIfLeK", "", oValue, 1, 1, fSuper},
 	ReturnIfGeK:     {"ReturnIfGeK", "", oValue, 1, 1, fSuper},
-	AddLocalLoop:    {"AddLocalLoop", "", oU16U16Rel, 1, 1, fBranch | fSuper},
+	AddIndexLoop:    {"AddIndexLoop", "", oU16Rel, 1, 1, fBranch | fSuper},
 }
 
 // superFuses gives each superinstruction (fSuper) the pair it replaces.
@@ -400,7 +400,7 @@ var superFuses = map[Op][2]Op{
 	ReturnIfGtK:     {DupJumpIfNotGtK, Return},
 	ReturnIfLeK:     {DupJumpIfNotLeK, Return},
 	ReturnIfGeK:     {DupJumpIfNotGeK, Return},
-	AddLocalLoop:    {AddLocal, Loop},
+	AddIndexLoop:    {AddLocal, Loop},
 }
 
 // fused maps a pair of opcodes to the superinstruction that replaces it.

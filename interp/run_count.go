@@ -841,31 +841,28 @@ loop:
 			}
 			ip = unsafe.Add(ip, 9)
 
-		case AddLocalLoop:
-			l := *slot(lp, int(argU16(ip, 1)))
-			if tos.K == gc.KInt && l.K == gc.KInt {
-				tos.X += l.X
+		case AddIndexLoop:
+			idx := slot(lp, int(argU16(ip, 1))) // an int: DoInit checked it
+			if tos.K == gc.KInt {
+				tos.X += idx.X
 			} else {
 				if short(sp, m, 1) {
 					err = errUnderflow
 					break loop
 				}
-				h.Retain(l)
 				var r gc.Value
+				l := *idx
 				m.spill(ip, sp, tos, lp)
 				r, err = arith(h, Add, tos, l)
 				if ip, sp, tos, lp = m.reload(); err != nil {
-					if h.Drop(l) {
-						ip, sp, tos, lp = freeLast(h, l, ip, sp, tos, lp)
-					}
 					break loop
 				}
 				tos = r
+				idx = slot(lp, int(argU16(ip, 1)))
 			}
-			idx := slot(lp, int(argU16(ip, 3)))
 			idx.X++
 			if int64(idx.X) < slot(unsafe.Pointer(idx), 1).AsInt() {
-				ip = unsafe.Add(ip, argRel(ip, 5))
+				ip = unsafe.Add(ip, argRel(ip, 3))
 				if m.charge(sp) {
 					if ip, sp, tos, lp, err = m.backEdge(ip, sp, tos, lp); err != nil {
 						break loop
@@ -873,7 +870,7 @@ loop:
 				}
 				continue
 			}
-			ip = unsafe.Add(ip, 9)
+			ip = unsafe.Add(ip, 7)
 
 		default:
 			panic("interp: bad opcode " + Op(*(*byte)(ip)).String())

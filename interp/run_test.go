@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -74,11 +75,12 @@ func TestLeafCallCharged(t *testing.T) {
 	}
 }
 
-// TestDispatchHasNoSpills checks, on amd64, that no register is stored to
-// the Go stack between the load of an opcode and the jump through the
-// table: a loop variable live across a call anywhere in run is spilled
-// there, once per instruction (see the note on spills in run.go).
-func TestDispatchHasNoSpills(t *testing.T) {
+// runListing returns the lines of `go tool objdump` of run in the binary
+// that go builds from the package pkg ("." for this package's test binary),
+// skipping where that cannot be done or read: off amd64, in -short, or
+// without the go tool.
+func runListing(t *testing.T, pkg string) []string {
+	t.Helper()
 	if testing.Short() {
 		t.Skip("short")
 	}
@@ -89,35 +91,101 @@ func TestDispatchHasNoSpills(t *testing.T) {
 	if err != nil {
 		t.Skip("no go tool: ", err)
 	}
-	bin := filepath.Join(t.TempDir(), "interp.test")
-	if out, err := exec.Command(goTool, "test", "-c", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go test -c: %v\n%s", err, out)
+	bin := filepath.Join(t.TempDir(), "bin")
+	build := exec.Command(goTool, "build", "-o", bin, pkg)
+	if pkg == "." {
+		build = exec.Command(goTool, "test", "-c", "-o", bin, ".")
+	}
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("%v: %v\n%s", build.Args, err, out)
 	}
 	out, err := exec.Command(goTool, "tool", "objdump", "-s", `interp\.\(\*Machine\)\.run$`, bin).CombinedOutput()
 	if err != nil {
 		t.Fatalf("go tool objdump: %v\n%s", err, out)
 	}
-	lines := strings.Split(string(out), "\n")
-	jump := regexp.MustCompile(`\tJMP 0\(\w+\)\(\w+\*8\)`)
+	return strings.Split(string(out), "\n")
+}
+
+// The jump through the opcode table, and the load of an opcode from the
+// instruction pointer that starts each dispatch.
+var (
+	tableJump  = regexp.MustCompile(`\tJMP 0\(\w+\)\(\w+\*8\)`)
+	opcodeLoad = regexp.MustCompile(`\tMOVZX 0\(`)
+)
+
+// TestDispatchHasNoSpills checks, on amd64, that no register is stored to
+// the Go stack between the load of an opcode and the jump through the
+// table: a loop variable live across a call anywhere in run is spilled
+// there, once per instruction (see the note on spills in run.go).
+func TestDispatchHasNoSpills(t *testing.T) {
+	lines := runListing(t, ".")
 	spill := regexp.MustCompile(`\tMOV[BWLQ] \w+, -?0x[0-9a-f]+\(SP\)`)
 	found := 0
 	for i, l := range lines {
-		if !jump.MatchString(l) {
+		if !tableJump.MatchString(l) {
 			continue
 		}
 		found++
-		// Back to the load of the opcode (MOVZX from the instruction pointer).
+		// Back to the load of the opcode.
 		for j := i - 1; j >= 0 && j >= i-12; j-- {
 			if spill.MatchString(lines[j]) {
 				t.Errorf("a store to the stack before the dispatch:\n%s", strings.Join(lines[max(j-2, 0):i+1], "\n"))
 				break
 			}
-			if strings.Contains(lines[j], "MOVZX 0(") {
+			if opcodeLoad.MatchString(lines[j]) {
 				break
 			}
 		}
 	}
 	if found == 0 {
-		t.Fatalf("no jump-table dispatch found in run:\n%.3000s", out)
+		t.Fatalf("no jump-table dispatch found in run:\n%.3000s", strings.Join(lines, "\n"))
 	}
+}
+
+// phaseToolchain is the Go release runPhase was chosen with: another lays
+// the code out differently, and TestDispatchInOneLine does not hold it to
+// that choice.
+const phaseToolchain = "go1.26.8"
+
+// TestDispatchInOneLine checks that in the raft binary the dispatch (the
+// load of an opcode through the jump through the table: the first such
+// jump in run) lies within one 64-byte line of code. When it does not,
+// every instruction costs more (see runPhase in run.go); flip runPhase.
+func TestDispatchInOneLine(t *testing.T) {
+	if v := runtime.Version(); v != phaseToolchain {
+		t.Skipf("runPhase was chosen with %s, not %s", phaseToolchain, v)
+	}
+	lines := runListing(t, "github.com/raftvm/raft/cmd/raft")
+	addr := func(l string) (start, end uint64) {
+		// "  run.go:146\t\t0x51e8d1\t\t410fb63424\t\tMOVZX 0(R12), SI"
+		f := strings.Fields(l)
+		if len(f) < 3 {
+			t.Fatalf("cannot read %q", l)
+		}
+		a, err1 := strconv.ParseUint(strings.TrimPrefix(f[1], "0x"), 16, 64)
+		n := uint64(len(f[2]) / 2)
+		if err1 != nil || n == 0 {
+			t.Fatalf("cannot read %q", l)
+		}
+		return a, a + n - 1
+	}
+	for i, l := range lines {
+		if !tableJump.MatchString(l) {
+			continue
+		}
+		for j := i - 1; j >= 0 && j >= i-12; j-- {
+			if !opcodeLoad.MatchString(lines[j]) {
+				continue
+			}
+			first, _ := addr(lines[j])
+			_, last := addr(l)
+			if first/64 != last/64 {
+				t.Errorf("the dispatch, %#x to %#x, crosses a 64-byte line: flip runPhase in run.go\n%s",
+					first, last, strings.Join(lines[j:i+1], "\n"))
+			}
+			return
+		}
+		t.Fatalf("no opcode load before the first table jump:\n%s", strings.Join(lines[max(i-12, 0):i+1], "\n"))
+	}
+	t.Fatal("no jump-table dispatch found in run")
 }
