@@ -42,13 +42,23 @@ package interp
 //   - Covering all 256 opcode bytes with cases, to drop the jump table's
 //     range check: the compiler made a binary search of the switch instead.
 //   - A helper for the slow path shared by DupJumpIfNot*K and ReturnIf*K:
-//     collatz +22% instructions. And code layout alone moves wall time: the
-//     AddLocalLoop case (now AddIndexLoop) placed among the fused compares made collatz 1.22x
-//     and fib 1.18x slower with the same instruction counts; placed last,
-//     it costs nothing elsewhere. A JumpIfLocalsTrue (a i get not if),
-//     also placed last: sieve 8% fewer instructions but the same time, and
-//     fib 1.13x, collatz 1.17x, bintrees 1.11x. Measure every workload, in
-//     alternating runs, after any change to this switch.
+//     collatz +22% instructions.
+//   - Wall-time "layout effects" measured before runPhase existed (the
+//     AddLocalLoop case placed among the compares: collatz 1.22x, fib
+//     1.18x with the same instructions; JumpIfLocalsTrue: sieve 8% fewer
+//     instructions, fib 1.13x) were, at least in part, run moving by half
+//     a line (see runPhase); they were not measured again.
+//   - Masking the opcode (& 0x7f, all 128 values with cases) to drop the
+//     jump table's range check: the compiler kept the unmasked byte too,
+//     and spilled two registers at the dispatch.
+//   - The reduction budget in a local of run whose address is taken, for
+//     a stack access in place of one through m: more instructions at each
+//     call of backEdge, and no faster.
+//   - The non-int path of AddIndexLoop in cold: the compiler moved the
+//     registers about, 16% more instructions on loop.
+//   - No headroom check at a backward jump (a test of the idea only: it is
+//     needed): loop 12% fewer instructions, but 3% slower. The loop
+//     workload is not bound by instruction count.
 //   - The frame pointer in a register (a pointer to frames[fp]) to shorten
 //     the chain of loads from a return to the next dispatch: one register
 //     too many, one spill at the dispatch, 5-20% more instructions. The
