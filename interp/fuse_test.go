@@ -97,3 +97,42 @@ func trim(s string) string {
 	}
 	return strings.TrimSpace(s)
 }
+
+// TestUnroll checks which do loops relink unrolls: short bodies without a
+// loop of their own, once (TestFusionAgrees checks that they still run as
+// written).
+func TestUnroll(t *testing.T) {
+	for _, c := range []struct {
+		src        string
+		step, loop int // LoopStep or AddIndexStep, and backward jumps
+	}{
+		{"0 8 0 do i + loop", 1, 1},
+		{"5 0 do i . loop", 1, 1},
+		{"10 0 do i 3 mod 0 = if i . then loop", 0, 1},    // too long
+		{"3 0 do 2 0 do i . loop loop", 1, 2},             // only the inner one
+		{"0 5 0 do i 2 mod + 2 +loop", 0, 1},              // +loop is not unrolled
+		{": f begin dup 0 > while 1- repeat ; 3 f", 0, 1}, // nor begin loops
+	} {
+		prog, err := Compile("t.raft", []byte(c.src))
+		if err != nil {
+			t.Fatalf("%s: %v", c.src, err)
+		}
+		step, loop := 0, 0
+		for _, fn := range prog.Funcs() {
+			if fn.Lib {
+				continue // the prelude's words
+			}
+			for _, in := range decodeFunc(fn) {
+				switch {
+				case in.op == LoopStep || in.op == AddIndexStep:
+					step++
+				case in.target != nil && in.target.pc <= in.pc:
+					loop++
+				}
+			}
+		}
+		if step != c.step || loop != c.loop {
+			t.Errorf("%s: %d steps and %d backward jumps, want %d and %d", c.src, step, loop, c.step, c.loop)
+		}
+	}
+}

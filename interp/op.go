@@ -152,6 +152,8 @@ const (
 	ReturnIfLeK     // a -- a  ; v k (DupJumpIfNotLeK over a Return)
 	ReturnIfGeK     // a -- a  ; v k (DupJumpIfNotGeK over a Return)
 	AddIndexLoop    // a -- a+i ; u16 s, rel body: + the loop's own index, then loop (AddLocal, Loop: "i + loop")
+	LoopStep        // --       ; u16 s, rel exit: a loop unrolled twice, its first half: i += 1, leave when i = limit (no reduction)
+	AddIndexStep    // a -- a+i ; u16 s, rel exit: the first half of an unrolled AddIndexLoop: + i, i += 1, leave when i = limit
 
 	numOps
 )
@@ -348,6 +350,8 @@ var opTable = [numOps]OpInfo{
 	ReturnIfLeK:     {"ReturnIfLeK", "", oValue, 1, 1, fSuper},
 	ReturnIfGeK:     {"ReturnIfGeK", "", oValue, 1, 1, fSuper},
 	AddIndexLoop:    {"AddIndexLoop", "", oU16Rel, 1, 1, fBranch | fSuper},
+	LoopStep:        {"LoopStep", "", oU16Rel, 0, 0, fBranch},
+	AddIndexStep:    {"AddIndexStep", "", oU16Rel, 1, 1, fBranch},
 }
 
 // superFuses gives each superinstruction (fSuper) the pair it replaces.

@@ -27,13 +27,132 @@ type instr struct {
 // maxTail is the longest block, in bytes, a jump is replaced by.
 const maxTail = 32
 
-// relink applies tail duplication, then returnIfs, to fn's code.
+// relink applies tail duplication, unrolling, then returnIfs, to fn's code.
 func relink(fn *Func) {
 	ins := decodeFunc(fn)
 	out, changed := tailDup(ins)
+	if unrolled, ok := unroll(out); ok {
+		out, changed = unrolled, true
+	}
 	if returnIfs(&out) || changed {
 		encodeFunc(fn, out)
 	}
+}
+
+// maxUnroll is the longest loop body, in bytes, that unroll copies.
+const maxUnroll = 24
+
+// stepOf maps a counted loop's back edge to the first half of its unrolled
+// form: the same step and test, leaving the loop where the back edge
+// falls through.
+var stepOf = map[Op]Op{Loop: LoopStep, AddIndexLoop: AddIndexStep}
+
+// unroll runs the short body of a do loop twice per backward jump:
+//
+//	B; Loop s -> B   becomes   B; LoopStep s -> out; B'; Loop s -> B
+//
+// where B' is a copy of B. A backward jump is where a loop's time goes
+// when its body is short: the next instruction's address is read from the
+// jump, so the machine waits for that read before it can go on (about six
+// cycles on the bench machine, against two for an instruction that does not
+// jump). LoopStep jumps only out of the loop. The loop is charged one
+// reduction per backward jump, as always: one per two passes here.
+//
+// A body qualifies when it is at most maxUnroll bytes, has no backward
+// jump of its own, and no jump from outside lands inside it. It reports
+// whether it changed anything.
+func unroll(ins []*instr) ([]*instr, bool) {
+	index := make(map[*instr]int, len(ins))
+	for i, in := range ins {
+		index[in] = i
+	}
+	var out []*instr
+	changed := false
+	done := 0 // ins[:done] are in out
+	for k, l := range ins {
+		step, ok := stepOf[l.op]
+		if !ok || l.target == nil || k+1 >= len(ins) {
+			continue
+		}
+		t, ok := index[l.target]
+		if !ok || t > k || t < done || !unrollable(ins, t, k) {
+			continue
+		}
+		body := ins[t:k]
+		copies := make(map[*instr]*instr, len(body))
+		for _, in := range body {
+			cp := *in
+			copies[in] = &cp
+		}
+		half := &instr{op: step, args: append([]byte(nil), l.args...), pos: l.pos, target: ins[k+1]}
+		for _, in := range body {
+			if in.target == l {
+				in.target = half // the first half ends at the step
+			}
+			c := copies[in]
+			if to, ok := copies[c.target]; ok {
+				c.target = to
+			}
+		}
+		out = append(out, ins[done:k]...)
+		out = append(out, half)
+		for _, in := range body {
+			out = append(out, copies[in])
+		}
+		out = append(out, l)
+		if len(body) == 0 {
+			l.target = half // a loop of one instruction: back to the first half
+		}
+		done = k + 1
+		changed = true
+	}
+	if !changed {
+		return ins, false
+	}
+	return append(out, ins[done:]...), true
+}
+
+// unrollable reports whether the loop whose body is ins[t:k], and whose
+// backward jump is ins[k], may be unrolled (see unroll).
+func unrollable(ins []*instr, t, k int) bool {
+	size := 0
+	for _, in := range ins[t:k] {
+		size += in.op.Size()
+		if size > maxUnroll {
+			return false
+		}
+	}
+	inside := func(to *instr) bool {
+		for _, in := range ins[t+1 : k+1] {
+			if in == to {
+				return true
+			}
+		}
+		return false
+	}
+	for i, in := range ins {
+		if in.target == nil || i == k {
+			continue
+		}
+		if i >= t && i < k {
+			if in.op == Jump || opTable[in.op].Flags&fBranch != 0 {
+				// A jump inside the body must go forward.
+				for _, b := range ins[t:i] {
+					if b == in.target {
+						return false
+					}
+				}
+				if in.target == in {
+					return false
+				}
+			}
+			continue
+		}
+		if inside(in.target) || (in.target == ins[t] && i > k) {
+			return false // a jump from outside into the body
+		}
+	}
+	return true
 }
 
 // tailDup returns ins with tail duplication applied, and whether it

@@ -503,6 +503,30 @@ loop:
 				continue
 			}
 			ip = unsafe.Add(ip, 7)
+		case LoopStep:
+			idx := slot(lp, int(argU16(ip, 1)))
+			idx.X++
+			if int64(idx.X) >= slot(unsafe.Pointer(idx), 1).AsInt() {
+				ip = unsafe.Add(ip, argRel(ip, 3)) // forward, out of the loop
+				continue
+			}
+			ip = unsafe.Add(ip, 7)
+		case AddIndexStep:
+			if tos.K != gc.KInt {
+				if ip, sp, tos, lp, err = m.cold(ip, sp, tos, lp); err != nil {
+					break loop
+				}
+				continue
+			}
+			idx := slot(lp, int(argU16(ip, 1)))
+			tos.X += idx.X
+			idx.X++
+			if int64(idx.X) >= slot(unsafe.Pointer(idx), 1).AsInt() {
+				ip = unsafe.Add(ip, argRel(ip, 3))
+				continue
+			}
+			ip = unsafe.Add(ip, 7)
+
 		case PlusLoop:
 			if tos.K != gc.KInt {
 				err = errType
@@ -1020,7 +1044,6 @@ loop:
 				continue
 			}
 			ip = unsafe.Add(ip, 7)
-
 		default:
 			panic("interp: bad opcode " + Op(*(*byte)(ip)).String())
 		}
@@ -1319,6 +1342,21 @@ func (m *Machine) cold(ip, sp unsafe.Pointer, tos gc.Value, lp unsafe.Pointer) (
 			return ip, sp, tos, lp, err
 		}
 		ip = unsafe.Add(ip, 1)
+	case AddIndexStep: // on a value that is not an int
+		if short(sp, m, 1) {
+			return ip, sp, tos, lp, errUnderflow
+		}
+		idx := slot(lp, int(argU16(ip, 1)))
+		r, err := arith(h, Add, tos, *idx)
+		if err != nil {
+			return ip, sp, tos, lp, err
+		}
+		tos = r
+		idx.X++
+		if int64(idx.X) >= slot(unsafe.Pointer(idx), 1).AsInt() {
+			return unsafe.Add(ip, argRel(ip, 3)), sp, tos, lp, nil
+		}
+		ip = unsafe.Add(ip, 7)
 	case TwoDrop:
 		if short(sp, m, 2) {
 			return ip, sp, tos, lp, errUnderflow

@@ -354,6 +354,30 @@ loop:
 				continue
 			}
 			ip = unsafe.Add(ip, 7)
+		case LoopStep:
+			idx := slot(lp, int(argU16(ip, 1)))
+			idx.X++
+			if int64(idx.X) >= slot(unsafe.Pointer(idx), 1).AsInt() {
+				ip = unsafe.Add(ip, argRel(ip, 3)) // forward, out of the loop
+				continue
+			}
+			ip = unsafe.Add(ip, 7)
+		case AddIndexStep:
+			if tos.K != gc.KInt {
+				if ip, sp, tos, lp, err = m.cold(ip, sp, tos, lp); err != nil {
+					break loop
+				}
+				continue
+			}
+			idx := slot(lp, int(argU16(ip, 1)))
+			tos.X += idx.X
+			idx.X++
+			if int64(idx.X) >= slot(unsafe.Pointer(idx), 1).AsInt() {
+				ip = unsafe.Add(ip, argRel(ip, 3))
+				continue
+			}
+			ip = unsafe.Add(ip, 7)
+
 		case PlusLoop:
 			if tos.K != gc.KInt {
 				err = errType
@@ -871,7 +895,6 @@ loop:
 				continue
 			}
 			ip = unsafe.Add(ip, 7)
-
 		default:
 			panic("interp: bad opcode " + Op(*(*byte)(ip)).String())
 		}
