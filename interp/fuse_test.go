@@ -136,3 +136,63 @@ func TestUnroll(t *testing.T) {
 		}
 	}
 }
+
+// runSrc compiles src (with or without superinstructions and unrolling, as
+// fusing says) and runs it on one machine without a host for at most
+// maxSlices slices. done is false when it had not ended by then.
+func runSrc(src []byte, fused bool, maxSlices int) (out, report string, st Status, done bool) {
+	defer func(f bool) { fusing = f }(fusing)
+	fusing = fused
+	prog, err := Compile("f.raft", src)
+	if err != nil {
+		return "", err.Error(), StatusFailed, true
+	}
+	var b bytes.Buffer
+	o := NewOutput(&b)
+	m := NewMachine(prog, nil, o)
+	m.ID = 1
+	m.SetArgs(nil)
+	m.StartFunc(prog.Main)
+	st = m.Run(DefaultBudget)
+	for i := 0; st == StatusYield && i < maxSlices; i++ {
+		st = m.Run(DefaultBudget)
+	}
+	if st == StatusYield || st == StatusBlocked {
+		return "", "", st, false
+	}
+	if st == StatusDone {
+		o.Write([]byte(m.StackText()))
+	}
+	o.Flush()
+	if m.Failure != nil {
+		report = m.Failure.Report()
+	}
+	return b.String(), report, st, true
+}
+
+// FuzzFusionAgrees runs any program that compiles with and without
+// superinstructions and unrolled loops: where both end, their output,
+// failure report and status must be the same. Run it with
+//
+//	go test -fuzz FuzzFusionAgrees -fuzztime 5m ./interp/
+func FuzzFusionAgrees(f *testing.F) {
+	files, _ := filepath.Glob("../testdata/*.raft")
+	for _, file := range files {
+		if src, err := os.ReadFile(file); err == nil {
+			f.Add(src)
+		}
+	}
+	f.Fuzz(func(t *testing.T, src []byte) {
+		if len(src) > 4096 || bytes.Contains(src, []byte("include")) {
+			return // no files: a fuzzer must not read the disk at random
+		}
+		out1, rep1, st1, done1 := runSrc(src, true, 50)
+		out2, rep2, st2, done2 := runSrc(src, false, 50)
+		if !done1 || !done2 {
+			return
+		}
+		if out1 != out2 || rep1 != rep2 || st1 != st2 {
+			t.Errorf("fused and plain code disagree on %q:\nfused: %v %q %q\nplain: %v %q %q", src, st1, trim(out1), rep1, st2, trim(out2), rep2)
+		}
+	})
+}

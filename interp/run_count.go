@@ -722,10 +722,7 @@ loop:
 				err = errUnderflow
 				break loop
 			}
-			b := slot(sp, -1)
-			if Op(*(*byte)(ip)) == SwapInc {
-				tos, *b = *b, tos
-			}
+			b := slot(sp, -1) // a, incremented in place; SwapInc then swaps
 			if b.K == gc.KInt {
 				b.X++
 			} else {
