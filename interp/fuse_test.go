@@ -188,7 +188,9 @@ func FuzzFusionAgrees(f *testing.F) {
 		}
 		out1, rep1, st1, done1 := runSrc(src, true, 50)
 		out2, rep2, st2, done2 := runSrc(src, false, 50)
-		if !done1 || !done2 {
+		if !done1 || !done2 || strings.Contains(rep1+rep2, ":stack-overflow") {
+			// Where the stack runs out depends on the room each
+			// function reserves, which fusing changes.
 			return
 		}
 		if out1 != out2 || rep1 != rep2 || st1 != st2 {
