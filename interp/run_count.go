@@ -901,6 +901,28 @@ loop:
 		// Enter callee, returning to ret. Depth and room are checked before
 		// the frame changes, so that a failure points at the call.
 		{
+			entry := callee.entry
+			if tos.K == callee.leafKind {
+				if uint64(tos.X)-callee.leafLo > callee.leafSpan {
+					// The test is known to fail: the callee starts after it.
+					entry = unsafe.Add(entry, returnIfSize)
+				} else if uintptr(sp) <= m.room {
+					// The callee starts with a conditional return that
+					// holds (a recursive word's base case): it would
+					// return at once and change nothing, so no frame is
+					// made, and the return's check of the caller's room
+					// holds too (else the call is made, and its return
+					// makes room). It is charged as a call. Where the
+					// frames or the stack run out can differ from the
+					// plain call's; nothing else.
+					ip = ret
+					if m.budget--; m.budget <= 0 {
+						err = ErrYield
+						break loop
+					}
+					continue
+				}
+			}
 			fn := m.fn
 			if m.fp+1 >= len(m.frames) ||
 				uintptr(lp)+uintptr((fn.NLocals+callee.NLocals)*vsize) > m.localsLast ||
@@ -909,34 +931,8 @@ loop:
 				if err != nil {
 					break loop
 				}
-				fn = m.fn // read again: fn is not live across the call
-			}
-			entry := callee.entry
-			if tos.K == callee.leafKind {
-				if uint64(tos.X)-callee.leafLo <= callee.leafSpan {
-					// The callee starts with a conditional return that
-					// holds (a recursive word's base case): it would
-					// return at once and change nothing, so no frame is
-					// made. The checks above ran as for the call (so
-					// that it fails where the call would); what follows
-					// is the return's: the caller's room. It is charged
-					// as a call.
-					ip = ret
-					if uintptr(sp) > m.room {
-						m.spill(ip, sp, tos, lp)
-						err = m.ensure(fn.MaxPush)
-						if ip, sp, tos, lp = m.reload(); err != nil {
-							break loop
-						}
-					}
-					if m.budget--; m.budget <= 0 {
-						err = ErrYield
-						break loop
-					}
-					continue
-				}
-				// The test is known to fail: the callee starts after it.
-				entry = unsafe.Add(entry, returnIfSize)
+				fn = m.fn            // read again: fn is not live across the call
+				entry = callee.entry // so is entry; the test runs again
 			}
 			m.frames[m.fp] = frame{ret: ret, lp: lp, fn: fn}
 			m.fp++
