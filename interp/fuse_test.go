@@ -17,9 +17,21 @@ func runFile(t *testing.T, path string) (string, string, Status) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	prog, err := Compile(path, src)
+	out, report, st, m := runProgram(path, src, 20000)
+	if m != nil && m.stack[0] != gc.Nil {
+		t.Errorf("%s: the guard slot below the stack holds %v", path, m.stack[0])
+	}
+	return out, report, st
+}
+
+// runProgram compiles src (as fusing says) and runs it on one machine
+// without a host for at most maxSlices slices more than the first. It
+// returns what it printed, the failure report, the status (StatusYield
+// when it had not ended) and the machine (nil when src did not compile).
+func runProgram(name string, src []byte, maxSlices int) (string, string, Status, *Machine) {
+	prog, err := Compile(name, src)
 	if err != nil {
-		return "", err.Error(), StatusFailed
+		return "", err.Error(), StatusFailed, nil
 	}
 	var out bytes.Buffer
 	o := NewOutput(&out)
@@ -28,21 +40,18 @@ func runFile(t *testing.T, path string) (string, string, Status) {
 	m.SetArgs(nil)
 	m.StartFunc(prog.Main)
 	st := m.Run(DefaultBudget)
-	for i := 0; st == StatusYield && i < 20000; i++ {
+	for i := 0; st == StatusYield && i < maxSlices; i++ {
 		st = m.Run(DefaultBudget)
 	}
 	if st == StatusDone {
 		o.Write([]byte(m.StackText()))
-	}
-	if m.stack[0] != gc.Nil {
-		t.Errorf("%s: the guard slot below the stack holds %v", path, m.stack[0])
 	}
 	o.Flush()
 	report := ""
 	if m.Failure != nil {
 		report = m.Failure.Report()
 	}
-	return out.String(), report, st
+	return out.String(), report, st, m
 }
 
 // TestFusionAgrees runs every golden script and example with and without
@@ -137,39 +146,6 @@ func TestUnroll(t *testing.T) {
 	}
 }
 
-// runSrc compiles src (with or without superinstructions and unrolling, as
-// fusing says) and runs it on one machine without a host for at most
-// maxSlices slices. done is false when it had not ended by then.
-func runSrc(src []byte, fused bool, maxSlices int) (out, report string, st Status, done bool) {
-	defer func(f bool) { fusing = f }(fusing)
-	fusing = fused
-	prog, err := Compile("f.raft", src)
-	if err != nil {
-		return "", err.Error(), StatusFailed, true
-	}
-	var b bytes.Buffer
-	o := NewOutput(&b)
-	m := NewMachine(prog, nil, o)
-	m.ID = 1
-	m.SetArgs(nil)
-	m.StartFunc(prog.Main)
-	st = m.Run(DefaultBudget)
-	for i := 0; st == StatusYield && i < maxSlices; i++ {
-		st = m.Run(DefaultBudget)
-	}
-	if st == StatusYield || st == StatusBlocked {
-		return "", "", st, false
-	}
-	if st == StatusDone {
-		o.Write([]byte(m.StackText()))
-	}
-	o.Flush()
-	if m.Failure != nil {
-		report = m.Failure.Report()
-	}
-	return b.String(), report, st, true
-}
-
 // FuzzFusionAgrees runs any program that compiles with and without
 // superinstructions and unrolled loops: where both end, their output,
 // failure report and status must be the same. Run it with
@@ -186,9 +162,13 @@ func FuzzFusionAgrees(f *testing.F) {
 		if len(src) > 4096 || bytes.Contains(src, []byte("include")) {
 			return // no files: a fuzzer must not read the disk at random
 		}
-		out1, rep1, st1, done1 := runSrc(src, true, 50)
-		out2, rep2, st2, done2 := runSrc(src, false, 50)
-		if !done1 || !done2 || strings.Contains(rep1+rep2, ":stack-overflow") {
+		defer func(f bool) { fusing = f }(fusing)
+		fusing = true
+		out1, rep1, st1, _ := runProgram("f.raft", src, 50)
+		fusing = false
+		out2, rep2, st2, _ := runProgram("f.raft", src, 50)
+		ended := func(st Status) bool { return st != StatusYield && st != StatusBlocked }
+		if !ended(st1) || !ended(st2) || strings.Contains(rep1+rep2, ":stack-overflow") {
 			// Where the stack runs out depends on the room each
 			// function reserves, which fusing changes.
 			return
