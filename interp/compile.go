@@ -701,6 +701,7 @@ func (f *fcomp) emitJump(op Op, target int, pos Pos) int {
 	if op == JumpIfFalse {
 		if at := f.fuse(op); at >= 0 { // Lt, JumpIfFalse -> JumpIfNotLt
 			at = f.fuseDup(at)
+			at = f.fuseLocalsGet(at)
 			f.fn.Code = binary.LittleEndian.AppendUint32(f.fn.Code, uint32(int32(target-at)))
 			return at
 		}
@@ -709,6 +710,24 @@ func (f *fcomp) emitJump(op Op, target int, pos Pos) int {
 	f.emit(op, pos)
 	f.fn.Code = binary.LittleEndian.AppendUint32(f.fn.Code, uint32(int32(target-at)))
 	return at
+}
+
+// fuseLocalsGet folds a LocalsGet just before the JumpIfTrue at pc (its
+// operand not yet emitted) into it: LocalsGet a i, JumpIfTrue ->
+// JumpIfLocalsTrue a i ("a i get not if"). Only the get can fail, so the
+// result keeps the get's position. It returns the pc of the result.
+func (f *fcomp) fuseLocalsGet(at int) int {
+	code := f.fn.Code
+	if Op(code[at]) != JumpIfTrue || f.prev < 0 || f.label == at || Op(code[f.prev]) != LocalsGet ||
+		f.prev+LocalsGet.Size() != at || len(code) != at+1 {
+		return at
+	}
+	code[f.prev] = byte(JumpIfLocalsTrue)
+	f.fn.Code = code[:at]
+	delete(f.fn.under, int32(at))
+	f.fn.lines = f.fn.lines[:len(f.fn.lines)-1]
+	f.last, f.prev = f.prev, -1
+	return f.last
 }
 
 // emitSlotTarget emits op with a u16 slot and a relative i32 target; it

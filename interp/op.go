@@ -103,57 +103,58 @@ const (
 	// from opcode-pair counts on bench/ (raft run --stats): PushConst then
 	// a binary op was 18% of all pairs, a comparison then JumpIfFalse 11%.
 	// The compiler fuses them when no jump lands between the two.
-	AddK            // a -- a+k           ; v k (PushConst k, Add)
-	SubK            // a -- a-k           ; v k (PushConst k, Sub)
-	MulK            // a -- a*k           ; v k (PushConst k, Mul)
-	DivK            // a -- a/k           ; v k (PushConst k, Div)
-	ModK            // a -- a mod k       ; v k (PushConst k, Mod)
-	EqK             // a -- bool          ; v k (PushConst k, Eq)
-	NeK             // a -- bool          ; v k (PushConst k, Ne)
-	LtK             // a -- bool          ; v k (PushConst k, Lt)
-	GtK             // a -- bool          ; v k (PushConst k, Gt)
-	LeK             // a -- bool          ; v k (PushConst k, Le)
-	GeK             // a -- bool          ; v k (PushConst k, Ge)
-	JumpIfNotEq     // a b --     ; rel: jumps unless a = b (Eq, JumpIfFalse)
-	JumpIfNotNe     // a b --     ; rel (Ne, JumpIfFalse)
-	JumpIfNotLt     // a b --     ; rel (Lt, JumpIfFalse)
-	JumpIfNotGt     // a b --     ; rel (Gt, JumpIfFalse)
-	JumpIfNotLe     // a b --     ; rel (Le, JumpIfFalse)
-	JumpIfNotGe     // a b --     ; rel (Ge, JumpIfFalse)
-	JumpIfNotEqK    // a --       ; v k, rel: jumps unless a = k (EqK, JumpIfFalse)
-	JumpIfNotNeK    // a --       ; v k, rel (NeK, JumpIfFalse)
-	JumpIfNotLtK    // a --       ; v k, rel (LtK, JumpIfFalse)
-	JumpIfNotGtK    // a --       ; v k, rel (GtK, JumpIfFalse)
-	JumpIfNotLeK    // a --       ; v k, rel (LeK, JumpIfFalse)
-	JumpIfNotGeK    // a --       ; v k, rel (GeK, JumpIfFalse)
-	DupJumpIfNotEqK // a -- a  ; v k, rel: jumps unless a = k, keeps a (Dup, JumpIfNotEqK)
-	DupJumpIfNotNeK // a -- a  ; v k, rel (Dup, JumpIfNotNeK)
-	DupJumpIfNotLtK // a -- a  ; v k, rel (Dup, JumpIfNotLtK)
-	DupJumpIfNotGtK // a -- a  ; v k, rel (Dup, JumpIfNotGtK)
-	DupJumpIfNotLeK // a -- a  ; v k, rel (Dup, JumpIfNotLeK)
-	DupJumpIfNotGeK // a -- a  ; v k, rel (Dup, JumpIfNotGeK)
-	AddLocal        // a -- a+l ; u16 slot (LocalGet, Add)
-	GetLocal        // arr -- x ; u16 slot: x = arr[l] (LocalGet, Get)
-	LocalGet2       // -- x y   ; u16 slot, u16 slot (LocalGet, LocalGet)
-	SetK            // arr i -- ; v k: arr[i] = k (PushConst k, Set)
-	JumpIfTrue      // x --     ; rel: jumps unless x is false or nil (Not, JumpIfFalse)
-	SwapInc         // a b -- b a+1 (Swap, Inc)
-	IncNos          // a b -- a+1 b (SwapInc, Swap: "swap 1+ swap", a counter under the top)
-	LocalsGet       // -- x     ; u16 slot a, u16 slot i: x = a[i], both locals (LocalGet2, Get)
-	LocalsSetK      // --       ; u16 slot a, u16 slot i, v k: a[i] = k, a and i locals (LocalGet2, SetK)
-	PlusLoopLocal   // --       ; u16 slot, u16 s, rel body: +loop by the local in slot (LocalGet, PlusLoop)
-	DupDec          // a -- a a-1 (Dup, Dec: "dup 1-", the argument of a recursive call)
-	SwapSubK        // a b -- b a-k ; v k (Swap, SubK: "swap 2 -")
-	DupModK         // a -- a a mod k ; v k (Dup, ModK: "dup 2 mod")
-	ReturnIfEqK     // a -- a  ; v k: returns when a = k (DupJumpIfNotEqK over a Return: "dup 0 = if return then")
-	ReturnIfNeK     // a -- a  ; v k (DupJumpIfNotNeK over a Return)
-	ReturnIfLtK     // a -- a  ; v k (DupJumpIfNotLtK over a Return: "dup 2 < if return then", a recursion's base case)
-	ReturnIfGtK     // a -- a  ; v k (DupJumpIfNotGtK over a Return)
-	ReturnIfLeK     // a -- a  ; v k (DupJumpIfNotLeK over a Return)
-	ReturnIfGeK     // a -- a  ; v k (DupJumpIfNotGeK over a Return)
-	AddIndexLoop    // a -- a+i ; u16 s, rel body: + the loop's own index, then loop (AddLocal, Loop: "i + loop")
-	LoopStep        // --       ; u16 s, rel exit: a loop unrolled twice, its first half: i += 1, leave when i = limit (no reduction)
-	AddIndexStep    // a -- a+i ; u16 s, rel exit: the first half of an unrolled AddIndexLoop: + i, i += 1, leave when i = limit
+	AddK             // a -- a+k           ; v k (PushConst k, Add)
+	SubK             // a -- a-k           ; v k (PushConst k, Sub)
+	MulK             // a -- a*k           ; v k (PushConst k, Mul)
+	DivK             // a -- a/k           ; v k (PushConst k, Div)
+	ModK             // a -- a mod k       ; v k (PushConst k, Mod)
+	EqK              // a -- bool          ; v k (PushConst k, Eq)
+	NeK              // a -- bool          ; v k (PushConst k, Ne)
+	LtK              // a -- bool          ; v k (PushConst k, Lt)
+	GtK              // a -- bool          ; v k (PushConst k, Gt)
+	LeK              // a -- bool          ; v k (PushConst k, Le)
+	GeK              // a -- bool          ; v k (PushConst k, Ge)
+	JumpIfNotEq      // a b --     ; rel: jumps unless a = b (Eq, JumpIfFalse)
+	JumpIfNotNe      // a b --     ; rel (Ne, JumpIfFalse)
+	JumpIfNotLt      // a b --     ; rel (Lt, JumpIfFalse)
+	JumpIfNotGt      // a b --     ; rel (Gt, JumpIfFalse)
+	JumpIfNotLe      // a b --     ; rel (Le, JumpIfFalse)
+	JumpIfNotGe      // a b --     ; rel (Ge, JumpIfFalse)
+	JumpIfNotEqK     // a --       ; v k, rel: jumps unless a = k (EqK, JumpIfFalse)
+	JumpIfNotNeK     // a --       ; v k, rel (NeK, JumpIfFalse)
+	JumpIfNotLtK     // a --       ; v k, rel (LtK, JumpIfFalse)
+	JumpIfNotGtK     // a --       ; v k, rel (GtK, JumpIfFalse)
+	JumpIfNotLeK     // a --       ; v k, rel (LeK, JumpIfFalse)
+	JumpIfNotGeK     // a --       ; v k, rel (GeK, JumpIfFalse)
+	DupJumpIfNotEqK  // a -- a  ; v k, rel: jumps unless a = k, keeps a (Dup, JumpIfNotEqK)
+	DupJumpIfNotNeK  // a -- a  ; v k, rel (Dup, JumpIfNotNeK)
+	DupJumpIfNotLtK  // a -- a  ; v k, rel (Dup, JumpIfNotLtK)
+	DupJumpIfNotGtK  // a -- a  ; v k, rel (Dup, JumpIfNotGtK)
+	DupJumpIfNotLeK  // a -- a  ; v k, rel (Dup, JumpIfNotLeK)
+	DupJumpIfNotGeK  // a -- a  ; v k, rel (Dup, JumpIfNotGeK)
+	AddLocal         // a -- a+l ; u16 slot (LocalGet, Add)
+	GetLocal         // arr -- x ; u16 slot: x = arr[l] (LocalGet, Get)
+	LocalGet2        // -- x y   ; u16 slot, u16 slot (LocalGet, LocalGet)
+	SetK             // arr i -- ; v k: arr[i] = k (PushConst k, Set)
+	JumpIfTrue       // x --     ; rel: jumps unless x is false or nil (Not, JumpIfFalse)
+	SwapInc          // a b -- b a+1 (Swap, Inc)
+	IncNos           // a b -- a+1 b (SwapInc, Swap: "swap 1+ swap", a counter under the top)
+	LocalsGet        // -- x     ; u16 slot a, u16 slot i: x = a[i], both locals (LocalGet2, Get)
+	LocalsSetK       // --       ; u16 slot a, u16 slot i, v k: a[i] = k, a and i locals (LocalGet2, SetK)
+	PlusLoopLocal    // --       ; u16 slot, u16 s, rel body: +loop by the local in slot (LocalGet, PlusLoop)
+	DupDec           // a -- a a-1 (Dup, Dec: "dup 1-", the argument of a recursive call)
+	SwapSubK         // a b -- b a-k ; v k (Swap, SubK: "swap 2 -")
+	DupModK          // a -- a a mod k ; v k (Dup, ModK: "dup 2 mod")
+	ReturnIfEqK      // a -- a  ; v k: returns when a = k (DupJumpIfNotEqK over a Return: "dup 0 = if return then")
+	ReturnIfNeK      // a -- a  ; v k (DupJumpIfNotNeK over a Return)
+	ReturnIfLtK      // a -- a  ; v k (DupJumpIfNotLtK over a Return: "dup 2 < if return then", a recursion's base case)
+	ReturnIfGtK      // a -- a  ; v k (DupJumpIfNotGtK over a Return)
+	ReturnIfLeK      // a -- a  ; v k (DupJumpIfNotLeK over a Return)
+	ReturnIfGeK      // a -- a  ; v k (DupJumpIfNotGeK over a Return)
+	AddIndexLoop     // a -- a+i ; u16 s, rel body: + the loop's own index, then loop (AddLocal, Loop: "i + loop")
+	JumpIfLocalsTrue // --      ; u16 slot a, u16 slot i, rel: jumps unless a[i] is false or nil, both locals (LocalsGet, JumpIfTrue: "a i get not if")
+	LoopStep         // --       ; u16 s, rel exit: a loop unrolled twice, its first half: i += 1, leave when i = limit (no reduction)
+	AddIndexStep     // a -- a+i ; u16 s, rel exit: the first half of an unrolled AddIndexLoop: + i, i += 1, leave when i = limit
 
 	numOps
 )
@@ -324,87 +325,89 @@ var opTable = [numOps]OpInfo{
 	JumpIfNotLeK: {"JumpIfNotLeK", "", oValueRel, 1, 0, fBranch | fSuper},
 	JumpIfNotGeK: {"JumpIfNotGeK", "", oValueRel, 1, 0, fBranch | fSuper},
 
-	DupJumpIfNotEqK: {"DupJumpIfNotEqK", "", oValueRel, 1, 1, fBranch | fSuper},
-	DupJumpIfNotNeK: {"DupJumpIfNotNeK", "", oValueRel, 1, 1, fBranch | fSuper},
-	DupJumpIfNotLtK: {"DupJumpIfNotLtK", "", oValueRel, 1, 1, fBranch | fSuper},
-	DupJumpIfNotGtK: {"DupJumpIfNotGtK", "", oValueRel, 1, 1, fBranch | fSuper},
-	DupJumpIfNotLeK: {"DupJumpIfNotLeK", "", oValueRel, 1, 1, fBranch | fSuper},
-	DupJumpIfNotGeK: {"DupJumpIfNotGeK", "", oValueRel, 1, 1, fBranch | fSuper},
-	AddLocal:        {"AddLocal", "", oU16, 1, 1, fSuper},
-	GetLocal:        {"GetLocal", "", oU16, 1, 1, fSuper},
-	LocalGet2:       {"LocalGet2", "", oU16U16, 0, 2, fSuper},
-	SetK:            {"SetK", "", oValue, 2, 0, fSuper},
-	JumpIfTrue:      {"JumpIfTrue", "", oRel, 1, 0, fBranch | fSuper},
-	SwapInc:         {"SwapInc", "", oNone, 2, 2, fSuper},
-	IncNos:          {"IncNos", "", oNone, 2, 2, fSuper},
-	LocalsGet:       {"LocalsGet", "", oU16U16, 0, 1, fSuper},
-	LocalsSetK:      {"LocalsSetK", "", oU16U16Value, 0, 0, fSuper},
-	PlusLoopLocal:   {"PlusLoopLocal", "", oU16U16Rel, 0, 0, fBranch | fSuper},
-	DupDec:          {"DupDec", "", oNone, 1, 2, fSuper},
-	SwapSubK:        {"SwapSubK", "", oValue, 2, 2, fSuper},
-	DupModK:         {"DupModK", "", oValue, 1, 2, fSuper},
-	ReturnIfEqK:     {"ReturnIfEqK", "", oValue, 1, 1, fSuper},
-	ReturnIfNeK:     {"ReturnIfNeK", "", oValue, 1, 1, fSuper},
-	ReturnIfLtK:     {"ReturnIfLtK", "", oValue, 1, 1, fSuper},
-	ReturnIfGtK:     {"ReturnIfGtK", "", oValue, 1, 1, fSuper},
-	ReturnIfLeK:     {"ReturnIfLeK", "", oValue, 1, 1, fSuper},
-	ReturnIfGeK:     {"ReturnIfGeK", "", oValue, 1, 1, fSuper},
-	AddIndexLoop:    {"AddIndexLoop", "", oU16Rel, 1, 1, fBranch | fSuper},
-	LoopStep:        {"LoopStep", "", oU16Rel, 0, 0, fBranch},
-	AddIndexStep:    {"AddIndexStep", "", oU16Rel, 1, 1, fBranch},
+	DupJumpIfNotEqK:  {"DupJumpIfNotEqK", "", oValueRel, 1, 1, fBranch | fSuper},
+	DupJumpIfNotNeK:  {"DupJumpIfNotNeK", "", oValueRel, 1, 1, fBranch | fSuper},
+	DupJumpIfNotLtK:  {"DupJumpIfNotLtK", "", oValueRel, 1, 1, fBranch | fSuper},
+	DupJumpIfNotGtK:  {"DupJumpIfNotGtK", "", oValueRel, 1, 1, fBranch | fSuper},
+	DupJumpIfNotLeK:  {"DupJumpIfNotLeK", "", oValueRel, 1, 1, fBranch | fSuper},
+	DupJumpIfNotGeK:  {"DupJumpIfNotGeK", "", oValueRel, 1, 1, fBranch | fSuper},
+	AddLocal:         {"AddLocal", "", oU16, 1, 1, fSuper},
+	GetLocal:         {"GetLocal", "", oU16, 1, 1, fSuper},
+	LocalGet2:        {"LocalGet2", "", oU16U16, 0, 2, fSuper},
+	SetK:             {"SetK", "", oValue, 2, 0, fSuper},
+	JumpIfTrue:       {"JumpIfTrue", "", oRel, 1, 0, fBranch | fSuper},
+	SwapInc:          {"SwapInc", "", oNone, 2, 2, fSuper},
+	IncNos:           {"IncNos", "", oNone, 2, 2, fSuper},
+	LocalsGet:        {"LocalsGet", "", oU16U16, 0, 1, fSuper},
+	LocalsSetK:       {"LocalsSetK", "", oU16U16Value, 0, 0, fSuper},
+	PlusLoopLocal:    {"PlusLoopLocal", "", oU16U16Rel, 0, 0, fBranch | fSuper},
+	DupDec:           {"DupDec", "", oNone, 1, 2, fSuper},
+	SwapSubK:         {"SwapSubK", "", oValue, 2, 2, fSuper},
+	DupModK:          {"DupModK", "", oValue, 1, 2, fSuper},
+	ReturnIfEqK:      {"ReturnIfEqK", "", oValue, 1, 1, fSuper},
+	ReturnIfNeK:      {"ReturnIfNeK", "", oValue, 1, 1, fSuper},
+	ReturnIfLtK:      {"ReturnIfLtK", "", oValue, 1, 1, fSuper},
+	ReturnIfGtK:      {"ReturnIfGtK", "", oValue, 1, 1, fSuper},
+	ReturnIfLeK:      {"ReturnIfLeK", "", oValue, 1, 1, fSuper},
+	ReturnIfGeK:      {"ReturnIfGeK", "", oValue, 1, 1, fSuper},
+	AddIndexLoop:     {"AddIndexLoop", "", oU16Rel, 1, 1, fBranch | fSuper},
+	JumpIfLocalsTrue: {"JumpIfLocalsTrue", "", oU16U16Rel, 0, 0, fBranch | fSuper},
+	LoopStep:         {"LoopStep", "", oU16Rel, 0, 0, fBranch},
+	AddIndexStep:     {"AddIndexStep", "", oU16Rel, 1, 1, fBranch},
 }
 
 // superFuses gives each superinstruction (fSuper) the pair it replaces.
 var superFuses = map[Op][2]Op{
-	AddK:            {PushConst, Add},
-	SubK:            {PushConst, Sub},
-	MulK:            {PushConst, Mul},
-	DivK:            {PushConst, Div},
-	ModK:            {PushConst, Mod},
-	EqK:             {PushConst, Eq},
-	NeK:             {PushConst, Ne},
-	LtK:             {PushConst, Lt},
-	GtK:             {PushConst, Gt},
-	LeK:             {PushConst, Le},
-	GeK:             {PushConst, Ge},
-	JumpIfNotEq:     {Eq, JumpIfFalse},
-	JumpIfNotNe:     {Ne, JumpIfFalse},
-	JumpIfNotLt:     {Lt, JumpIfFalse},
-	JumpIfNotGt:     {Gt, JumpIfFalse},
-	JumpIfNotLe:     {Le, JumpIfFalse},
-	JumpIfNotGe:     {Ge, JumpIfFalse},
-	JumpIfNotEqK:    {EqK, JumpIfFalse},
-	JumpIfNotNeK:    {NeK, JumpIfFalse},
-	JumpIfNotLtK:    {LtK, JumpIfFalse},
-	JumpIfNotGtK:    {GtK, JumpIfFalse},
-	JumpIfNotLeK:    {LeK, JumpIfFalse},
-	JumpIfNotGeK:    {GeK, JumpIfFalse},
-	DupJumpIfNotEqK: {Dup, JumpIfNotEqK},
-	DupJumpIfNotNeK: {Dup, JumpIfNotNeK},
-	DupJumpIfNotLtK: {Dup, JumpIfNotLtK},
-	DupJumpIfNotGtK: {Dup, JumpIfNotGtK},
-	DupJumpIfNotLeK: {Dup, JumpIfNotLeK},
-	DupJumpIfNotGeK: {Dup, JumpIfNotGeK},
-	AddLocal:        {LocalGet, Add},
-	GetLocal:        {LocalGet, Get},
-	LocalGet2:       {LocalGet, LocalGet},
-	SetK:            {PushConst, Set},
-	JumpIfTrue:      {Not, JumpIfFalse},
-	SwapInc:         {Swap, Inc},
-	IncNos:          {SwapInc, Swap},
-	LocalsGet:       {LocalGet2, Get},
-	LocalsSetK:      {LocalGet2, SetK},
-	PlusLoopLocal:   {LocalGet, PlusLoop},
-	DupDec:          {Dup, Dec},
-	SwapSubK:        {Swap, SubK},
-	DupModK:         {Dup, ModK},
-	ReturnIfEqK:     {DupJumpIfNotEqK, Return},
-	ReturnIfNeK:     {DupJumpIfNotNeK, Return},
-	ReturnIfLtK:     {DupJumpIfNotLtK, Return},
-	ReturnIfGtK:     {DupJumpIfNotGtK, Return},
-	ReturnIfLeK:     {DupJumpIfNotLeK, Return},
-	ReturnIfGeK:     {DupJumpIfNotGeK, Return},
-	AddIndexLoop:    {AddLocal, Loop},
+	AddK:             {PushConst, Add},
+	SubK:             {PushConst, Sub},
+	MulK:             {PushConst, Mul},
+	DivK:             {PushConst, Div},
+	ModK:             {PushConst, Mod},
+	EqK:              {PushConst, Eq},
+	NeK:              {PushConst, Ne},
+	LtK:              {PushConst, Lt},
+	GtK:              {PushConst, Gt},
+	LeK:              {PushConst, Le},
+	GeK:              {PushConst, Ge},
+	JumpIfNotEq:      {Eq, JumpIfFalse},
+	JumpIfNotNe:      {Ne, JumpIfFalse},
+	JumpIfNotLt:      {Lt, JumpIfFalse},
+	JumpIfNotGt:      {Gt, JumpIfFalse},
+	JumpIfNotLe:      {Le, JumpIfFalse},
+	JumpIfNotGe:      {Ge, JumpIfFalse},
+	JumpIfNotEqK:     {EqK, JumpIfFalse},
+	JumpIfNotNeK:     {NeK, JumpIfFalse},
+	JumpIfNotLtK:     {LtK, JumpIfFalse},
+	JumpIfNotGtK:     {GtK, JumpIfFalse},
+	JumpIfNotLeK:     {LeK, JumpIfFalse},
+	JumpIfNotGeK:     {GeK, JumpIfFalse},
+	DupJumpIfNotEqK:  {Dup, JumpIfNotEqK},
+	DupJumpIfNotNeK:  {Dup, JumpIfNotNeK},
+	DupJumpIfNotLtK:  {Dup, JumpIfNotLtK},
+	DupJumpIfNotGtK:  {Dup, JumpIfNotGtK},
+	DupJumpIfNotLeK:  {Dup, JumpIfNotLeK},
+	DupJumpIfNotGeK:  {Dup, JumpIfNotGeK},
+	AddLocal:         {LocalGet, Add},
+	GetLocal:         {LocalGet, Get},
+	LocalGet2:        {LocalGet, LocalGet},
+	SetK:             {PushConst, Set},
+	JumpIfTrue:       {Not, JumpIfFalse},
+	SwapInc:          {Swap, Inc},
+	IncNos:           {SwapInc, Swap},
+	LocalsGet:        {LocalGet2, Get},
+	LocalsSetK:       {LocalGet2, SetK},
+	PlusLoopLocal:    {LocalGet, PlusLoop},
+	DupDec:           {Dup, Dec},
+	SwapSubK:         {Swap, SubK},
+	DupModK:          {Dup, ModK},
+	ReturnIfEqK:      {DupJumpIfNotEqK, Return},
+	ReturnIfNeK:      {DupJumpIfNotNeK, Return},
+	ReturnIfLtK:      {DupJumpIfNotLtK, Return},
+	ReturnIfGtK:      {DupJumpIfNotGtK, Return},
+	ReturnIfLeK:      {DupJumpIfNotLeK, Return},
+	ReturnIfGeK:      {DupJumpIfNotGeK, Return},
+	AddIndexLoop:     {AddLocal, Loop},
+	JumpIfLocalsTrue: {LocalsGet, JumpIfTrue},
 }
 
 // fused maps a pair of opcodes to the superinstruction that replaces it.

@@ -671,6 +671,28 @@ loop:
 			} else {
 				ip = unsafe.Add(ip, 5)
 			}
+		case JumpIfLocalsTrue:
+			a, iv := *slot(lp, int(argU16(ip, 1))), *slot(lp, int(argU16(ip, 3)))
+			if a.K != gc.KArr || iv.K != gc.KInt {
+				err = errType
+				break loop
+			}
+			i := iv.AsInt()
+			if uint64(i) >= uint64(h.Len(a)) {
+				err = errOutOfBounds
+				break loop
+			}
+			if x := h.Get(a, int(i)); x.K == gc.KNil || x == gc.False {
+				ip = unsafe.Add(ip, 9)
+				continue
+			}
+			off := argRel(ip, 5)
+			ip = unsafe.Add(ip, off)
+			if off <= 0 && m.charge(sp) {
+				if ip, sp, tos, lp, err = m.backEdge(ip, sp, tos, lp); err != nil {
+					break loop
+				}
+			}
 		case SetK:
 			if short(sp, m, 2) {
 				err = errUnderflow

@@ -59,7 +59,11 @@ func verify(fn *Func, nfuncs int) error {
 				}
 			}
 		case oU16U16Rel:
-			if a, s := u16(code, pc+1), u16(code, pc+3); a >= fn.NLocals || s+1 >= fn.NLocals {
+			pair := 1 // the second slot is a loop's index, its limit after it
+			if op == JumpIfLocalsTrue {
+				pair = 0
+			}
+			if a, s := u16(code, pc+1), u16(code, pc+3); a >= fn.NLocals || s+pair >= fn.NLocals {
 				return fmt.Errorf("pc %d: %s: slots %d %d of %d", pc, op, a, s, fn.NLocals)
 			}
 			targets = append(targets, jumpTarget(code, pc))
