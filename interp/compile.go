@@ -140,6 +140,8 @@ var syntaxWords = map[string]bool{
 // NewProgram returns an empty program with the library words defined.
 func NewProgram() *Program {
 	p := &Program{In: gc.NewInterns(), dict: map[string]*entry{}, included: map[string]bool{}}
+	var pad [8]uint32
+	layoutPad(&pad) // see runPhase
 	empty := []*Func{}
 	p.funcs.Store(&empty)
 	if _, err := p.compile("<lib>", []byte(prelude), true, false); err != nil {
@@ -634,9 +636,10 @@ func (f *fcomp) emitLocalGet(slot int, pos Pos) {
 }
 
 // firstFails lists the superinstructions whose failure belongs to the
-// first of the pair they fuse (IncNos: the 1+ of swap 1+ swap), not the
-// second as usual (AddK: the + of 2 +).
-var firstFails = map[Op]bool{IncNos: true}
+// first of the pair they fuse (IncNos: the 1+ of swap 1+ swap;
+// JumpIfLocalsTrue: the get of a i get not if), not the second as usual
+// (AddK: the + of 2 +).
+var firstFails = map[Op]bool{IncNos: true, JumpIfLocalsTrue: true}
 
 // emitOp emits an opcode without operands, fused with the instruction
 // before it where a superinstruction exists (PushConst k, Add -> AddK k).
@@ -662,15 +665,16 @@ func (f *fcomp) emitOp(op Op, pos Pos) {
 // superinstruction stands for the pair (LocalGet2 a i, SetK k -> LocalsSetK
 // a i k). The operands are already in order: the opcode byte at pc goes,
 // and the one before becomes the superinstruction, whose failures are the
-// second instruction's.
-func (f *fcomp) fusePrev(at int) {
+// second instruction's (the first's, for those in firstFails). It returns
+// the pc of the result (at, when nothing fused).
+func (f *fcomp) fusePrev(at int) int {
 	code := f.fn.Code
 	if f.prev < 0 || f.label == at || f.prev+Op(code[f.prev]).Size() != at {
-		return
+		return at
 	}
 	sup, ok := fused[[2]Op{Op(code[f.prev]), Op(code[at])}]
 	if !ok {
-		return
+		return at
 	}
 	copy(code[at:], code[at+1:])
 	code[f.prev] = byte(sup)
@@ -678,9 +682,12 @@ func (f *fcomp) fusePrev(at int) {
 	delete(f.fn.under, int32(at))
 	n := len(f.fn.lines)
 	f.fn.setUnder(f.prev, f.fn.lines[n-2].pos) // running short is the first's failure
-	f.fn.lines[n-2].pos = f.fn.lines[n-1].pos
+	if !firstFails[sup] {
+		f.fn.lines[n-2].pos = f.fn.lines[n-1].pos
+	}
 	f.fn.lines = f.fn.lines[:n-1]
 	f.last, f.prev = f.prev, -1
+	return f.last
 }
 
 func (f *fcomp) emitU16(op Op, a int, pos Pos) {
@@ -701,7 +708,7 @@ func (f *fcomp) emitJump(op Op, target int, pos Pos) int {
 	if op == JumpIfFalse {
 		if at := f.fuse(op); at >= 0 { // Lt, JumpIfFalse -> JumpIfNotLt
 			at = f.fuseDup(at)
-			at = f.fuseLocalsGet(at)
+			at = f.fusePrev(at) // LocalsGet a i, JumpIfTrue -> JumpIfLocalsTrue a i
 			f.fn.Code = binary.LittleEndian.AppendUint32(f.fn.Code, uint32(int32(target-at)))
 			return at
 		}
@@ -710,24 +717,6 @@ func (f *fcomp) emitJump(op Op, target int, pos Pos) int {
 	f.emit(op, pos)
 	f.fn.Code = binary.LittleEndian.AppendUint32(f.fn.Code, uint32(int32(target-at)))
 	return at
-}
-
-// fuseLocalsGet folds a LocalsGet just before the JumpIfTrue at pc (its
-// operand not yet emitted) into it: LocalsGet a i, JumpIfTrue ->
-// JumpIfLocalsTrue a i ("a i get not if"). Only the get can fail, so the
-// result keeps the get's position. It returns the pc of the result.
-func (f *fcomp) fuseLocalsGet(at int) int {
-	code := f.fn.Code
-	if Op(code[at]) != JumpIfTrue || f.prev < 0 || f.label == at || Op(code[f.prev]) != LocalsGet ||
-		f.prev+LocalsGet.Size() != at || len(code) != at+1 {
-		return at
-	}
-	code[f.prev] = byte(JumpIfLocalsTrue)
-	f.fn.Code = code[:at]
-	delete(f.fn.under, int32(at))
-	f.fn.lines = f.fn.lines[:len(f.fn.lines)-1]
-	f.last, f.prev = f.prev, -1
-	return f.last
 }
 
 // emitSlotTarget emits op with a u16 slot and a relative i32 target; it
@@ -890,11 +879,13 @@ func (f *fcomp) body(toks []token) error {
 				op = PlusLoop
 				f.fn.Code[o.doPC] = byte(DoInitStep)
 			}
-			if f.last >= 0 && Op(f.fn.Code[f.last]) == AddLocal && u16(f.fn.Code, f.last+1) != o.slot {
+			at := -1
+			if f.last < 0 || Op(f.fn.Code[f.last]) != AddLocal || u16(f.fn.Code, f.last+1) == o.slot {
 				// Only the loop's own index fuses with loop: AddIndexLoop
 				// knows it is an int.
-				f.emitSlotTarget(op, o.slot, o.target, t.pos)
-			} else if at := f.fuse(op); at >= 0 {
+				at = f.fuse(op)
+			}
+			if at >= 0 {
 				// LocalGet l, PlusLoop s -> PlusLoopLocal l s;
 				// AddLocal s, Loop s -> AddIndexLoop s ("i + loop")
 				if op == PlusLoop {

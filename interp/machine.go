@@ -107,8 +107,6 @@ type Machine struct {
 
 // NewMachine returns a machine for prog with an empty stack and a new heap.
 func NewMachine(prog *Program, host Host, out *Output) *Machine {
-	var pad [8]uint32
-	layoutPad(&pad)
 	m := &Machine{
 		Prog: prog,
 		Heap: gc.NewHeap(prog.In),

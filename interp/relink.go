@@ -135,7 +135,7 @@ func unrollable(ins []*instr, t, k int) bool {
 			continue
 		}
 		if i >= t && i < k {
-			if in.op == Jump || opTable[in.op].Flags&fBranch != 0 {
+			if opTable[in.op].Flags&fBranch != 0 {
 				// A jump inside the body must go forward.
 				for _, b := range ins[t:i] {
 					if b == in.target {

@@ -144,7 +144,7 @@ func (m *Machine) Run(budget int) Status {
 // a line; then flip runPhase.
 const runPhase = 1
 
-// layoutPad is 32 or 64 bytes of code (runPhase) that moves run. NewMachine
+// layoutPad is 32 or 64 bytes of code (runPhase) that moves run. NewProgram
 // calls it so that the linker keeps it; it counts into p.
 //
 //go:noinline
