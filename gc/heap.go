@@ -525,3 +525,35 @@ func (h *Heap) Stats() Stats {
 		PeakBytes:   h.peak,
 	}
 }
+
+// Arena returns the addresses of the first elements of the heap's tables,
+// for native code (the jit package), which reads and writes them directly:
+// the counts (uint32 by handle), the headers (by handle), the slab of
+// Values and the slab of bytes; 0 for a table not made yet. Any allocation
+// or free may move them; the caller asks again after one.
+func (h *Heap) Arena() (rcs, hdrs, vals, bytes uintptr) {
+	if len(h.rcs) > 0 {
+		rcs, hdrs = uintptr(unsafe.Pointer(&h.rcs[0])), uintptr(unsafe.Pointer(&h.hdrs[0]))
+	}
+	if len(h.vals) > 0 {
+		vals = uintptr(unsafe.Pointer(&h.vals[0]))
+	}
+	if len(h.bytes) > 0 {
+		bytes = uintptr(unsafe.Pointer(&h.bytes[0]))
+	}
+	return
+}
+
+// The layout of the arena's tables (see Arena), for native code. A header
+// is ArenaHdrSize bytes: the block's offset in its slab (uint32, in Values, or
+// in granules of 1<<ArenaGranShift bytes for a packed array), the length
+// (uint32) and the kind (a byte: KArr, ArenaPacked for a packed array, KStr,
+// KCurry). A packed array holds a byte per element: 0 nil, 1 false, 2 true.
+const (
+	ArenaHdrSize   = unsafe.Sizeof(hdr{})
+	ArenaHdrOff    = unsafe.Offsetof(hdr{}.off)
+	ArenaHdrLen    = unsafe.Offsetof(hdr{}.n)
+	ArenaHdrKind   = unsafe.Offsetof(hdr{}.kind)
+	ArenaPacked    = kFlags
+	ArenaGranShift = granShift
+)

@@ -92,7 +92,7 @@ var actorWords = [NumActorWords]struct {
 	in, out int
 }{
 	AwSpawn: {"spawn", 1, 1}, AwSpawnLink: {"spawn-link", 1, 1}, AwSend: {"send", 2, 0},
-	AwReceiveTimeout: {"receive-timeout", 1, 2}, AwLink: {"link", 1, 0}, AwUnlink: {"unlink", 1, 0},
+	AwReceiveTimeout: {"receive-timeout", 1, -1}, AwLink: {"link", 1, 0}, AwUnlink: {"unlink", 1, 0},
 	AwMonitor: {"monitor", 1, 1}, AwDemonitor: {"demonitor", 1, 0}, AwTrapExit: {"trap-exit", 1, 0},
 	AwKill: {"kill", 2, 0}, AwRegister: {"register", 2, 0}, AwUnregister: {"unregister", 1, 0},
 	AwWhereis: {"whereis", 1, 1}, AwAlive: {"alive?", 1, 1}, AwSleep: {"sleep", 1, 0},
@@ -248,7 +248,7 @@ func init() {
 		m.sp--
 		return m.Push(a)
 	})
-	defBuiltin("pack", 1, 1, func(m *Machine) error {
+	defBuiltin("pack", 1, -1, func(m *Machine) error { // pops n more: no fixed effect
 		n, err := m.intArg(0)
 		if err != nil {
 			return err

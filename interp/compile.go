@@ -105,6 +105,10 @@ type Program struct {
 	// ReadFile reads an included file; nil means os.ReadFile.
 	ReadFile func(path string) ([]byte, error)
 
+	// Native, when set, compiles hot functions to native code (raft run
+	// --jit); Run uses it. Set it before any machine runs.
+	Native Native
+
 	// Prof, when set, collects samples of the program's Raft call stacks
 	// (raft run --profile).
 	Prof *Profile

@@ -33,6 +33,9 @@ type Caller struct {
 // the callers a report shows are looked at (a failure a million calls deep
 // costs twelve).
 func (m *Machine) fail(reason gc.Value) {
+	if m.natOpen { // failing in an instruction native code left to the interpreter
+		m.pushNativeFrames(m.nat)
+	}
 	f := &Failure{Reason: reason, Text: string(AppendValue(nil, m.Heap, m.funcs, reason, true))}
 	m.Failure = f
 	if m.fn == nil {

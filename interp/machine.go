@@ -101,6 +101,12 @@ type Machine struct {
 	Count      *Counters
 	Reductions uint64
 
+	// Native code (run_native.go): its state block, made at the first
+	// entry, and whether native frames are open (on the native stack, not
+	// yet in frames).
+	nat     *NativeState
+	natOpen bool
+
 	// Ext belongs to the host (the scheduler's per-actor data).
 	Ext any
 }

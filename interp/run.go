@@ -125,11 +125,15 @@ const DefaultBudget = 4000
 // ProfileBudget reductions and its stack is sampled at the end.
 func (m *Machine) Run(budget int) Status {
 	p := m.Prog.Prof
+	run := m.run
+	if m.Prog.Native != nil {
+		run = m.runMixed
+	}
 	if p == nil {
-		return m.run(budget)
+		return run(budget)
 	}
 	before := m.Reductions
-	st := m.run(min(budget, ProfileBudget))
+	st := run(min(budget, ProfileBudget))
 	p.record(m, int64(m.Reductions-before))
 	return st
 }
@@ -142,7 +146,7 @@ func (m *Machine) Run(budget int) Status {
 // effect" of earlier notes: any change to the code before run flipped it.
 // TestDispatchInOneLine fails when the dispatch of the raft binary crosses
 // a line; then flip runPhase.
-const runPhase = 1
+const runPhase = 0
 
 // layoutPad is 32 or 64 bytes of code (runPhase) that moves run. NewProgram
 // calls it so that the linker keeps it; it counts into p.

@@ -12,6 +12,9 @@ import (
 // TestGolden runs every testdata/*.raft through the command, as
 // `raft run name.raft` from testdata/, and compares stdout, stderr and the
 // exit code with name.out, name.err and name.exit (see testdata/README.md).
+// Each script runs three ways: in the interpreter, with --jit (hot code
+// native) and with --jit=always (every function native from its first
+// call): the same files, as wazero runs one spec suite on both engines.
 func TestGolden(t *testing.T) {
 	dir := filepath.Join("..", "..", "testdata")
 	files, err := filepath.Glob(filepath.Join(dir, "*.raft"))
@@ -25,7 +28,26 @@ func TestGolden(t *testing.T) {
 	defer os.Chdir(wd)
 	for _, f := range files {
 		name := strings.TrimSuffix(filepath.Base(f), ".raft")
-		t.Run(name, func(t *testing.T) {
+		for _, mode := range engines {
+			t.Run(name+"/"+mode.name, func(t *testing.T) { golden(t, name, mode.flags) })
+		}
+	}
+}
+
+// engines are the ways TestGolden runs each script.
+var engines = []struct {
+	name  string
+	flags []string
+}{
+	{"interp", nil},
+	{"jit", []string{"--jit"}},
+	{"jit-always", []string{"--jit=always"}},
+}
+
+// golden runs one golden script with flags and compares what it does.
+func golden(t *testing.T, name string, flags []string) {
+	{
+		{
 			wantOut := readGolden(t, name+".out", true)
 			wantErr := readGolden(t, name+".err", false)
 			wantExit := 0
@@ -37,7 +59,8 @@ func TestGolden(t *testing.T) {
 				wantExit = n
 			}
 			var stdout, stderr bytes.Buffer
-			code := realMain([]string{"run", "--timeout", "20s", name + ".raft"}, strings.NewReader(""), &stdout, &stderr)
+			args := append(append([]string{"run", "--timeout", "20s"}, flags...), name+".raft")
+			code := realMain(args, strings.NewReader(""), &stdout, &stderr)
 			if code != wantExit {
 				t.Errorf("exit code %d, want %d\nstderr:\n%s", code, wantExit, stderr.String())
 			}
@@ -47,7 +70,7 @@ func TestGolden(t *testing.T) {
 			if got := stderr.String(); got != wantErr {
 				t.Errorf("stderr differs:\n%s", diff(wantErr, got))
 			}
-		})
+		}
 	}
 }
 

@@ -36,7 +36,8 @@ Usage:
   raft help                              print this help
 
 Flags of run:
-  --jit                 hand hot code to the native compiler (not in this build: the interpreter runs)
+  --jit                 compile hot functions and loops to native code (amd64, arm64)
+  --jit=always          compile every function before it first runs (the test mode)
   --workers N           scheduler workers (default 0: one per CPU)
   --stats               print instruction, reduction, heap and actor counts on stderr at the end
   --profile out.pb.gz   write a pprof profile of the Raft words that ran
@@ -76,7 +77,7 @@ func realMain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 
 // runFlags are the flags of raft run.
 type runFlags struct {
-	jit        bool
+	jit        jitMode
 	workers    int
 	stats      bool
 	profile    string
@@ -89,7 +90,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	fs.Usage = func() { fmt.Fprint(stderr, usage) }
 	var f runFlags
-	fs.BoolVar(&f.jit, "jit", false, "")
+	fs.Var(&f.jit, "jit", "")
 	fs.IntVar(&f.workers, "workers", 0, "")
 	fs.BoolVar(&f.stats, "stats", false, "")
 	fs.StringVar(&f.profile, "profile", "", "")
@@ -115,6 +116,25 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 		return code
 	}
 	return runProgram(prog, fs.Args()[1:], f, stdout, stderr)
+}
+
+// jitMode is the value of --jit: off, hot (--jit) or always (--jit=always).
+type jitMode string
+
+func (j *jitMode) String() string   { return string(*j) }
+func (j *jitMode) IsBoolFlag() bool { return true }
+func (j *jitMode) Set(s string) error {
+	switch s {
+	case "true", "hot":
+		*j = "hot"
+	case "always":
+		*j = "always"
+	case "false", "off":
+		*j = ""
+	default:
+		return fmt.Errorf("--jit takes no value, or always, hot or off")
+	}
+	return nil
 }
 
 // compileFile reads and compiles file, reporting errors on stderr.

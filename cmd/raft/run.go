@@ -8,6 +8,7 @@ import (
 	"runtime/pprof"
 
 	"github.com/raftvm/raft/interp"
+	"github.com/raftvm/raft/jit"
 	"github.com/raftvm/raft/sched"
 )
 
@@ -37,6 +38,12 @@ func runProgram(prog *interp.Program, args []string, f runFlags, stdout, stderr 
 		prog.Prof = interp.NewProfile()
 		defer writeProfile(prog.Prof, f.profile, stderr)
 	}
+	var native *jit.JIT
+	if f.jit != "" && jit.Supported {
+		native = jit.New(prog, jit.Options{Always: f.jit == "always"})
+		prog.Native = native
+		defer native.Close()
+	}
 	out := interp.NewOutput(stdout)
 	defer out.Flush()
 	rt := sched.New(prog, sched.Options{Workers: f.workers, Out: out, Stderr: stderr, Count: f.stats})
@@ -57,7 +64,7 @@ func runProgram(prog *interp.Program, args []string, f runFlags, stdout, stderr 
 	st, err := rt.RunMain(ctx)
 	rt.Stop() // the main actor has ended: so do the others
 	if f.stats {
-		defer printStats(stderr, rt, m)
+		defer printStats(stderr, rt, m, native)
 	}
 	if err != nil {
 		out.Flush()
@@ -83,13 +90,16 @@ func runProgram(prog *interp.Program, args []string, f runFlags, stdout, stderr 
 // printStats writes the --stats lines: counts of the interpreter (every
 // actor), of the main actor's heap, of the scheduler, and the most frequent
 // opcode pairs.
-func printStats(w io.Writer, rt *sched.Runtime, m *interp.Machine) {
+func printStats(w io.Writer, rt *sched.Runtime, m *interp.Machine, native *jit.JIT) {
 	s, c, h := rt.Stats(), rt.Counters(), m.Heap.Stats()
 	fmt.Fprintf(w, "instructions: %d, reductions: %d\n", c.Instructions, s.Reductions)
 	fmt.Fprintf(w, "main heap: %d allocations, %d frees, %d collections, %d live, peak %d bytes\n",
 		h.Allocs, h.Frees, h.Collections, h.Live, h.PeakBytes)
 	fmt.Fprintf(w, "actors: %d spawned, %d messages, %d signals, %d restarts; scheduler: %d workers, %d slices, %d steals, %d parks\n",
 		s.Spawned, s.Messages, s.Signals, s.Restarts, s.Workers, s.Slices, s.Steals, s.Parks)
+	if native != nil {
+		native.Stats().Write(w)
+	}
 	fmt.Fprintln(w, "top opcode pairs:")
 	c.WriteTopPairs(w, 10)
 }

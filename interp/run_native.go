@@ -1,0 +1,310 @@
+package interp
+
+// This file defines the interpreter's side of native code: the Native
+// interface a compiler (package jit) implements, the state block native
+// code works on, and Run's loop when a program has a compiler. The
+// interpreter stays the reference and the tier every function starts in;
+// native code runs functions (and loops, entered at their headers) that
+// the compiler took, and leaves to the interpreter for whatever it does not
+// do itself.
+//
+// Entering. With a compiler, Run interprets in chunks of at most
+// Native.Chunk() reductions. Between chunks it tells the compiler where the
+// reductions went (Native.Count: that is how code gets hot) and asks it for
+// native code at the current function and pc (Native.Entry); the points a
+// chunk ends at are the ones native code can be entered at: function
+// entries, loop headers (targets of backward jumps) and returns into a
+// function after a call. So a loop that runs long in a word called once is
+// entered while it runs, with the interpreter's state handed over.
+//
+// Leaving. Native code leaves with the machine's state written back: the
+// data stack (m.stack up to NativeState.SP), the locals of every frame
+// (m.locals), and its own frames on the native stack, which Native.Frames
+// lists and materialize turns into interpreter frames. What happens then
+// depends on NativeState.Exit:
+//
+//	ExitInterp     go on in the interpreter at PC (a type guard failed, an
+//	               error is coming that the interpreter reports, an
+//	               instruction native code does not run, a call of code that
+//	               is not native)
+//	ExitStep       run the one instruction at PC in the interpreter (a
+//	               builtin, an actor word, an allocation), then re-enter at
+//	               Resume; its frames stay native
+//	ExitFuel       the reduction budget ran out: the actor yields at PC
+//	ExitReturn     the function native code was entered in returned
+//	ExitRelease    release the value in Aux/AuxK (its last reference) and
+//	               re-enter at Resume
+//	ExitGrowStack  make room for Aux values above SP on the data stack, or
+//	ExitGrowLocals for Aux locals from LB, and re-enter at Resume; when
+//	               that fails, go on in the interpreter at PC
+//
+// Exits that re-enter keep native code's registers (it saves them on its
+// own stack); the stack and the locals may move meanwhile, so native code
+// reloads its pointers from the state block after every exit.
+
+import (
+	"errors"
+	"unsafe"
+
+	"github.com/raftvm/raft/gc"
+)
+
+// Native is a compiler of Raft functions to native code, installed in a
+// Program (Program.Native). Its methods are called by the machines of the
+// program, from any worker, concurrently.
+type Native interface {
+	// Entry returns the address at which native code for fn starts at pc,
+	// or 0 when there is none (not compiled, or no entry at that pc).
+	Entry(fn *Func, pc int) uintptr
+	// Count tells the compiler that fn, now at pc, ran reductions more in
+	// the interpreter: hot functions get compiled.
+	Count(fn *Func, pc int, reductions int)
+	// Begin prepares st for a run of native code (its native stack);
+	// End releases that again.
+	Begin(st *NativeState)
+	End(st *NativeState)
+	// Enter runs native code at code with st until it exits.
+	Enter(st *NativeState, code uintptr)
+	// Chunk returns the most reductions the interpreter runs before it
+	// looks for native code again.
+	Chunk() int
+	// Frames calls f for each native frame below the innermost one at the
+	// last exit, outermost first: the function, the pc of its call in
+	// progress, and the index of its locals.
+	Frames(st *NativeState, f func(fn uint32, callPC, lbase int))
+}
+
+// NativeState is the block native code works on: pointer-free, so that
+// native code may read and write it without Go's write barriers. Native
+// code finds it in a register; the offsets of its fields are part of the
+// protocol (the compiler reads them with unsafe.Offsetof).
+type NativeState struct {
+	// Written by the machine before every entry and re-entry.
+	StackBase  uintptr // &stack[0]: the data stack (values 1..SP)
+	StackLast  uintptr // &stack[len-1]: the last slot native code may write
+	LocalsBase uintptr // &locals[0]
+	LocalsLen  int64   // len(locals)
+	Rcs        uintptr // the heap's arena (gc.Heap.Arena): counts
+	Hdrs       uintptr // headers
+	Vals       uintptr // the slab of Values
+	Bytes      uintptr // the slab of bytes
+	Calls      uintptr // the compiler's table of entries, one per function (Native's own)
+
+	// In and out: the machine's registers.
+	FP     int64 // frames the interpreter holds below native code (MaxCallDepth counts them too)
+	SP     int64 // the index of the top of the data stack
+	LB     int64 // the index of the current function's locals
+	Base   int64 // native code's own stack index, kept over exits that re-enter
+	Budget int64 // reductions left
+
+	// Written by native code when it exits.
+	Exit   int64   // why (Exit*)
+	Why    int64   // the compiler's finer reason, for its statistics
+	Site   int64   // the compiler's number of the exit, for its feedback
+	PC     int64   // the pc at which the interpreter goes on
+	Fn     int64   // the function of the innermost frame
+	Aux    uint64  // a helper's argument: a count, or a value's payload
+	AuxK   int64   // the kind of that value
+	Resume uintptr // where to re-enter after ExitStep, ExitRelease, ExitGrow*
+
+	// The compiler's own (its native stack, the trampoline's saved state).
+	Private [12]uintptr
+}
+
+// Exit reasons (NativeState.Exit).
+const (
+	ExitInterp = iota + 1
+	ExitStep
+	ExitFuel
+	ExitReturn
+	ExitRelease
+	ExitGrowStack
+	ExitGrowLocals
+)
+
+// statusStepped is what runStep returns when it has run its instruction,
+// and errStepped what stops its loop there.
+const statusStepped Status = 0xff
+
+var errStepped = errors.New("interp: stepped")
+
+// runMixed is Run when the program has a compiler: native code where there
+// is some, the interpreter elsewhere.
+func (m *Machine) runMixed(budget int) Status {
+	nat := m.Prog.Native
+	m.funcs = m.Prog.Funcs()
+	left := budget
+	noEnter := false // the last native run left at this pc for the interpreter
+	for {
+		if m.fn == nil {
+			return StatusDone
+		}
+		if left <= 0 {
+			if m.Heap.NeedsCollect() {
+				m.collect()
+			}
+			return StatusYield
+		}
+		if !noEnter {
+			if code := nat.Entry(m.fn, m.pc); code != 0 {
+				st, done := m.runNative(code, &left)
+				if done {
+					return st
+				}
+				// Native code left for the interpreter here; but after a
+				// return into an interpreted caller, native code may go on
+				// at once where the call returns.
+				noEnter = m.nat.Exit != ExitReturn
+				continue
+			}
+		}
+		noEnter = false
+		chunk := min(left, nat.Chunk())
+		before := m.Reductions
+		st := m.run(chunk)
+		spent := int(m.Reductions - before)
+		left -= spent
+		if st != StatusYield || m.budget > 0 { // ended, blocked, failed, or a yield of its own
+			return st
+		}
+		nat.Count(m.fn, m.pc, spent)
+	}
+}
+
+// runNative runs native code from code until it leaves for the interpreter
+// or the actor must stop. It reports the status and true when Run should
+// return it, false when the interpreter goes on from m's state.
+func (m *Machine) runNative(code uintptr, left *int) (Status, bool) {
+	nat := m.Prog.Native
+	s := m.nat
+	if s == nil {
+		s = new(NativeState)
+		m.nat = s
+	}
+	s.FP = int64(m.fp)
+	nat.Begin(s)
+	m.natOpen = true
+	defer func() {
+		m.natOpen = false
+		nat.End(s)
+	}()
+	s.SP, s.LB, s.Budget = int64(m.sp), int64(m.lbase), int64(*left)
+	for {
+		m.fillNative(s)
+		nat.Enter(s, code)
+		spent := int(int64(*left) - s.Budget)
+		m.Reductions += uint64(spent)
+		*left = int(s.Budget)
+		switch s.Exit {
+		case ExitStep:
+			fn := m.funcs[s.Fn]
+			m.fn, m.pc, m.sp, m.lbase = fn, int(s.PC), int(s.SP), int(s.LB)
+			m.room = m.stackLast - fn.pushBytes
+			next, fp := m.pc+Op(fn.Code[m.pc]).Size(), m.fp
+			st := m.runStep(*left)
+			*left = m.budget
+			if st == statusStepped && m.fn == fn && m.pc == next && m.fp == fp {
+				s.SP = int64(m.sp)
+				code = s.Resume
+				continue
+			}
+			if m.natOpen {
+				m.pushNativeFrames(s)
+			}
+			if st == statusStepped {
+				return 0, false
+			}
+			return st, true
+		case ExitRelease:
+			m.Heap.ReleaseLast(gc.Value{K: gc.Kind(s.AuxK), X: s.Aux})
+			code = s.Resume
+			continue
+		case ExitGrowStack:
+			m.sp = int(s.SP)
+			if m.ensure(int(s.Aux)) == nil {
+				code = s.Resume
+				continue
+			}
+			return m.leave(s)
+		case ExitGrowLocals:
+			m.ltop = int(s.LB)
+			if n := m.ltop + int(s.Aux); n <= len(m.locals) || m.growLocals(n) == nil {
+				code = s.Resume
+				continue
+			}
+			return m.leave(s)
+		case ExitInterp:
+			return m.leave(s)
+		case ExitFuel:
+			*left = 0
+			return m.leave(s)
+		case ExitReturn:
+			m.sp = int(s.SP)
+			if m.fp == 0 {
+				m.fn = nil
+				return StatusDone, true
+			}
+			m.fp--
+			fr := &m.frames[m.fp]
+			m.fn, m.pc, m.lbase = fr.fn, fr.pc(), m.lbaseOf(fr.lp)
+			m.room = m.stackLast - m.fn.pushBytes
+			if err := m.ensure(m.fn.MaxPush); err != nil {
+				m.fail(errStackOverflow.Reason)
+				return StatusFailed, true
+			}
+			return 0, false
+		}
+		panic("interp: native code exited without a reason")
+	}
+}
+
+// fillNative writes the machine's memory into s before native code runs.
+func (m *Machine) fillNative(s *NativeState) {
+	s.StackBase, s.StackLast = m.stackBase, m.stackLast
+	s.LocalsBase, s.LocalsLen = uintptr(unsafe.Pointer(&m.locals[0])), int64(len(m.locals))
+	s.Rcs, s.Hdrs, s.Vals, s.Bytes = m.Heap.Arena()
+	s.Exit = 0
+}
+
+// leave makes the interpreter's state from native code's at its last exit
+// (materialize) for the interpreter to go on from.
+func (m *Machine) leave(s *NativeState) (Status, bool) {
+	if !m.materialize(s) {
+		return StatusFailed, true
+	}
+	return 0, false
+}
+
+// materialize makes the interpreter's state from native code's at its last
+// exit: the frames native code made become interpreter frames, the
+// innermost one the current function at s.PC, and the stack gets the room
+// the interpreter needs there. It reports false when that room is not to
+// be had: then m has failed with :stack-overflow.
+func (m *Machine) materialize(s *NativeState) bool {
+	m.pushNativeFrames(s)
+	fn := m.funcs[s.Fn]
+	m.fn, m.pc, m.sp, m.lbase = fn, int(s.PC), int(s.SP), int(s.LB)
+	m.ltop = m.lbase + fn.NLocals
+	m.room = m.stackLast - fn.pushBytes
+	if m.ensure(fn.MaxPush) != nil {
+		// Within MaxPush of the stack's limit: the interpreter would have
+		// failed at its last check point.
+		m.fail(errStackOverflow.Reason)
+		return false
+	}
+	return true
+}
+
+// pushNativeFrames turns the frames native code made below its innermost
+// one into interpreter frames, on top of m's.
+func (m *Machine) pushNativeFrames(s *NativeState) {
+	m.natOpen = false
+	m.Prog.Native.Frames(s, func(f uint32, callPC, lbase int) {
+		if m.fp+1 >= len(m.frames) {
+			m.growFrames()
+		}
+		fn := m.funcs[f]
+		m.frames[m.fp] = frame{ret: unsafe.Pointer(&fn.Code[callPC+Op(fn.Code[callPC]).Size()]), lp: unsafe.Pointer(&m.locals[lbase]), fn: fn}
+		m.fp++
+	})
+}

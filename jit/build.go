@@ -1,0 +1,943 @@
+package jit
+
+// This file turns a function's bytecode into the intermediate form, by
+// abstract interpretation: the builder walks the instructions in pc order
+// with a picture of the interpreter's state (state: the data stack above
+// the stack base, the locals), in which each Raft value is a kind and a
+// payload held in SSA values, and emits the machine-level operations that
+// compute them. Superinstructions are expanded with interp.Expand, so the
+// builder knows only the plain instructions (ops.go), and every superset
+// the compiler makes is read from the one table.
+//
+// Stack. Positions count slots from the stack base (the DSP register,
+// pointing at the top slot where the current region began): 0 is that
+// slot, -1 the one below, 1 the first pushed. The builder keeps, for the
+// positions it has touched, the value there, whether memory holds it yet
+// (dirty), and whether the slot owns a reference count (borrowed: a copy
+// of a local's value, counted by the local). A region is a stretch of code
+// whose stack positions are fixed relative to one base: a function starts
+// region 0; a call, an instruction whose effect on the stack is not known,
+// or a join where the paths disagree on the depth starts a new one (a
+// rebase: everything is written back and DSP moves to the top).
+//
+// Joins. Blocks are visited in pc order, so every forward edge into a
+// block is known when it is reached; a block with more than one edge gets
+// parameters for the stack positions and the locals. A loop header is
+// given them before its back edges are seen, from what the forward edges
+// say and what earlier tries taught (hints): when a back edge does not fit
+// (a kind changed, or the depth), the build starts again with the header
+// widened, until it fits.
+//
+// Leaving. Every check that may fail leaves for the interpreter at the
+// instruction's pc with the state from before the instruction (pre):
+// which values to write back is part of the exit (exitInfo). A
+// superinstruction must do all its checks before it changes anything in
+// memory (a count, an array); the builder refuses one that does not.
+
+import (
+	"errors"
+	"fmt"
+	"math"
+
+	"github.com/raftvm/raft/gc"
+	"github.com/raftvm/raft/interp"
+)
+
+// slot is the builder's picture of one stack slot or local.
+type slot struct {
+	k, p     vid  // kind (int constant or value) and payload; k == 0: not loaded (memory holds it)
+	dirty    bool // memory does not hold this value
+	borrowed bool // a copy whose count a local (or another slot) holds
+	memNil   bool // locals: memory holds nil
+}
+
+func (s slot) lazy() bool { return s.k == 0 }
+
+// state is the picture of the interpreter's state at a point.
+type state struct {
+	region int
+	top    int    // position of the top slot
+	lo     int    // position of stack[0]
+	stack  []slot // positions lo..lo+len-1 (at most top)
+	locals []slot
+	marks  map[int]int // Mark slot -> top when it ran, in this region
+}
+
+func (s *state) copy() *state {
+	c := *s
+	c.stack = append([]slot(nil), s.stack...)
+	c.locals = append([]slot(nil), s.locals...)
+	if s.marks != nil {
+		c.marks = make(map[int]int, len(s.marks))
+		for k, v := range s.marks {
+			c.marks[k] = v
+		}
+	}
+	return &c
+}
+
+// at returns the slot at position pos, or a lazy slot when the state does
+// not hold it.
+func (s *state) at(pos int) slot {
+	if i := pos - s.lo; i >= 0 && i < len(s.stack) {
+		return s.stack[i]
+	}
+	return slot{}
+}
+
+// set puts v at position pos (which must be at most top).
+func (s *state) set(pos int, v slot) {
+	if len(s.stack) == 0 {
+		s.lo = pos
+	}
+	for pos < s.lo {
+		s.stack = append([]slot{{}}, s.stack...)
+		s.lo--
+	}
+	for pos-s.lo >= len(s.stack) {
+		s.stack = append(s.stack, slot{})
+	}
+	s.stack[pos-s.lo] = v
+}
+
+// trim drops the slots above top.
+func (s *state) trim() {
+	if n := s.top - s.lo + 1; n < len(s.stack) {
+		if n < 0 {
+			n = 0
+		}
+		s.stack = s.stack[:n]
+	}
+}
+
+// region is what the builder learns of one region: the lowest position it
+// reads and the highest it writes, for the checks at its start.
+type region struct {
+	min, max int
+}
+
+// newRegion returns a region that has read and written nothing yet.
+func newRegion() region { return region{min: math.MaxInt32, max: math.MinInt32} }
+
+// varRef names a variable of a join: a stack position or a local, and
+// whether the parameter is its kind or its payload.
+type varRef struct {
+	local bool
+	idx   int
+	kind  bool
+}
+
+// inst is one bytecode instruction and its expansion.
+type inst struct {
+	pc    int
+	size  int
+	op    interp.Op
+	parts []interp.Instr
+}
+
+// bblock is the builder's record of a bytecode block.
+type bblock struct {
+	pc      int
+	blk     int      // its IR block, once made
+	pending []pend   // edges into it not yet connected
+	header  bool     // target of a backward jump
+	entry   *state   // its state at entry, once visited
+	vars    []varRef // what its parameters stand for
+	rebase  bool     // a join whose paths disagree on the stack: everything is written back
+	visited bool
+}
+
+// pend is an edge: an IR block (made for the edge) ending in a jump to the
+// block, and the state it arrives with.
+type pend struct {
+	from int
+	st   *state
+}
+
+// hints are what failed tries of a build taught.
+type hints struct {
+	rebase map[int]bool    // headers that must rebase
+	widen  map[varKey]bool // header variables whose kind is not fixed
+}
+
+type varKey struct {
+	pc    int
+	local bool
+	idx   int
+}
+
+// errRestart makes the build start again with new hints.
+var errRestart = errors.New("jit: restart")
+
+// errUnsupported is a function the builder does not compile.
+type errUnsupported struct{ why string }
+
+func (e *errUnsupported) Error() string { return "jit: " + e.why }
+
+func unsupported(format string, args ...any) error {
+	return &errUnsupported{fmt.Sprintf(format, args...)}
+}
+
+// feedback is what deoptimizations taught about one function: the kinds
+// seen where a guard failed, by site.
+type feedback struct {
+	kinds map[siteKey]uint16 // kinds seen (bit k for gc.Kind k)
+}
+
+type siteKey struct {
+	pc, operand int
+}
+
+// builder builds one function.
+type builder struct {
+	fn      *interp.Func
+	funcs   []*interp.Func
+	f       *function
+	code    []inst
+	at      map[int]int // pc -> index in code
+	blocks  map[int]*bblock
+	hints   *hints
+	fb      *feedback
+	regions []region
+	sites   []siteKey
+	calls   []callInfo
+
+	cur      int    // the current IR block (-1: nothing reaches here)
+	st       *state // the state at the current point
+	pre      *state // the state before the current instruction
+	in       *inst  // the current instruction
+	effects  bool   // the current instruction changed memory
+	lastPart bool   // the plain instruction being built is the last of the current one
+	slow     []pend // slow paths of the current instruction that go on after it
+}
+
+// callInfo describes one opCall.
+type callInfo struct {
+	callee int   // function index, or -1: the payload in dyn
+	dyn    vid   // the quotation's function index (CallQuot)
+	base   int   // the callee's stack base, a position
+	exit   int   // the exit for a callee without native code, or without room
+	pc     int   // the call's pc
+	nloc   int   // the caller's locals
+	after  int   // the caller's region after the call starts here (rebase)
+	saved  []vid // values live across it (regalloc)
+	record bool
+}
+
+// build makes the intermediate form of fn.
+func build(fn *interp.Func, funcs []*interp.Func, fb *feedback) (*function, error) {
+	h := &hints{rebase: map[int]bool{}, widen: map[varKey]bool{}}
+	for try := 0; try < 64; try++ {
+		b := &builder{fn: fn, funcs: funcs, hints: h, fb: fb}
+		f, err := b.run()
+		if err == errRestart {
+			continue
+		}
+		return f, err
+	}
+	return nil, unsupported("%s: the loops' states do not settle", fn.Name)
+}
+
+func (b *builder) run() (f *function, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			if e, ok := r.(error); ok && (e == errRestart || isUnsupported(e)) {
+				f, err = nil, e
+				return
+			}
+			panic(r)
+		}
+	}()
+	b.f = newFunction(b.fn.Name)
+	b.decode()
+	// Entries: from a native call, and from the interpreter at pc 0.
+	init := b.initial()
+	b.regions = append(b.regions, newRegion())
+	native := b.f.newBlock(-1)
+	b.f.entries = append(b.f.entries, entry{native: true, blk: native.id})
+	b.cur, b.st = native.id, init.copy()
+	b.emit(opEntry, tVoid, 0, 0, 0)
+	b.regionCheck(0, 0)
+	b.emitExit(opCharge, b.exitHere(interp.ExitFuel, whyBudget, 0, init))
+	b.jumpTo(0)
+	goEntry := b.f.newBlock(-1)
+	b.f.entries = append(b.f.entries, entry{pc: 0, blk: goEntry.id})
+	b.cur, b.st = goEntry.id, init.copy()
+	b.emit(opEntry, tVoid, 1, 0, 0)
+	b.regionCheck(0, 0)
+	b.jumpTo(0)
+
+	for i := range b.code {
+		in := &b.code[i]
+		if bb := b.blocks[in.pc]; bb != nil {
+			if b.cur >= 0 {
+				b.jumpTo(in.pc)
+			}
+			b.enter(bb)
+		}
+		if b.cur < 0 {
+			continue
+		}
+		b.instr(in)
+	}
+	if b.cur >= 0 {
+		return nil, unsupported("%s: code falls off the end", b.fn.Name)
+	}
+	for _, in := range b.code { // in pc order, so that entries are numbered alike in every build
+		if bb := b.blocks[in.pc]; bb != nil && bb.header && bb.pc > 0 && bb.entry != nil {
+			b.goEntry(bb)
+		}
+	}
+	b.f.calls = b.calls
+	b.f.regions = b.regions
+	b.f.sites = b.sites
+	b.f.nlocals = b.fn.NLocals
+	return b.f, nil
+}
+
+func isUnsupported(e error) bool {
+	_, ok := e.(*errUnsupported)
+	return ok
+}
+
+// initial returns the state at the function's start: nothing on the stack
+// touched, every local nil (the interpreter keeps free locals nil).
+func (b *builder) initial() *state {
+	st := &state{lo: 1}
+	st.locals = make([]slot, b.fn.NLocals)
+	for i := range st.locals {
+		st.locals[i] = slot{k: b.f.constant(int64(gc.KNil)), p: b.f.constant(0), memNil: true}
+	}
+	return st
+}
+
+// decode splits the code into instructions and finds the blocks.
+func (b *builder) decode() {
+	b.at = map[int]int{}
+	b.blocks = map[int]*bblock{}
+	code := b.fn.Code
+	for pc := 0; pc < len(code); {
+		in := interp.Decode(b.fn, pc)
+		b.at[pc] = len(b.code)
+		b.code = append(b.code, inst{pc: pc, size: in.Size, op: in.Op, parts: interp.Expand(in)})
+		pc += in.Size
+	}
+	leader := func(pc int) *bblock {
+		bb := b.blocks[pc]
+		if bb == nil {
+			if _, ok := b.at[pc]; !ok {
+				panic(unsupported("%s: a jump to pc %d, not an instruction", b.fn.Name, pc))
+			}
+			bb = &bblock{pc: pc, blk: -1}
+			b.blocks[pc] = bb
+		}
+		return bb
+	}
+	leader(0)
+	// A call of a function that starts with a conditional return enters
+	// it after the test, when the test fails (interp's doCall): the
+	// interpreter may be there, so native code can be entered there too.
+	if len(b.code) > 1 && b.code[0].op >= interp.ReturnIfEqK && b.code[0].op <= interp.ReturnIfGeK {
+		leader(b.code[1].pc).header = true
+	}
+	for _, in := range b.code {
+		next := in.pc + in.size
+		if (in.op == interp.Call || in.op == interp.CallQuot) && next < len(code) {
+			// Where a call returns: an interpreted callee returns into
+			// native code there.
+			leader(next).header = true
+		}
+		for _, p := range in.parts {
+			if p.Target >= 0 {
+				t := leader(p.Target)
+				if p.Target <= in.pc {
+					t.header = true
+				}
+				if next < len(code) {
+					leader(next)
+				}
+			}
+			if (p.Op == interp.Return || p.Op == interp.Jump) && next < len(code) {
+				leader(next)
+			}
+		}
+	}
+}
+
+// emit adds an operation to the current block.
+func (b *builder) emit(o op, t typ, a, bb vid, imm int64) vid {
+	return b.f.newValue(b.cur, o, t, a, bb, imm)
+}
+
+// emit3 adds an operation with three operands.
+func (b *builder) emit3(o op, t typ, a, bb, c vid, imm int64, aux int32) vid {
+	v := b.f.newValue(b.cur, o, t, a, bb, imm)
+	b.f.values[v].c = c
+	b.f.values[v].aux = aux
+	b.f.use(c)
+	return v
+}
+
+// effect marks that the current instruction changed memory: from here on
+// it may not leave for the interpreter with the state from before it.
+func (b *builder) effect() { b.effects = true }
+
+// exitHere makes an exit that leaves with state st at pc.
+func (b *builder) exitHere(kind, why, pc int, st *state) int {
+	e := exitInfo{kind: kind, why: why, pc: pc, top: st.top}
+	for i, s := range st.stack {
+		if s.lazy() {
+			continue
+		}
+		if s.dirty {
+			b.wrote(st, st.lo+i)
+			e.stores = append(e.stores, store{idx: st.lo + i, k: s.k, p: s.p})
+			b.f.use(s.k)
+			b.f.use(s.p)
+		}
+		if s.borrowed && b.maybeHeap(s) {
+			e.retains = append(e.retains, [2]vid{s.k, s.p})
+			b.f.use(s.k)
+			b.f.use(s.p)
+		}
+	}
+	for i, s := range st.locals {
+		if s.dirty {
+			e.stores = append(e.stores, store{local: true, idx: i, k: s.k, p: s.p})
+			b.f.use(s.k)
+			b.f.use(s.p)
+		}
+	}
+	b.f.exits = append(b.f.exits, e)
+	return len(b.f.exits) - 1
+}
+
+// exitPre makes an exit to the interpreter at the current instruction,
+// with the state from before it.
+func (b *builder) exitPre(why int) int {
+	if b.effects {
+		panic(unsupported("%s pc %d: %s checks after it changed memory", b.fn.Name, b.in.pc, b.in.op))
+	}
+	return b.exitHere(interp.ExitInterp, why, b.in.pc, b.pre)
+}
+
+// emitExit adds a check-like operation (opCharge, opStep) with exit e.
+func (b *builder) emitExit(o op, e int) vid {
+	return b.emit(o, tVoid, 0, 0, int64(e))
+}
+
+// check adds: go on when a c x holds, else leave for the interpreter
+// before the instruction.
+func (b *builder) check(x vid, c cond, y vid, why int) {
+	if xv, ok := b.f.isConst(x); ok {
+		if yv, ok := b.f.isConst(y); ok {
+			if c.eval(xv, yv) {
+				return
+			}
+			b.leave(why)
+			return
+		}
+	}
+	e := b.exitPre(why)
+	b.emit3(opCheck, tVoid, x, y, 0, int64(e), int32(c))
+}
+
+// guardSite is a check of a kind, whose failure is remembered (feedback).
+func (b *builder) guardSite(x vid, k gc.Kind, operand int) {
+	if xv, ok := b.f.isConst(x); ok {
+		if gc.Kind(xv) != k {
+			b.leave(whyGuard)
+		}
+		return
+	}
+	e := b.exitPre(whyGuard)
+	b.f.exits[e].guard = x
+	b.f.exits[e].site = len(b.sites)
+	b.sites = append(b.sites, siteKey{b.in.pc, operand})
+	b.emit3(opCheck, tVoid, x, b.f.constant(int64(k)), 0, int64(e), int32(cEq))
+}
+
+// seen returns the kinds feedback saw at operand of the current instruction.
+func (b *builder) seen(operand int) uint16 {
+	if b.fb == nil {
+		return 0
+	}
+	return b.fb.kinds[siteKey{b.in.pc, operand}]
+}
+
+// leave ends the current block with an exit to the interpreter before the
+// instruction: the rest of it cannot run natively.
+func (b *builder) leave(why int) {
+	e := b.exitPre(why)
+	b.f.blocks[b.cur].term = term{kind: tkExit, exit: e}
+	b.cur = -1
+	panic(errDead)
+}
+
+// errDead unwinds the current instruction after leave.
+var errDead = errors.New("jit: dead")
+
+// regionCheck adds the checks at the start of region r: the stack holds
+// the values the region reads below its base and has room for what it
+// pushes. pc is where the interpreter goes on when they fail.
+func (b *builder) regionCheck(r, pc int) {
+	e := b.exitHere(interp.ExitInterp, whyEntry, pc, b.st)
+	b.emit(opRegionCheck, tVoid, 0, 0, int64(e)).setAux(b.f, int32(r))
+}
+
+func (v vid) setAux(f *function, a int32) { f.values[v].aux = a }
+
+// instr builds one instruction.
+func (b *builder) instr(in *inst) {
+	b.in, b.pre, b.effects, b.slow = in, b.st.copy(), false, nil
+	func() {
+		defer func() {
+			if r := recover(); r != nil && r != errDead {
+				panic(r)
+			}
+		}()
+		for i := range in.parts {
+			if b.cur < 0 {
+				return
+			}
+			b.lastPart = i == len(in.parts)-1
+			if b.part(&in.parts[i]) {
+				return // the instruction is done (a step ran all of it)
+			}
+		}
+	}()
+	next := in.pc + in.size
+	if len(b.slow) > 0 {
+		// Slow paths ran the instruction in the interpreter: they meet the
+		// fast path after it.
+		slow := b.slow
+		b.slow = nil
+		switch {
+		case b.cur >= 0:
+			slow = append(slow, b.edgeFrom(b.st))
+			j := b.f.newBlock(-1)
+			b.joinState(&bblock{pc: -1, blk: j.id, pending: slow}, false)
+		case b.blocks[next] != nil:
+			for _, p := range slow {
+				b.addEdge(next, p, false)
+			}
+		default:
+			panic(unsupported("%s pc %d: a slow path with nowhere to go", b.fn.Name, in.pc))
+		}
+	}
+	if b.cur >= 0 && next >= len(b.fn.Code) {
+		panic(unsupported("%s: code falls off the end", b.fn.Name))
+	}
+}
+
+// edgeFrom ends the current block with a jump to a new edge block and
+// returns the edge with state st (the current block is done).
+func (b *builder) edgeFrom(st *state) pend {
+	e := b.f.newBlock(-1)
+	b.f.blocks[b.cur].term = term{kind: tkJump, succ: [2]int{e.id}}
+	e.preds = append(e.preds, b.cur)
+	b.cur = -1
+	return pend{from: e.id, st: st.copy()}
+}
+
+// newEdge makes an edge block reached from the current block (whose
+// terminator the caller sets) and returns it.
+func (b *builder) newEdge() *block {
+	e := b.f.newBlock(-1)
+	e.preds = append(e.preds, b.cur)
+	return e
+}
+
+// jumpTo ends the current block with a jump to the block at pc.
+func (b *builder) jumpTo(pc int) {
+	p := b.edgeFrom(b.st)
+	b.addEdge(pc, p, false)
+}
+
+// addEdge connects edge p to the block at pc. A backward edge (back) to a
+// visited block is connected now; others wait for the block.
+func (b *builder) addEdge(pc int, p pend, back bool) {
+	bb := b.blocks[pc]
+	if bb == nil {
+		panic(unsupported("%s: jump to %d is not a block", b.fn.Name, pc))
+	}
+	if bb.visited {
+		b.connect(p, bb)
+		return
+	}
+	bb.pending = append(bb.pending, p)
+}
+
+// enter starts the bytecode block bb.
+func (b *builder) enter(bb *bblock) {
+	bb.visited = true
+	if len(bb.pending) == 0 {
+		b.cur = -1
+		return
+	}
+	blk := b.f.newBlock(bb.pc)
+	bb.blk = blk.id
+	b.joinState(bb, bb.header)
+}
+
+// joinState makes the state at the start of bb (whose IR block is made)
+// from its pending edges, connects them, and continues in it.
+func (b *builder) joinState(bb *bblock, header bool) {
+	blk := b.f.blocks[bb.blk]
+	first := bb.pending[0].st
+	if len(bb.pending) == 1 && !header {
+		p := bb.pending[0]
+		b.f.blocks[p.from].term = term{kind: tkJump, succ: [2]int{blk.id}}
+		blk.preds = append(blk.preds, p.from)
+		bb.entry = p.st.copy()
+		b.cur, b.st = blk.id, p.st.copy()
+		bb.pending = nil
+		return
+	}
+	// Do the paths agree on the stack?
+	agree := !(bb.pc >= 0 && b.hints.rebase[bb.pc])
+	for _, p := range bb.pending {
+		if p.st.region != first.region || p.st.top != first.top {
+			agree = false
+		}
+	}
+	st := &state{region: first.region, top: first.top}
+	b.cur = blk.id
+	if !agree {
+		bb.rebase = true
+		st.region = len(b.regions)
+		b.regions = append(b.regions, newRegion())
+		st.top, st.lo = 0, 1
+	} else {
+		// The join holds the slots every path has loaded, from the top
+		// down; the others go to memory on the way.
+		lo := first.top + 1
+		for i, p := range bb.pending {
+			plo := p.st.top + 1
+			for plo > p.st.lo && !p.st.at(plo-1).lazy() {
+				plo--
+			}
+			if i == 0 || plo > lo {
+				lo = plo
+			}
+		}
+		st.lo = lo
+		for pos := lo; pos <= first.top; pos++ {
+			st.set(pos, b.joinSlot(bb, blk, varRef{idx: pos}, header))
+		}
+		// Marks survive a join where every path made them at one depth.
+		for s, t := range first.marks {
+			same := true
+			for _, p := range bb.pending {
+				if pt, ok := p.st.marks[s]; !ok || pt != t {
+					same = false
+				}
+			}
+			if same {
+				if st.marks == nil {
+					st.marks = map[int]int{}
+				}
+				st.marks[s] = t
+			}
+		}
+	}
+	st.locals = make([]slot, len(first.locals))
+	for i := range st.locals {
+		st.locals[i] = b.joinSlot(bb, blk, varRef{local: true, idx: i}, header)
+	}
+	bb.entry = st.copy()
+	pending := bb.pending
+	bb.pending = nil
+	for _, p := range pending {
+		b.connect(p, bb)
+	}
+	b.cur, b.st = blk.id, st
+	if bb.rebase {
+		b.regionCheck(st.region, max(bb.pc, 0))
+	}
+}
+
+// joinSlot makes the slot of variable r at the start of join bb: a
+// parameter, unless every edge brings the same value (never at a loop
+// header, whose back edges are not known yet).
+func (b *builder) joinSlot(bb *bblock, blk *block, r varRef, header bool) slot {
+	get := func(st *state) slot {
+		if r.local {
+			return st.locals[r.idx]
+		}
+		return st.at(r.idx)
+	}
+	first := get(bb.pending[0].st)
+	same := !header
+	kconst, kk := true, first.k
+	dirty, memNil := false, true
+	for _, p := range bb.pending {
+		s := get(p.st)
+		if s.k != first.k || s.p != first.p {
+			same = false
+		}
+		if _, ok := b.f.isConst(s.k); !ok || s.k != kk {
+			kconst = false
+		}
+		dirty = dirty || s.dirty
+		memNil = memNil && s.memNil
+	}
+	if same {
+		return slot{k: first.k, p: first.p, dirty: dirty, memNil: memNil}
+	}
+	if header {
+		dirty, memNil = true, false // a back edge may bring a value memory does not hold
+		if b.hints.widen[varKey{bb.pc, r.local, r.idx}] {
+			kconst = false
+		}
+	}
+	s := slot{dirty: dirty, memNil: memNil}
+	if kconst {
+		s.k = kk
+	} else {
+		s.k = b.param(blk, tInt)
+		bb.vars = append(bb.vars, varRef{local: r.local, idx: r.idx, kind: true})
+	}
+	t := tInt
+	if kv, ok := b.f.isConst(s.k); ok && gc.Kind(kv) == gc.KFloat {
+		t = tFloat
+	}
+	s.p = b.param(blk, t)
+	bb.vars = append(bb.vars, varRef{local: r.local, idx: r.idx})
+	return s
+}
+
+func (b *builder) param(blk *block, t typ) vid {
+	v := b.f.newValue(-1, opParam, t, 0, 0, 0)
+	b.f.values[v].blk = int32(blk.id)
+	blk.params = append(blk.params, v)
+	return v
+}
+
+// connect finishes edge p into join bb: it writes back what the join does
+// not keep, and jumps with the join's parameters.
+func (b *builder) connect(p pend, bb *bblock) {
+	blk := b.f.blocks[bb.blk]
+	save, saveSt := b.cur, b.st
+	b.cur, b.st = p.from, p.st
+	defer func() { b.cur, b.st = save, saveSt }()
+	st, want := p.st, bb.entry
+	if bb.rebase {
+		b.flush(st, false)
+		if st.top != 0 {
+			b.emit(opSetDSP, tVoid, 0, 0, int64(st.top))
+		}
+	} else {
+		if st.region != want.region || st.top != want.top {
+			// A back edge that does not fit the header: start again.
+			b.hints.rebase[bb.pc] = true
+			panic(errRestart)
+		}
+		// Slots the join does not hold go to memory; the ones it holds
+		// are loaded, and owned.
+		for i := range st.stack {
+			if pos := st.lo + i; pos < want.lo || want.at(pos).lazy() {
+				b.writeBack(st, pos)
+			}
+		}
+		for pos := want.lo; pos <= want.top; pos++ {
+			if want.at(pos).lazy() {
+				continue
+			}
+			s := b.load(st, pos)
+			if s.borrowed && b.maybeHeap(s) {
+				b.emit(opRetain, tVoid, s.k, s.p, 0)
+				s.borrowed = false
+				st.set(pos, s)
+			}
+		}
+	}
+	var args []vid
+	for _, r := range bb.vars {
+		var s, w slot
+		if r.local {
+			s, w = st.locals[r.idx], want.locals[r.idx]
+		} else {
+			s, w = st.at(r.idx), want.at(r.idx)
+		}
+		if r.kind {
+			args = append(args, s.k)
+			continue
+		}
+		if kv, ok := b.f.isConst(w.k); ok {
+			// The kind is fixed at the join: the edge must bring it.
+			if sk, ok := b.f.isConst(s.k); !ok || sk != kv {
+				if !bb.header {
+					panic("jit: a join's fixed kind from a path that does not have it")
+				}
+				b.hints.widen[varKey{bb.pc, r.local, r.idx}] = true
+				panic(errRestart)
+			}
+		}
+		// The payload, in the parameter's register class.
+		pv := s.p
+		wantFloat, isFloat := b.f.values[w.p].typ == tFloat, b.f.values[pv].typ == tFloat
+		switch {
+		case wantFloat && !isFloat:
+			pv = b.emit(opBitsF, tFloat, pv, 0, 0)
+		case !wantFloat && isFloat:
+			pv = b.emit(opFBits, tInt, pv, 0, 0)
+		}
+		args = append(args, pv)
+	}
+	if !bb.rebase {
+		// Values the join keeps without a parameter are the same on every
+		// edge (it was made from them), but a back edge must bring them too.
+		for i, w := range want.locals {
+			if !isParam(bb.vars, true, i) && (st.locals[i].k != w.k || st.locals[i].p != w.p) {
+				panic("jit: a join's value from a path that does not have it")
+			}
+		}
+	}
+	b.f.blocks[p.from].term = term{kind: tkJump, succ: [2]int{blk.id}, args: [2][]vid{args}}
+	for _, a := range args {
+		b.f.use(a)
+	}
+	blk.preds = append(blk.preds, p.from)
+}
+
+// writeBack stores the slot at pos to memory if it is dirty (or
+// borrowed), leaving it clean and owned.
+func (b *builder) writeBack(st *state, pos int) {
+	s := st.at(pos)
+	if s.lazy() {
+		return
+	}
+	if s.borrowed && b.maybeHeap(s) {
+		b.emit(opRetain, tVoid, s.k, s.p, 0)
+	}
+	if s.dirty {
+		b.emit(opStore, tVoid, s.k, s.p, int64(pos))
+		b.wrote(st, pos)
+	}
+	s.dirty, s.borrowed = false, false
+	st.set(pos, s)
+}
+
+// wrote records that native code (or a step) writes slot pos of st's
+// region: the region's start checks the stack has room for it.
+func (b *builder) wrote(st *state, pos int) {
+	r := &b.regions[st.region]
+	r.max = max(r.max, pos)
+}
+
+// flush writes back every stack slot of st (and, with locals, every local),
+// leaving them clean and owned.
+func (b *builder) flush(st *state, locals bool) {
+	for i := range st.stack {
+		b.writeBack(st, st.lo+i)
+	}
+	if locals {
+		for i, s := range st.locals {
+			if s.dirty {
+				b.emit3(opStoreL, tVoid, s.k, s.p, 0, int64(i), 0)
+				s.dirty = false
+				_, isNil := b.f.isConst(s.k)
+				s.memNil = isNil && s.k == b.f.constant(int64(gc.KNil))
+				st.locals[i] = s
+			}
+		}
+	}
+}
+
+// load returns the slot at pos of st, loading it from memory if the state
+// does not hold it (it then owns the count memory holds).
+func (b *builder) load(st *state, pos int) slot {
+	s := st.at(pos)
+	if !s.lazy() {
+		return s
+	}
+	r := &b.regions[st.region]
+	r.min = min(r.min, pos)
+	k := b.emit(opLoadK, tInt, 0, 0, int64(pos))
+	p := b.emit(opLoadP, tInt, 0, 0, int64(pos))
+	s = slot{k: k, p: p}
+	st.set(pos, s)
+	return s
+}
+
+// goEntry makes the entry from the interpreter at loop header bb: load
+// what its parameters stand for from memory, check the kinds it fixes.
+func (b *builder) goEntry(bb *bblock) {
+	blk := b.f.newBlock(-1)
+	want := bb.entry
+	st := &state{region: want.region, top: want.top, lo: want.top + 1}
+	st.locals = make([]slot, len(want.locals))
+	for i := range st.locals {
+		st.locals[i] = slot{} // loaded below when needed
+	}
+	b.f.entries = append(b.f.entries, entry{pc: bb.pc, blk: blk.id, depth: want.top, region: want.region})
+	b.cur, b.st = blk.id, st
+	b.in = &inst{pc: bb.pc}
+	b.pre, b.effects = st.copy(), false
+	b.emit(opEntry, tVoid, 2, 0, int64(len(b.f.entries)-1))
+	b.regionCheck(want.region, bb.pc)
+	e := b.exitHere(interp.ExitInterp, whyEntry, bb.pc, st)
+	var args []vid
+	vals := map[varKey][2]vid{}
+	get := func(r varRef) [2]vid {
+		key := varKey{0, r.local, r.idx}
+		if v, ok := vals[key]; ok {
+			return v
+		}
+		var k, p vid
+		if r.local {
+			k = b.emit(opLoadLK, tInt, 0, 0, int64(r.idx))
+			p = b.emit(opLoadLP, tInt, 0, 0, int64(r.idx))
+		} else {
+			k = b.emit(opLoadK, tInt, 0, 0, int64(r.idx))
+			p = b.emit(opLoadP, tInt, 0, 0, int64(r.idx))
+		}
+		vals[key] = [2]vid{k, p}
+		return vals[key]
+	}
+	for _, r := range bb.vars {
+		v := get(r)
+		if r.kind {
+			args = append(args, v[0])
+			continue
+		}
+		var w slot
+		if r.local {
+			w = want.locals[r.idx]
+		} else {
+			w = want.at(r.idx)
+		}
+		if kv, ok := b.f.isConst(w.k); ok {
+			b.emit3(opCheck, tVoid, v[0], b.f.constant(kv), 0, int64(e), int32(cEq))
+		}
+		pv := v[1]
+		if b.f.values[w.p].typ == tFloat {
+			pv = b.emit(opBitsF, tFloat, pv, 0, 0)
+		}
+		args = append(args, pv)
+	}
+	blk.term = term{kind: tkJump, succ: [2]int{bb.blk}, args: [2][]vid{args}}
+	for _, a := range args {
+		b.f.use(a)
+	}
+	b.f.blocks[bb.blk].preds = append(b.f.blocks[bb.blk].preds, blk.id)
+	b.cur = -1
+}
+
+func isParam(vars []varRef, local bool, idx int) bool {
+	for _, r := range vars {
+		if r.local == local && r.idx == idx {
+			return true
+		}
+	}
+	return false
+}
+
+// maybeHeap reports whether s may hold a counted heap value.
+func (b *builder) maybeHeap(s slot) bool {
+	if k, ok := b.f.isConst(s.k); ok {
+		return gc.Kind(k) >= gc.KStr
+	}
+	return true
+}

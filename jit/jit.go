@@ -1,0 +1,516 @@
+// Package jit compiles Raft functions to native code for amd64 and arm64,
+// and runs it for the interpreter: it implements interp.Native.
+//
+// Bytecode goes in (a verified interp.Func, read through interp.Decode and
+// interp.Expand), machine code comes out: build.go makes an SSA form by
+// abstract interpretation of the stack, opt.go cleans it, regalloc.go
+// gives values registers, emit_*.go assemble it with golang-asm, and
+// mem_*.go map it read-execute (never writable and executable at once).
+// The trampoline (call_*.s) switches to a native stack of the jit's own
+// and enters the code with the machine's NativeState in a register; the
+// code leaves through the exits described in interp/run_native.go.
+//
+// A function is compiled as a whole, with entries at its start (for native
+// calls and for the interpreter) and at its loop headers (for a loop the
+// interpreter is running). Types are speculated: a value whose kind the
+// builder cannot prove is checked where it is used, and a failed check
+// leaves for the interpreter at that instruction; the kinds seen there are
+// remembered, and a function whose checks keep failing is compiled again
+// with them.
+//
+// golang-asm keeps global tables that are not safe for concurrent first
+// use: every compilation holds JIT.mu. Compiled code is shared by all the
+// machines of a program and freed by Close.
+package jit
+
+import (
+	"encoding/binary"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"sync"
+	"sync/atomic"
+	"time"
+	"unsafe"
+
+	"github.com/raftvm/raft/interp"
+)
+
+// Options configure a JIT.
+type Options struct {
+	// Always compiles every function before it first runs (raft run
+	// --jit=always, the test mode); otherwise functions are compiled when
+	// they get hot.
+	Always bool
+}
+
+// debugPanics makes a panic in the compiler crash (tests set it), where it
+// is otherwise a function that is not compiled.
+var debugPanics = false
+
+// debugExits prints every exit (RAFT_JIT_EXITS=1 in tests).
+var debugExits = os.Getenv("RAFT_JIT_EXITS") != ""
+
+var exitNames = [...]string{interp.ExitInterp: "interp", interp.ExitStep: "step", interp.ExitFuel: "fuel",
+	interp.ExitReturn: "return", interp.ExitRelease: "release", interp.ExitGrowStack: "grow-stack", interp.ExitGrowLocals: "grow-locals"}
+
+// Hot is the reductions a function runs in the interpreter before it is
+// compiled.
+const Hot = 1000
+
+// maxCompiles bounds how often one function is compiled again after its
+// checks failed.
+const maxCompiles = 6
+
+// deoptLimit is the failed checks after which a function is compiled again.
+const deoptLimit = 16
+
+// JIT is the compiler of one program. It implements interp.Native.
+type JIT struct {
+	prog   *interp.Program
+	always bool
+
+	mu     sync.Mutex     // guards fns, codes, tables, stacks, and the assembler's global state
+	fns    []*fnState     // by function index
+	codes  []*code        // by code id: every code compiled, alive until Close
+	tables [][]uintptr    // every call table made (the last is current); alive until Close
+	funcs  []*interp.Func // the function table the call table was made for
+	stacks []*nstack      // native stacks not in use
+	all    []*nstack      // every native stack made (a run names its own by index)
+	closed bool
+
+	snap atomic.Pointer[[]*code] // the current code by function index; copied on write under mu
+
+	glue     []byte // the entry thunk and the common exit (assembleGlue)
+	glueExit int
+
+	stats counters
+}
+
+// fnState is what the JIT knows of one function.
+type fnState struct {
+	fn       *interp.Func // the function this is about (the REPL may replace it)
+	code     *code
+	failed   string // why it cannot be compiled ("" when it can)
+	hot      int
+	fb       feedback
+	deopts   int
+	compiles int
+}
+
+// New returns a JIT for prog; install it as prog.Native. Close frees its
+// code when the program has ended.
+func New(prog *interp.Program, o Options) *JIT {
+	j := &JIT{prog: prog, always: o.Always}
+	if glue, exit, err := assembleGlue(); err == nil {
+		if j.glue, err = mapCode(glue); err == nil {
+			j.glueExit = exit
+		}
+	}
+	empty := []*code{}
+	j.snap.Store(&empty)
+	j.mu.Lock()
+	j.syncFuncs()
+	j.mu.Unlock()
+	return j
+}
+
+// syncFuncs follows the program's function table: new functions get a
+// state, replaced ones (the REPL) lose their code. mu must be held.
+func (j *JIT) syncFuncs() {
+	funcs := j.prog.Funcs()
+	if len(funcs) == len(j.funcs) && (len(funcs) == 0 || &funcs[0] == &j.funcs[0]) {
+		return
+	}
+	changed := len(funcs) != len(j.funcs)
+	for i, fn := range funcs {
+		if i >= len(j.fns) {
+			j.fns = append(j.fns, &fnState{fn: fn})
+			continue
+		}
+		if s := j.fns[i]; s.fn != fn {
+			j.fns[i] = &fnState{fn: fn}
+			changed = true
+		}
+	}
+	j.funcs = funcs
+	if changed {
+		// A redefined word invalidates the code of every function (a
+		// caller may have relied on the old one); they compile again.
+		for _, s := range j.fns {
+			s.code = nil
+		}
+		j.makeTable()
+		j.publish()
+	}
+}
+
+// makeTable makes a new call table for the current functions.
+func (j *JIT) makeTable() {
+	t := make([]uintptr, len(j.funcs)*callRow/8+callRow/8)
+	for i, fn := range j.funcs {
+		if fn == nil {
+			continue
+		}
+		t[i*3+1] = uintptr(fn.MaxPush * 16)
+		t[i*3+2] = uintptr(fn.NLocals)
+		if c := j.fns[i].code; c != nil {
+			t[i*3] = c.base() + uintptr(c.native)
+		}
+	}
+	j.tables = append(j.tables, t)
+}
+
+// publish copies the current code to the snapshot Entry reads.
+func (j *JIT) publish() {
+	s := make([]*code, len(j.fns))
+	for i, f := range j.fns {
+		s[i] = f.code
+	}
+	j.snap.Store(&s)
+}
+
+// Entry implements interp.Native.
+func (j *JIT) Entry(fn *interp.Func, pc int) uintptr {
+	s := *j.snap.Load()
+	i := int(fn.Index)
+	var c *code
+	if i < len(s) {
+		c = s[i]
+	}
+	if c == nil || c.fn != fn {
+		if !j.always {
+			return 0
+		}
+		c = j.compileNow(fn)
+		if c == nil {
+			return 0
+		}
+	}
+	for _, e := range c.entries {
+		if e.pc == pc {
+			return c.base() + uintptr(e.off)
+		}
+	}
+	return 0
+}
+
+// Count implements interp.Native.
+func (j *JIT) Count(fn *interp.Func, pc int, reductions int) {
+	j.mu.Lock()
+	j.syncFuncs()
+	if int(fn.Index) < len(j.fns) {
+		s := j.fns[fn.Index]
+		if s.fn == fn && s.code == nil && s.failed == "" {
+			s.hot += reductions
+			if s.hot >= Hot {
+				j.compile(s)
+			}
+		}
+	}
+	j.mu.Unlock()
+}
+
+// Chunk implements interp.Native: in the test mode the interpreter gives
+// native code back every reduction it can.
+func (j *JIT) Chunk() int {
+	if j.always {
+		return 1
+	}
+	return 64
+}
+
+// compileNow compiles fn if it has no code yet and returns its code.
+func (j *JIT) compileNow(fn *interp.Func) *code {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	j.syncFuncs()
+	if int(fn.Index) >= len(j.fns) {
+		return nil
+	}
+	s := j.fns[fn.Index]
+	if s.fn != fn {
+		return nil
+	}
+	if s.code == nil && s.failed == "" {
+		j.compile(s)
+	}
+	return s.code
+}
+
+// compile compiles s's function; mu must be held. A function that cannot
+// be compiled is remembered as such (its reason is in the statistics).
+func (j *JIT) compile(s *fnState) {
+	if j.closed {
+		return
+	}
+	start := time.Now()
+	c, err := j.compileFunc(s)
+	j.stats.compileTime.Add(int64(time.Since(start)))
+	if err != nil {
+		s.failed = err.Error()
+		j.stats.failed.Add(1)
+		return
+	}
+	s.code = c
+	s.compiles++
+	j.stats.compiled.Add(1)
+	j.stats.bytes.Add(int64(c.size))
+	j.stats.loops.Add(int64(len(c.entries) - 1))
+	if t := j.tables[len(j.tables)-1]; int(s.fn.Index)*3 < len(t) {
+		atomic.StoreUintptr(&t[int(s.fn.Index)*3], c.base()+uintptr(c.native))
+	}
+	j.publish()
+}
+
+// compileFunc runs the compiler's passes on s's function.
+func (j *JIT) compileFunc(s *fnState) (c *code, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			if debugPanics {
+				panic(r)
+			}
+			// A bug in the compiler is a function it does not compile,
+			// never a crash of the program.
+			c, err = nil, fmt.Errorf("jit: %s: %v", s.fn.Name, r)
+		}
+	}()
+	f, err := build(s.fn, j.funcs, &s.fb)
+	if err != nil {
+		return nil, err
+	}
+	f.optimize()
+	a := f.allocate(archGPRs, archFPRs)
+	c = &code{id: len(j.codes), fn: s.fn, sites: f.sites}
+	bytes, err := assemble(f, a, c, int(s.fn.Index))
+	if err != nil {
+		return nil, err
+	}
+	c.mem, err = mapCode(bytes)
+	if err != nil {
+		return nil, err
+	}
+	c.size = len(bytes)
+	j.codes = append(j.codes, c)
+	return c, nil
+}
+
+// Begin implements interp.Native: it gives st a native stack and the call
+// table.
+func (j *JIT) Begin(st *interp.NativeState) {
+	j.mu.Lock()
+	j.syncFuncs()
+	var ns *nstack
+	if n := len(j.stacks); n > 0 {
+		ns, j.stacks = j.stacks[n-1], j.stacks[:n-1]
+	}
+	t := j.tables[len(j.tables)-1]
+	j.mu.Unlock()
+	if ns == nil {
+		var err error
+		if ns, err = newStack(); err != nil {
+			panic("jit: no memory for a native stack: " + err.Error())
+		}
+		j.mu.Lock()
+		ns.index = len(j.all)
+		j.all = append(j.all, ns)
+		j.mu.Unlock()
+	}
+	top := ns.top()
+	st.Private[privTop] = top
+	st.Private[privStack] = uintptr(ns.index)
+	// Room for the frames the interpreter may still make (MaxCallDepth
+	// counts them all), measured in the least bytes a frame takes.
+	room := int64(interp.MaxCallDepth-1-st.FP)*minFrame - maxFrame
+	room = min(room, int64(stackSize-2*maxFrame))
+	if room < 0 {
+		room = 0
+	}
+	st.Private[privLimit] = top - uintptr(room)
+	st.Calls = uintptr(unsafe.Pointer(&t[0]))
+	st.Private[privExit] = uintptr(unsafe.Pointer(&j.glue[0])) + uintptr(j.glueExit)
+	j.stats.entries.Add(1)
+}
+
+// End implements interp.Native.
+func (j *JIT) End(st *interp.NativeState) {
+	j.mu.Lock()
+	j.stacks = append(j.stacks, j.all[st.Private[privStack]])
+	j.mu.Unlock()
+}
+
+// Enter implements interp.Native.
+func (j *JIT) Enter(st *interp.NativeState, code uintptr) {
+	if code != 0 && code == st.Resume {
+		// Back into native code after an exit that comes back, below
+		// the frames it left (the trampoline's call pushes there).
+		st.Resume = 0
+		enter(code, uintptr(unsafe.Pointer(st)), st.Private[privNativeSP], &st.Private[privGoSP])
+	} else {
+		st.Private[privEntry] = code
+		enter(uintptr(unsafe.Pointer(&j.glue[0])), uintptr(unsafe.Pointer(st)), st.Private[privTop], &st.Private[privGoSP])
+	}
+	if st.Exit == interp.ExitReturn {
+		j.stats.why[0].Add(1)
+		return
+	}
+	c := j.codeOf(int(st.Private[privCode]))
+	x := c.exits[st.Site]
+	if debugExits {
+		fmt.Printf("jit: exit %s from %s at pc %d: %s (sp %d)\n", exitNames[st.Exit], c.fn.Name, st.PC, whyNames[x.why], st.SP)
+	}
+	j.stats.why[x.why].Add(1)
+	if x.resume >= 0 {
+		st.Resume = c.base() + uintptr(x.resume)
+	}
+	if x.site >= 0 && st.Exit == interp.ExitInterp && x.why == whyGuard {
+		j.deopt(c, x.site, uint8(st.AuxK))
+	}
+}
+
+// codeOf returns the code with id.
+func (j *JIT) codeOf(id int) *code {
+	j.mu.Lock()
+	c := j.codes[id]
+	j.mu.Unlock()
+	return c
+}
+
+// deopt records that a check at site of code c failed on kind k; a
+// function whose checks keep failing is compiled again, knowing.
+func (j *JIT) deopt(c *code, site int, k uint8) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	s := j.fns[c.fn.Index]
+	if s.fn != c.fn {
+		return
+	}
+	if s.fb.kinds == nil {
+		s.fb.kinds = map[siteKey]uint16{}
+	}
+	key := c.sites[site]
+	if k < 16 {
+		s.fb.kinds[key] |= 1 << k
+	}
+	s.deopts++
+	if s.code == c && s.deopts >= deoptLimit && s.compiles < maxCompiles {
+		s.deopts = 0
+		j.stats.recompiled.Add(1)
+		j.compile(s)
+	}
+}
+
+// Frames implements interp.Native: it walks the native stack from the
+// innermost frame at the last exit to the entry thunk.
+func (j *JIT) Frames(st *interp.NativeState, f func(fn uint32, callPC, lbase int)) {
+	type fr struct {
+		fn    uint32
+		pc    int
+		lbase int
+	}
+	j.mu.Lock()
+	mem := j.all[st.Private[privStack]].mem
+	j.mu.Unlock()
+	base := uintptr(unsafe.Pointer(&mem[0]))
+	at := func(p uintptr) []byte { return mem[p-base:] }
+	var frames []fr
+	p, stop := st.Private[privNativeSP], st.Private[privEntrySP]
+	for {
+		c := j.codeOf(int(binary.LittleEndian.Uint32(at(p))))
+		next := p + uintptr(c.frame) + retAddrSize
+		if next >= stop {
+			break
+		}
+		p = next
+		b := at(p)
+		cc := j.codeOf(int(binary.LittleEndian.Uint32(b)))
+		frames = append(frames, fr{fn: cc.fn.Index, pc: int(binary.LittleEndian.Uint32(b[4:])), lbase: int(binary.LittleEndian.Uint64(b[8:]))})
+	}
+	for i := len(frames) - 1; i >= 0; i-- {
+		f(frames[i].fn, frames[i].pc, frames[i].lbase)
+	}
+}
+
+// Close frees the compiled code. The program's machines must not run any
+// more.
+func (j *JIT) Close() {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if j.closed {
+		return
+	}
+	j.closed = true
+	if j.glue != nil {
+		unmapCode(j.glue)
+	}
+	for _, c := range j.codes {
+		unmapCode(c.mem)
+	}
+	for _, s := range j.all {
+		s.free()
+	}
+	j.codes, j.stacks, j.all = nil, nil, nil
+}
+
+func (c *code) base() uintptr { return uintptr(unsafe.Pointer(&c.mem[0])) }
+
+// counters are the statistics of a JIT (atomic: machines count
+// concurrently).
+type counters struct {
+	compiled, failed, recompiled, bytes, loops, entries, compileTime atomic.Int64
+	why                                                              [numWhy]atomic.Int64 // exits by reason; 0 is a return
+}
+
+// Stats are what --stats shows of the JIT.
+type Stats struct {
+	Compiled, Failed, Recompiled int // functions
+	Loops                        int // loop headers native code can be entered at
+	Bytes                        int // of machine code
+	CompileTime                  time.Duration
+	Entries                      int              // runs of native code begun
+	Exits                        map[string]int64 // by reason
+	Failures                     []string         // why functions were not compiled (a few)
+}
+
+// Stats returns the JIT's statistics.
+func (j *JIT) Stats() Stats {
+	s := Stats{
+		Compiled: int(j.stats.compiled.Load()), Failed: int(j.stats.failed.Load()), Recompiled: int(j.stats.recompiled.Load()),
+		Loops: int(j.stats.loops.Load()), Bytes: int(j.stats.bytes.Load()), CompileTime: time.Duration(j.stats.compileTime.Load()),
+		Entries: int(j.stats.entries.Load()), Exits: map[string]int64{},
+	}
+	s.Exits["return"] = j.stats.why[0].Load()
+	for w := 1; w < numWhy; w++ {
+		if n := j.stats.why[w].Load(); n > 0 {
+			s.Exits[whyNames[w]] = n
+		}
+	}
+	j.mu.Lock()
+	for _, f := range j.fns {
+		if f.failed != "" && len(s.Failures) < 5 && !f.fn.Lib {
+			s.Failures = append(s.Failures, f.failed)
+		}
+	}
+	j.mu.Unlock()
+	return s
+}
+
+// Write writes the statistics as the jit: lines of --stats.
+func (s Stats) Write(w io.Writer) {
+	fmt.Fprintf(w, "jit: %d functions compiled (%d not, %d again), %d loop entries, %d bytes of code, %v compiling\n",
+		s.Compiled, s.Failed, s.Recompiled, s.Loops, s.Bytes, s.CompileTime.Round(time.Microsecond))
+	var names []string
+	for k := range s.Exits {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	fmt.Fprintf(w, "jit: %d entries; exits:", s.Entries)
+	for _, k := range names {
+		fmt.Fprintf(w, " %s %d,", k, s.Exits[k])
+	}
+	fmt.Fprintln(w)
+	for _, f := range s.Failures {
+		fmt.Fprintf(w, "jit: not compiled: %s\n", f)
+	}
+}

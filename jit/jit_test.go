@@ -1,0 +1,139 @@
+package jit
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"os/exec"
+	"testing"
+
+	"github.com/raftvm/raft/interp"
+)
+
+// compileAll compiles every function of src that is not library code and
+// fails on any error.
+func compileAll(t *testing.T, src string) *JIT {
+	t.Helper()
+	prog, err := interp.Compile("t.raft", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	debugPanics = true
+	defer func() { debugPanics = false }()
+	j := New(prog, Options{Always: true})
+	for _, fn := range prog.Funcs() {
+		if fn.Lib {
+			continue
+		}
+		j.mu.Lock()
+		s := j.fns[fn.Index]
+		j.compile(s)
+		j.mu.Unlock()
+		if s.failed != "" {
+			t.Errorf("%s: %s", fn.Name, s.failed)
+		}
+	}
+	return j
+}
+
+func TestCompileSmall(t *testing.T) {
+	j := compileAll(t, "1 2 +")
+	defer j.Close()
+	_ = bytes.MinRead
+}
+
+// TestDumpIR prints the intermediate form and code of a program's
+// functions when RAFT_JIT_DUMP names a file (for debugging).
+func TestDumpIR(t *testing.T) {
+	path := os.Getenv("RAFT_JIT_DUMP")
+	if path == "" {
+		t.Skip("set RAFT_JIT_DUMP to a .raft file")
+	}
+	src, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	prog, err := interp.Compile(path, src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	debugPanics = true
+	for _, fn := range prog.Funcs() {
+		if fn.Lib {
+			continue
+		}
+		f, err := build(fn, prog.Funcs(), nil)
+		if err != nil {
+			t.Logf("%s: %v", fn.Name, err)
+			continue
+		}
+		f.optimize()
+		a := f.allocate(archGPRs, archFPRs)
+		fmt.Println(f)
+		for i, l := range a.loc {
+			if l.kind == lReg || l.kind == lStack {
+				fmt.Printf("v%d:%v ", i, l)
+			}
+		}
+		fmt.Println()
+		c := &code{fn: fn}
+		b, err := assemble(f, a, c, int(fn.Index))
+		if err != nil {
+			t.Fatal(err)
+		}
+		os.WriteFile("/tmp/jitcode.bin", b, 0o644)
+		out, _ := exec.Command("objdump", "-D", "-b", "binary", "-mi386:x86-64", "/tmp/jitcode.bin").CombinedOutput()
+		fmt.Printf("native entry %#x, entries %v\n%s\n", c.native, c.entries, out)
+	}
+}
+
+// runWith runs src on one machine (no scheduler), with the JIT in the
+// given mode (nil: none), and returns the output, the failure report and
+// the status.
+func runWith(t *testing.T, src string, always *bool) (string, string, interp.Status) {
+	t.Helper()
+	prog, err := interp.Compile("t.raft", []byte(src))
+	if err != nil {
+		return "", err.Error(), interp.StatusFailed
+	}
+	if always != nil {
+		j := New(prog, Options{Always: *always})
+		prog.Native = j
+		defer j.Close()
+	}
+	var out bytes.Buffer
+	o := interp.NewOutput(&out)
+	m := interp.NewMachine(prog, nil, o)
+	m.ID = 1
+	m.SetArgs(nil)
+	m.StartFunc(prog.Main)
+	st := m.Run(interp.DefaultBudget)
+	for i := 0; st == interp.StatusYield && i < 100000; i++ {
+		st = m.Run(interp.DefaultBudget)
+	}
+	if st == interp.StatusDone {
+		o.Write([]byte(m.StackText()))
+	}
+	o.Flush()
+	rep := ""
+	if m.Failure != nil {
+		rep = m.Failure.Report()
+	}
+	return out.String(), rep, st
+}
+
+func TestRunSmall(t *testing.T) {
+	yes := true
+	for _, src := range []string{
+		"1 2 +",
+		"0 1000 0 do i + loop .",
+		": sq dup * ; 7 sq .",
+		": fib ( n -- f ) dup 2 < if return then dup 1- fib swap 2 - fib + ; 20 fib .",
+	} {
+		o1, r1, s1 := runWith(t, src, nil)
+		o2, r2, s2 := runWith(t, src, &yes)
+		if o1 != o2 || r1 != r2 || s1 != s2 {
+			t.Errorf("%q:\ninterp: %v %q %q\njit:    %v %q %q", src, s1, o1, r1, s2, o2, r2)
+		}
+	}
+}

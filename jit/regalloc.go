@@ -1,0 +1,341 @@
+package jit
+
+// This file gives every value of a function a place: a register, or a
+// slot of the function's native frame when the registers run out (linear
+// scan, after Poletto and Sarkar: one interval per value from its first to
+// its last live point in the block layout, the interval that ends last
+// spilled). Constants get no place: they are immediates where they are
+// used. Calls and exits that come back do not take registers from the
+// allocator: the code saves the registers live across them and restores
+// them after (see emit.go).
+
+import "sort"
+
+// locKind says where a value is.
+type locKind uint8
+
+const (
+	lNone  locKind = iota
+	lReg           // in register reg
+	lStack         // in the frame slot at off
+	lConst         // a constant
+)
+
+type loc struct {
+	kind locKind
+	reg  int16
+	off  int32 // slot index in the frame's spill area
+}
+
+// interval is the stretch of the layout in which a value is live.
+type interval struct {
+	v          vid
+	start, end int
+	float      bool
+}
+
+// alloc is the outcome of register allocation.
+type alloc struct {
+	order  []int      // block layout: hot blocks in order, then the cold ones
+	pos    []int      // position of each value's definition (instructions)
+	bstart []int      // position of each block's start
+	bend   []int      // position of each block's terminator
+	loc    []loc      // by value
+	ivs    []interval // by value (start -1: none)
+	spills int        // frame slots for spilled values
+	used   map[int16]bool
+}
+
+// layout orders the blocks: depth first from the entries, each block's
+// fall-through successor (the second of a branch, the target of a jump)
+// next when it can be, cold blocks (exits) last.
+func (f *function) layout() []int {
+	seen := make([]bool, len(f.blocks))
+	var hot, cold []int
+	var walk func(id int)
+	walk = func(id int) {
+		for id >= 0 && !seen[id] {
+			seen[id] = true
+			b := f.blocks[id]
+			if b.term.kind == tkExit && len(b.instrs) == 0 || b.cold {
+				cold = append(cold, id)
+			} else {
+				hot = append(hot, id)
+			}
+			next := -1
+			switch b.term.kind {
+			case tkJump:
+				next = b.term.succ[0]
+			case tkBranch:
+				// The taken edge is laid out later; the other falls through.
+				defer walk(b.term.succ[0])
+				next = b.term.succ[1]
+			}
+			id = next
+		}
+	}
+	for _, e := range f.entries {
+		walk(e.blk)
+	}
+	return append(hot, cold...)
+}
+
+// allocate runs liveness and linear scan with the registers given.
+func (f *function) allocate(gprs, fprs []int16) *alloc {
+	a := &alloc{used: map[int16]bool{}}
+	a.order = f.layout()
+	n := len(f.values)
+	a.pos = make([]int, n)
+	a.bstart = make([]int, len(f.blocks))
+	a.bend = make([]int, len(f.blocks))
+	p := 0
+	for _, id := range a.order {
+		b := f.blocks[id]
+		p += 2
+		a.bstart[id] = p
+		for _, pv := range b.params {
+			a.pos[pv] = p
+		}
+		for _, v := range b.instrs {
+			p += 2
+			a.pos[v] = p
+		}
+		p += 2
+		a.bend[id] = p
+	}
+	// Liveness: live-in sets per block, to a fixed point.
+	liveIn := make([]map[vid]bool, len(f.blocks))
+	for i := range liveIn {
+		liveIn[i] = map[vid]bool{}
+	}
+	isVar := func(v vid) bool { return v != 0 && f.values[v].op != opConst && f.values[v].op != opConstF }
+	uses := func(id vid, fn func(vid)) {
+		v := &f.values[id]
+		fn(v.a)
+		fn(v.b)
+		fn(v.c)
+		if e := f.exitOf(id); e >= 0 {
+			f.exitUses(e, fn)
+		}
+		if v.op == opCall {
+			fn(f.calls[v.imm].dyn)
+		}
+	}
+	termUses := func(b *block, fn func(vid)) {
+		fn(b.term.a)
+		fn(b.term.b)
+		if b.term.kind == tkExit {
+			f.exitUses(b.term.exit, fn)
+		}
+	}
+	for changed := true; changed; {
+		changed = false
+		for i := len(a.order) - 1; i >= 0; i-- {
+			b := f.blocks[a.order[i]]
+			live := map[vid]bool{}
+			succs := b.term.succ[:0]
+			switch b.term.kind {
+			case tkJump:
+				succs = b.term.succ[:1]
+			case tkBranch:
+				succs = b.term.succ[:2]
+			}
+			for k, s := range succs {
+				for v := range liveIn[s] {
+					live[v] = true
+				}
+				for _, pv := range f.blocks[s].params {
+					delete(live, pv)
+				}
+				for _, arg := range b.term.args[k] {
+					if isVar(arg) {
+						live[arg] = true
+					}
+				}
+			}
+			termUses(b, func(v vid) {
+				if isVar(v) {
+					live[v] = true
+				}
+			})
+			for j := len(b.instrs) - 1; j >= 0; j-- {
+				id := b.instrs[j]
+				delete(live, id)
+				uses(id, func(v vid) {
+					if isVar(v) {
+						live[v] = true
+					}
+				})
+			}
+			for _, pv := range b.params {
+				delete(live, pv)
+			}
+			if len(live) != len(liveIn[b.id]) {
+				changed = true
+			} else {
+				for v := range live {
+					if !liveIn[b.id][v] {
+						changed = true
+						break
+					}
+				}
+			}
+			liveIn[b.id] = live
+		}
+	}
+	// Intervals.
+	a.ivs = make([]interval, n)
+	for i := range a.ivs {
+		a.ivs[i] = interval{v: vid(i), start: -1}
+	}
+	extend := func(v vid, at int) {
+		if !isVar(v) {
+			return
+		}
+		iv := &a.ivs[v]
+		if iv.start < 0 {
+			iv.start, iv.end = at, at
+			return
+		}
+		iv.start = min(iv.start, at)
+		iv.end = max(iv.end, at)
+	}
+	for _, id := range a.order {
+		b := f.blocks[id]
+		for _, pv := range b.params {
+			extend(pv, a.bstart[id])
+		}
+		for v := range liveIn[id] {
+			extend(v, a.bstart[id])
+		}
+		for _, v := range b.instrs {
+			if f.values[v].typ != tVoid {
+				extend(v, a.pos[v])
+			}
+			uses(v, func(u vid) { extend(u, a.pos[v]) })
+		}
+		end := a.bend[id]
+		termUses(b, func(u vid) { extend(u, end) })
+		switch b.term.kind {
+		case tkJump, tkBranch:
+			for k := 0; k < 2; k++ {
+				if k == 1 && b.term.kind == tkJump {
+					break
+				}
+				s := b.term.succ[k]
+				for _, arg := range b.term.args[k] {
+					extend(arg, end)
+				}
+				for v := range liveIn[s] {
+					extend(v, end)
+				}
+			}
+		}
+	}
+	// Linear scan.
+	var ivs []*interval
+	for i := range a.ivs {
+		if a.ivs[i].start >= 0 {
+			a.ivs[i].float = f.values[i].typ == tFloat
+			ivs = append(ivs, &a.ivs[i])
+		}
+	}
+	sort.Slice(ivs, func(i, j int) bool {
+		if ivs[i].start != ivs[j].start {
+			return ivs[i].start < ivs[j].start
+		}
+		return ivs[i].v < ivs[j].v
+	})
+	a.loc = make([]loc, n)
+	for i := range f.values {
+		switch f.values[i].op {
+		case opConst, opConstF:
+			a.loc[i] = loc{kind: lConst}
+		}
+	}
+	type pool struct {
+		free   []int16
+		active []*interval
+	}
+	pools := [2]*pool{{free: append([]int16(nil), gprs...)}, {free: append([]int16(nil), fprs...)}}
+	for _, iv := range ivs {
+		pl := pools[0]
+		if iv.float {
+			pl = pools[1]
+		}
+		// Expire the intervals that end before this one starts.
+		act := pl.active[:0]
+		for _, o := range pl.active {
+			if o.end < iv.start {
+				pl.free = append(pl.free, a.loc[o.v].reg)
+			} else {
+				act = append(act, o)
+			}
+		}
+		pl.active = act
+		if len(pl.free) > 0 {
+			r := pl.free[0]
+			pl.free = pl.free[1:]
+			a.loc[iv.v] = loc{kind: lReg, reg: r}
+			a.used[r] = true
+			pl.active = append(pl.active, iv)
+			continue
+		}
+		// Spill the interval that ends last.
+		far := iv
+		fi := -1
+		for i, o := range pl.active {
+			if o.end > far.end {
+				far, fi = o, i
+			}
+		}
+		if fi >= 0 {
+			a.loc[iv.v] = a.loc[far.v]
+			pl.active[fi] = iv
+		}
+		a.loc[far.v] = loc{kind: lStack, off: int32(a.spills)}
+		a.spills++
+	}
+	return a
+}
+
+// liveAcross returns the values in registers that are live across position
+// p (defined before it, used after it).
+func (a *alloc) liveAcross(p int) []vid {
+	var out []vid
+	for i := range a.ivs {
+		iv := &a.ivs[i]
+		if iv.start >= 0 && iv.start < p && iv.end > p && a.loc[i].kind == lReg {
+			out = append(out, vid(i))
+		}
+	}
+	return out
+}
+
+// exitOf returns the exit a value refers to, or -1.
+func (f *function) exitOf(id vid) int {
+	v := &f.values[id]
+	switch v.op {
+	case opCheck, opFCheck, opCharge, opStep, opRegionCheck:
+		return int(v.imm)
+	case opCall:
+		return f.calls[v.imm].exit
+	}
+	return -1
+}
+
+// exitUses calls fn on the values exit e writes back.
+func (f *function) exitUses(e int, fn func(vid)) {
+	x := &f.exits[e]
+	for _, s := range x.stores {
+		fn(s.k)
+		fn(s.p)
+	}
+	for _, r := range x.retains {
+		fn(r[0])
+		fn(r[1])
+	}
+	fn(x.guard)
+	fn(x.auxV[0])
+	fn(x.auxV[1])
+}
