@@ -37,6 +37,9 @@ const (
 	rF0  = x86.REG_X15
 	rF1  = x86.REG_X14
 	rSP  = x86.REG_SP
+
+	rMoveGP = rS2 // the scratch registers of parallel moves
+	rMoveFP = rF1
 )
 
 var (
@@ -50,55 +53,6 @@ var (
 // retAddrSize is what a call puts between the caller's frame and the
 // callee's.
 const retAddrSize = 8
-
-type emitter struct {
-	f      *function
-	a      *alloc
-	b      *asm.Builder
-	c      *code
-	fr     frame
-	fnIdx  int64
-	labels []*obj.Prog // by block
-	stubs  []*obj.Prog // by exit: its stub
-	resume []*obj.Prog // by exit: where the trampoline re-enters (nil: none)
-	back   []*obj.Prog // by exit: where native code goes on after it came back
-	saves  [][]vid     // by exit: the registers saved over it
-	common *obj.Prog   // the common exit
-	errs   []string
-	cur    int // block being emitted
-}
-
-func mem(r int16, off int64) obj.Addr { return obj.Addr{Type: obj.TYPE_MEM, Reg: r, Offset: off} }
-func reg(r int16) obj.Addr            { return obj.Addr{Type: obj.TYPE_REG, Reg: r} }
-func imm(v int64) obj.Addr            { return obj.Addr{Type: obj.TYPE_CONST, Offset: v} }
-func idx(base, index int16, scale int16, off int64) obj.Addr {
-	return obj.Addr{Type: obj.TYPE_MEM, Reg: base, Index: index, Scale: scale, Offset: off}
-}
-
-func (e *emitter) ins(as obj.As, from, to obj.Addr) *obj.Prog {
-	p := e.b.NewProg()
-	p.As, p.From, p.To = as, from, to
-	e.b.AddInstruction(p)
-	return p
-}
-
-// label returns a new instruction to branch to (a NOP), not yet added.
-func (e *emitter) label() *obj.Prog {
-	p := e.b.NewProg()
-	p.As = obj.ANOP
-	return p
-}
-
-func (e *emitter) place(p *obj.Prog) { e.b.AddInstruction(p) }
-
-func (e *emitter) jmp(as obj.As, to *obj.Prog) *obj.Prog {
-	p := e.b.NewProg()
-	p.As = as
-	p.To.Type = obj.TYPE_BRANCH
-	p.To.SetTarget(to)
-	e.b.AddInstruction(p)
-	return p
-}
 
 func fits32(v int64) bool { return v == int64(int32(v)) }
 
@@ -211,83 +165,6 @@ func assembleGlue() (code []byte, exit int, err error) {
 		return nil, 0, fmt.Errorf("jit: assembler: %s", errs[0])
 	}
 	return code, int(common.Pc), nil
-}
-
-// assemble emits f with allocation a into c's code.
-func assemble(f *function, a *alloc, c *code, fnIdx int) ([]byte, error) {
-	b, err := asm.NewBuilder(archName, 1024)
-	if err != nil {
-		return nil, err
-	}
-	e := &emitter{f: f, a: a, b: b, c: c, fnIdx: int64(fnIdx)}
-	e.fr = newFrame(a, append(append([]int16(nil), archGPRs...), archFPRs...), archLR)
-	if e.fr.size > maxFrame {
-		return nil, unsupported("%s: a frame of %d bytes", f.name, e.fr.size)
-	}
-	e.labels = make([]*obj.Prog, len(f.blocks))
-	for i := range e.labels {
-		e.labels[i] = e.label()
-	}
-	n := len(f.exits)
-	e.stubs, e.resume, e.back, e.saves = make([]*obj.Prog, n), make([]*obj.Prog, n), make([]*obj.Prog, n), make([][]vid, n)
-	for i := range e.stubs {
-		e.stubs[i] = e.label()
-	}
-	e.common = e.label()
-	// Diagnostics of the assembler are errors here.
-	first := e.label()
-	first.Ctxt.DiagFunc = func(format string, args ...any) { e.errs = append(e.errs, fmt.Sprintf(format, args...)) }
-	e.place(first)
-
-	for i, id := range a.order {
-		blk := f.blocks[id]
-		if blk.term.kind == tkNone {
-			continue
-		}
-		e.cur = id
-		e.place(e.labels[id])
-		for _, v := range blk.instrs {
-			e.value(v)
-		}
-		next := -1
-		if i+1 < len(a.order) {
-			next = a.order[i+1]
-		}
-		e.terminate(blk, next)
-	}
-	// Cold code: exit stubs, their resumes, the common exit, thunks.
-	for i := range f.exits {
-		e.stub(i)
-	}
-	e.place(e.common)
-	e.ins(x86.AMOVQ, imm(int64(c.id)), mem(rST, offPriv(privCode)))
-	e.ins(obj.AJMP, obj.Addr{}, mem(rST, offPriv(privExit)))
-	code := b.Assemble()
-	if len(e.errs) > 0 {
-		return nil, fmt.Errorf("jit: assembler: %s", e.errs[0])
-	}
-	if len(code) == 0 {
-		return nil, fmt.Errorf("jit: assembler produced no code")
-	}
-	for _, en := range f.entries {
-		if en.native {
-			c.native = int(e.labels[en.blk].Pc)
-		} else {
-			c.entries = append(c.entries, goEntry{pc: en.pc, off: int(e.labels[en.blk].Pc)})
-		}
-	}
-	c.exits = make([]exitRec, n)
-	for i, x := range f.exits {
-		c.exits[i] = exitRec{resume: -1, why: x.why, site: x.site}
-		if e.resume[i] != nil {
-			c.exits[i].resume = int(e.resume[i].Pc)
-		}
-		if x.guard == 0 {
-			c.exits[i].site = -1
-		}
-	}
-	c.frame = e.fr.size
-	return code, nil
 }
 
 // ccJump maps an int condition to the jump taken when it holds.
@@ -845,29 +722,6 @@ func (e *emitter) terminate(blk *block, next int) {
 	}
 }
 
-// moves passes a jump's arguments to the target's parameters.
-func (e *emitter) moves(from, to int, args []vid) {
-	params := e.f.blocks[to].params
-	var ints, floats []move
-	for i, a := range args {
-		m := move{dst: e.a.loc[params[i]], src: e.a.loc[a], v: a, float: e.f.values[params[i]].typ == tFloat}
-		if e.a.ivs[params[i]].start < 0 {
-			continue // a parameter nothing reads
-		}
-		if m.float {
-			floats = append(floats, m)
-		} else {
-			ints = append(ints, m)
-		}
-	}
-	for _, m := range sequence(ints, loc{kind: lReg, reg: rS2}) {
-		e.move(m)
-	}
-	for _, m := range sequence(floats, loc{kind: lReg, reg: rF1}) {
-		e.move(m)
-	}
-}
-
 // move emits one move between locations (through AX or X15 between two
 // slots).
 func (e *emitter) move(m move) {
@@ -914,6 +768,13 @@ func (e *emitter) move(m move) {
 	default:
 		e.ins(x86.AMOVQ, reg(m.src.reg), reg(m.dst.reg))
 	}
+}
+
+// commonExit ends a function's code: every stub jumps here, and it goes
+// on to the glue's common exit with the function's code id.
+func (e *emitter) commonExit() {
+	e.ins(x86.AMOVQ, imm(int64(e.c.id)), mem(rST, offPriv(privCode)))
+	e.ins(obj.AJMP, obj.Addr{}, mem(rST, offPriv(privExit)))
 }
 
 // stub emits exit x's stub: the values it writes back, the NativeState

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"runtime"
 	"testing"
 
 	"github.com/raftvm/raft/interp"
@@ -82,7 +83,11 @@ func TestDumpIR(t *testing.T) {
 			t.Fatal(err)
 		}
 		os.WriteFile("/tmp/jitcode.bin", b, 0o644)
-		out, _ := exec.Command("objdump", "-D", "-b", "binary", "-mi386:x86-64", "/tmp/jitcode.bin").CombinedOutput()
+		dis := exec.Command("objdump", "-D", "-b", "binary", "-mi386:x86-64", "/tmp/jitcode.bin")
+		if runtime.GOARCH == "arm64" {
+			dis = exec.Command("aarch64-linux-gnu-objdump", "-D", "-b", "binary", "-maarch64", "/tmp/jitcode.bin")
+		}
+		out, _ := dis.CombinedOutput()
 		fmt.Printf("native entry %#x, entries %v\n%s\n", c.native, c.entries, out)
 	}
 }
