@@ -87,7 +87,7 @@ var ccBranch = map[int16]obj.As{arm64.COND_EQ: arm64.ABEQ, arm64.COND_NE: arm64.
 	arm64.COND_GT: arm64.ABGT, arm64.COND_GE: arm64.ABGE, arm64.COND_LO: arm64.ABLO, arm64.COND_LS: arm64.ABLS, arm64.COND_HI: arm64.ABHI,
 	arm64.COND_HS: arm64.ABHS, arm64.COND_MI: arm64.ABMI, arm64.COND_PL: arm64.ABPL}
 
-func invertCC(c int16) int16 { return arm64.COND_EQ + (c-arm64.COND_EQ)^1 }
+func invertCC(c int16) int16 { return arm64.COND_EQ + (c - arm64.COND_EQ) ^ 1 }
 
 func fits12(v int64) bool { return v >= 0 && v < 4096 }
 
