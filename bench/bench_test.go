@@ -18,12 +18,13 @@ import (
 	"testing"
 
 	"github.com/raftvm/raft/interp"
+	"github.com/raftvm/raft/jit"
 	"github.com/raftvm/raft/sched"
 )
 
 // run compiles and runs workload name.raft on workers workers and fails b
 // unless it prints want.
-func run(b *testing.B, name string, workers int, want string) {
+func run(b *testing.B, name, engine string, workers int, want string) {
 	src, err := os.ReadFile(name + ".raft")
 	if err != nil {
 		b.Fatal(err)
@@ -33,6 +34,11 @@ func run(b *testing.B, name string, workers int, want string) {
 		prog, err := interp.Compile(name+".raft", src)
 		if err != nil {
 			b.Fatal(err)
+		}
+		var j *jit.JIT
+		if engine == "jit" {
+			j = jit.New(prog, jit.Options{})
+			prog.Native = j
 		}
 		var buf bytes.Buffer
 		out := interp.NewOutput(&buf)
@@ -44,6 +50,9 @@ func run(b *testing.B, name string, workers int, want string) {
 		}
 		st, err := rt.RunMain(context.Background())
 		rt.Stop()
+		if j != nil {
+			j.Close()
+		}
 		out.Flush()
 		if err != nil || st != interp.StatusDone {
 			b.Fatalf("%s: status %v, %v", name, st, err)
@@ -54,13 +63,18 @@ func run(b *testing.B, name string, workers int, want string) {
 	}
 }
 
-// engines lists the engines a workload runs on: the interpreter, and the
-// JIT once there is one.
-var engines = []string{"interp"}
+// engines lists the engines a workload runs on: the interpreter, and
+// raft run --jit where this build has a native back end.
+var engines = func() []string {
+	if jit.Supported {
+		return []string{"interp", "jit"}
+	}
+	return []string{"interp"}
+}()
 
 func each(b *testing.B, name, want string) {
 	for _, e := range engines {
-		b.Run("engine="+e, func(b *testing.B) { run(b, name, 1, want) })
+		b.Run("engine="+e, func(b *testing.B) { run(b, name, e, 1, want) })
 	}
 }
 
@@ -74,7 +88,7 @@ func BenchmarkBintrees(b *testing.B) { each(b, "bintrees", "14723759") }
 func actors(b *testing.B, name, want string, msgs float64) {
 	for _, w := range []int{1, 2} {
 		b.Run("workers="+string(rune('0'+w)), func(b *testing.B) {
-			run(b, name, w, want)
+			run(b, name, "interp", w, want)
 			b.ReportMetric(msgs*float64(b.N)/b.Elapsed().Seconds(), "msgs/s")
 		})
 	}

@@ -140,7 +140,8 @@ type bblock struct {
 	pc      int
 	blk     int      // its IR block, once made
 	pending []pend   // edges into it not yet connected
-	header  bool     // target of a backward jump
+	header  bool     // an entry point from the interpreter: a loop header, where a call returns
+	loop    bool     // target of a backward jump
 	entry   *state   // its state at entry, once visited
 	vars    []varRef // what its parameters stand for
 	rebase  bool     // a join whose paths disagree on the stack: everything is written back
@@ -198,6 +199,7 @@ type builder struct {
 	blocks  map[int]*bblock
 	hints   *hints
 	fb      *feedback
+	fx      *effects
 	regions []region
 	sites   []siteKey
 	calls   []callInfo
@@ -219,16 +221,18 @@ type callInfo struct {
 	exit   int   // the exit for a callee without native code, or without room
 	pc     int   // the call's pc
 	nloc   int   // the caller's locals
-	after  int   // the caller's region after the call starts here (rebase)
-	saved  []vid // values live across it (regalloc)
-	record bool
+	after  int   // the position of the callee's top when it returns, when its effect is known
+	push   int   // a known callee's MaxPush and locals (the table's, for CallQuot)
+	cloc   int
+	rebase bool  // not known: the caller goes on in a new region at the callee's top
 }
 
 // build makes the intermediate form of fn.
 func build(fn *interp.Func, funcs []*interp.Func, fb *feedback) (*function, error) {
 	h := &hints{rebase: map[int]bool{}, widen: map[varKey]bool{}}
+	es := newEffects(funcs)
 	for try := 0; try < 64; try++ {
-		b := &builder{fn: fn, funcs: funcs, hints: h, fb: fb}
+		b := &builder{fn: fn, funcs: funcs, hints: h, fb: fb, fx: es}
 		f, err := b.run()
 		if err == errRestart {
 			continue
@@ -351,7 +355,7 @@ func (b *builder) decode() {
 			if p.Target >= 0 {
 				t := leader(p.Target)
 				if p.Target <= in.pc {
-					t.header = true
+					t.header, t.loop = true, true
 				}
 				if next < len(code) {
 					leader(next)
@@ -609,21 +613,29 @@ func (b *builder) joinState(bb *bblock, header bool) {
 		b.regions = append(b.regions, newRegion())
 		st.top, st.lo = 0, 1
 	} else {
-		// The join holds the slots every path has loaded, from the top
-		// down; the others go to memory on the way.
+		// The join holds the slots every path has loaded; the others are
+		// in memory there (a path that holds one writes it back).
 		lo := first.top + 1
-		for i, p := range bb.pending {
-			plo := p.st.top + 1
-			for plo > p.st.lo && !p.st.at(plo-1).lazy() {
-				plo--
-			}
-			if i == 0 || plo > lo {
-				lo = plo
+		for _, p := range bb.pending {
+			for i, sl := range p.st.stack {
+				if !sl.lazy() {
+					lo = min(lo, p.st.lo+i)
+				}
 			}
 		}
-		st.lo = lo
 		for pos := lo; pos <= first.top; pos++ {
-			st.set(pos, b.joinSlot(bb, blk, varRef{idx: pos}, header))
+			all := true
+			for _, p := range bb.pending {
+				if p.st.at(pos).lazy() {
+					all = false
+				}
+			}
+			if all {
+				st.set(pos, b.joinSlot(bb, blk, varRef{idx: pos}, header))
+			}
+		}
+		if len(st.stack) == 0 {
+			st.lo = first.top + 1
 		}
 		// Marks survive a join where every path made them at one depth.
 		for s, t := range first.marks {
@@ -686,6 +698,9 @@ func (b *builder) joinSlot(bb *bblock, blk *block, r varRef, header bool) slot {
 		return slot{k: first.k, p: first.p, dirty: dirty, memNil: memNil}
 	}
 	if header {
+		memNil = false // the interpreter's entry brings what memory holds
+	}
+	if bb.loop {
 		dirty, memNil = true, false // a back edge may bring a value memory does not hold
 		if b.hints.widen[varKey{bb.pc, r.local, r.idx}] {
 			kconst = false
@@ -767,7 +782,7 @@ func (b *builder) connect(p pend, bb *bblock) {
 		if kv, ok := b.f.isConst(w.k); ok {
 			// The kind is fixed at the join: the edge must bring it.
 			if sk, ok := b.f.isConst(s.k); !ok || sk != kv {
-				if !bb.header {
+				if !bb.loop {
 					panic("jit: a join's fixed kind from a path that does not have it")
 				}
 				b.hints.widen[varKey{bb.pc, r.local, r.idx}] = true

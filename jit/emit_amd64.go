@@ -472,10 +472,8 @@ func (e *emitter) value(id vid) {
 		r := f.regions[v.aux]
 		if r.min <= 0 {
 			// The stack holds slot min: DSP + 16*min >= &stack[1].
-			e.ins(x86.ALEAQ, mem(rDSP, int64(r.min)*16), reg(rS0))
-			e.ins(x86.AMOVQ, mem(rST, offStackBase), reg(rS1))
-			e.ins(x86.AADDQ, imm(16), reg(rS1))
-			e.ins(x86.ACMPQ, reg(rS0), reg(rS1))
+			e.ins(x86.ALEAQ, mem(rDSP, int64(r.min-1)*16), reg(rS0))
+			e.ins(x86.ACMPQ, reg(rS0), mem(rST, offStackBase))
 			e.jmp(x86.AJCS, e.stubs[v.imm])
 		}
 		if r.max > 0 {
@@ -658,17 +656,30 @@ func (e *emitter) call(id vid, v *value) {
 	e.ins(x86.ACMPQ, mem(rS1, 0), imm(0))
 	e.jmp(x86.AJEQ, stub)
 	// Room: data stack, locals, native stack (as the interpreter checks
-	// before it makes a frame).
-	e.ins(x86.ALEAQ, mem(rDSP, int64(ci.base)*16), reg(rS2))
-	e.ins(x86.AADDQ, mem(rS1, 8), reg(rS2))
+	// before it makes a frame). AX: the callee's locals index.
+	if ci.callee >= 0 {
+		e.ins(x86.ALEAQ, mem(rDSP, int64(ci.base+ci.push)*16), reg(rS2))
+	} else {
+		e.ins(x86.ALEAQ, mem(rDSP, int64(ci.base)*16), reg(rS2))
+		e.ins(x86.AADDQ, mem(rS1, 8), reg(rS2))
+	}
 	e.ins(x86.ACMPQ, reg(rS2), mem(rST, offStackLast))
 	e.jmp(x86.AJHI, stub)
 	e.ins(x86.AMOVQ, mem(rSP, 8), reg(rS0))
-	e.ins(x86.AADDQ, imm(int64(ci.nloc)), reg(rS0))
-	e.ins(x86.AMOVQ, reg(rS0), reg(rS2))
-	e.ins(x86.AADDQ, mem(rS1, 16), reg(rS2))
-	e.ins(x86.ACMPQ, reg(rS2), mem(rST, offLocalsLen))
-	e.jmp(x86.AJHI, stub)
+	if ci.nloc != 0 {
+		e.ins(x86.AADDQ, imm(int64(ci.nloc)), reg(rS0))
+	}
+	switch {
+	case ci.callee < 0:
+		e.ins(x86.AMOVQ, reg(rS0), reg(rS2))
+		e.ins(x86.AADDQ, mem(rS1, 16), reg(rS2))
+		e.ins(x86.ACMPQ, reg(rS2), mem(rST, offLocalsLen))
+		e.jmp(x86.AJHI, stub)
+	case ci.cloc > 0:
+		e.ins(x86.ALEAQ, mem(rS0, int64(ci.cloc)), reg(rS2))
+		e.ins(x86.ACMPQ, reg(rS2), mem(rST, offLocalsLen))
+		e.jmp(x86.AJHI, stub)
+	}
 	e.ins(x86.ALEAQ, mem(rSP, -maxFrame), reg(rS2))
 	e.ins(x86.ACMPQ, reg(rS2), mem(rST, offPriv(privLimit)))
 	e.jmp(x86.AJCS, stub)
@@ -676,7 +687,11 @@ func (e *emitter) call(id vid, v *value) {
 		e.ins(x86.AADDQ, imm(int64(ci.base)*16), reg(rDSP))
 	}
 	e.ins(obj.ACALL, obj.Addr{}, mem(rS1, 0))
-	// Back: DSP is the callee's top, the caller's new base.
+	// Back: DSP is the callee's top: the caller's new base, or (the
+	// callee's effect known) a known distance above the caller's.
+	if !ci.rebase && ci.after != 0 {
+		e.ins(x86.AADDQ, imm(-int64(ci.after)*16), reg(rDSP))
+	}
 	e.restoreRegs(saves)
 }
 

@@ -620,20 +620,30 @@ func (e *emitter) call(id vid, v *value) {
 	e.ins(arm64.AMOVD, mem(rS1, 0), reg(rS3))
 	e.ins3(arm64.ACMP, small(0), rS3, obj.Addr{})
 	e.jmp(arm64.ABEQ, stub)
-	// Room: data stack, locals, native stack.
-	e.addImm(rDSP, int64(ci.base)*16, rS2)
-	e.ins(arm64.AMOVD, mem(rS1, 8), reg(rS0))
-	e.ins3(arm64.AADD, reg(rS0), rS2, reg(rS2))
+	// Room: data stack, locals, native stack. S0: the callee's locals index.
+	if ci.callee >= 0 {
+		e.addImm(rDSP, int64(ci.base+ci.push)*16, rS2)
+	} else {
+		e.addImm(rDSP, int64(ci.base)*16, rS2)
+		e.ins(arm64.AMOVD, mem(rS1, 8), reg(rS0))
+		e.ins3(arm64.AADD, reg(rS0), rS2, reg(rS2))
+	}
 	e.ins(arm64.AMOVD, mem(rST, offStackLast), reg(rS4))
 	e.ins3(arm64.ACMP, reg(rS4), rS2, obj.Addr{})
 	e.jmp(arm64.ABHI, stub)
 	e.ins(arm64.AMOVD, mem(rSP, 8), reg(rS0))
 	e.addImm(rS0, int64(ci.nloc), rS0)
-	e.ins(arm64.AMOVD, mem(rS1, 16), reg(rS2))
-	e.ins3(arm64.AADD, reg(rS0), rS2, reg(rS2))
-	e.ins(arm64.AMOVD, mem(rST, offLocalsLen), reg(rS4))
-	e.ins3(arm64.ACMP, reg(rS4), rS2, obj.Addr{})
-	e.jmp(arm64.ABHI, stub)
+	if ci.callee < 0 || ci.cloc > 0 {
+		if ci.callee < 0 {
+			e.ins(arm64.AMOVD, mem(rS1, 16), reg(rS2))
+			e.ins3(arm64.AADD, reg(rS0), rS2, reg(rS2))
+		} else {
+			e.addImm(rS0, int64(ci.cloc), rS2)
+		}
+		e.ins(arm64.AMOVD, mem(rST, offLocalsLen), reg(rS4))
+		e.ins3(arm64.ACMP, reg(rS4), rS2, obj.Addr{})
+		e.jmp(arm64.ABHI, stub)
+	}
 	e.addImm(rSP, -maxFrame, rS2)
 	e.ins(arm64.AMOVD, mem(rST, offPriv(privLimit)), reg(rS4))
 	e.ins3(arm64.ACMP, reg(rS4), rS2, obj.Addr{})
@@ -642,6 +652,9 @@ func (e *emitter) call(id vid, v *value) {
 		e.addImm(rDSP, int64(ci.base)*16, rDSP)
 	}
 	e.ins(obj.ACALL, obj.Addr{}, mem(rS3, 0))
+	if !ci.rebase && ci.after != 0 {
+		e.addImm(rDSP, -int64(ci.after)*16, rDSP)
+	}
 	e.restoreRegs(saves)
 }
 

@@ -932,11 +932,37 @@ func (b *builder) callWith(fn int, dyn vid, base int) {
 	b.flush(b.st, true)
 	e := b.exitHere(interp.ExitInterp, whyCall, b.in.pc, b.st)
 	ci := callInfo{callee: fn, dyn: dyn, base: base, exit: e, pc: b.in.pc, nloc: b.fn.NLocals}
+	if fn >= 0 {
+		// The callee is known (a changed definition recompiles the caller).
+		ci.push, ci.cloc = b.funcs[fn].MaxPush, b.funcs[fn].NLocals
+	}
 	b.calls = append(b.calls, ci)
 	b.emit(opCall, tVoid, 0, dyn, int64(len(b.calls)-1))
 	b.effect()
+	if fn >= 0 {
+		if ce := b.fx.of(b.funcs[fn]); ce.known {
+			// The callee's effect is known: the caller's slots below what
+			// it changes are as they were (in registers, and memory).
+			b.calls[len(b.calls)-1].after = base + ce.top
+			for pos := base + ce.min; pos <= b.st.top; pos++ {
+				if i := pos - b.st.lo; i >= 0 && i < len(b.st.stack) {
+					b.st.stack[i] = slot{}
+				}
+			}
+			b.st.top = base + ce.top
+			b.st.trim()
+			for k, t := range b.st.marks {
+				if t >= base+ce.min {
+					delete(b.st.marks, k)
+				}
+			}
+			b.effects = false
+			return
+		}
+	}
 	// After: a new region at the callee's top; the locals are as they were
 	// (in memory too).
+	b.calls[len(b.calls)-1].rebase = true
 	b.st.region = len(b.regions)
 	b.regions = append(b.regions, newRegion())
 	b.st.top, b.st.lo, b.st.stack = 0, 1, nil
