@@ -498,7 +498,7 @@ func (j *JIT) Stats() Stats {
 
 // Write writes the statistics as the jit: lines of --stats.
 func (s Stats) Write(w io.Writer) {
-	fmt.Fprintf(w, "jit: %d functions compiled (%d not, %d again), %d loop entries, %d bytes of code, %v compiling\n",
+	fmt.Fprintf(w, "jit: %d functions compiled (%d not, %d again), %d entries at loops and returns, %d bytes of code, %v compiling\n",
 		s.Compiled, s.Failed, s.Recompiled, s.Loops, s.Bytes, s.CompileTime.Round(time.Microsecond))
 	var names []string
 	for k := range s.Exits {

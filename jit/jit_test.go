@@ -3,10 +3,13 @@ package jit
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"runtime"
 	"testing"
+
+	"github.com/google/pprof/profile"
 
 	"github.com/raftvm/raft/interp"
 )
@@ -140,5 +143,48 @@ func TestRunSmall(t *testing.T) {
 		if o1 != o2 || r1 != r2 || s1 != s2 {
 			t.Errorf("%q:\ninterp: %v %q %q\njit:    %v %q %q", src, s1, o1, r1, s2, o2, r2)
 		}
+	}
+}
+
+// TestProfileSeesNativeCode profiles fib running natively: the samples,
+// taken where a slice ends (native code has written its frames back),
+// still name fib and give it most reductions.
+func TestProfileSeesNativeCode(t *testing.T) {
+	src := ": fib dup 2 < if return then dup 1- fib swap 2 - fib + ;\n: helper 0 ;\n25 fib .\n"
+	prog, err := interp.Compile("fib.raft", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	prog.Prof = interp.NewProfile()
+	j := New(prog, Options{Always: true})
+	prog.Native = j
+	defer j.Close()
+	m := interp.NewMachine(prog, nil, interp.NewOutput(io.Discard))
+	m.StartFunc(prog.Main)
+	for m.Run(interp.DefaultBudget) == interp.StatusYield {
+	}
+	if j.Stats().Compiled < 2 {
+		t.Fatalf("fib and main were not compiled: %+v", j.Stats())
+	}
+	var buf bytes.Buffer
+	if err := prog.Prof.Write(&buf); err != nil {
+		t.Fatal(err)
+	}
+	p, err := profile.Parse(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var total, inFib int64
+	for _, s := range p.Sample {
+		total += s.Value[0]
+		switch s.Location[0].Line[0].Function.Name {
+		case "fib":
+			inFib += s.Value[0]
+		case "helper":
+			t.Errorf("helper never runs but has samples")
+		}
+	}
+	if total == 0 || inFib*10 < total*9 {
+		t.Errorf("fib has %d of %d reductions, want over 90%%", inFib, total)
 	}
 }

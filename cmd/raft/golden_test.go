@@ -46,31 +46,27 @@ var engines = []struct {
 
 // golden runs one golden script with flags and compares what it does.
 func golden(t *testing.T, name string, flags []string) {
-	{
-		{
-			wantOut := readGolden(t, name+".out", true)
-			wantErr := readGolden(t, name+".err", false)
-			wantExit := 0
-			if s := readGolden(t, name+".exit", false); s != "" {
-				n, err := strconv.Atoi(strings.TrimSpace(s))
-				if err != nil {
-					t.Fatalf("%s.exit: %v", name, err)
-				}
-				wantExit = n
-			}
-			var stdout, stderr bytes.Buffer
-			args := append(append([]string{"run", "--timeout", "20s"}, flags...), name+".raft")
-			code := realMain(args, strings.NewReader(""), &stdout, &stderr)
-			if code != wantExit {
-				t.Errorf("exit code %d, want %d\nstderr:\n%s", code, wantExit, stderr.String())
-			}
-			if got := stdout.String(); got != wantOut {
-				t.Errorf("stdout differs:\n%s", diff(wantOut, got))
-			}
-			if got := stderr.String(); got != wantErr {
-				t.Errorf("stderr differs:\n%s", diff(wantErr, got))
-			}
+	wantOut := readGolden(t, name+".out", true)
+	wantErr := readGolden(t, name+".err", false)
+	wantExit := 0
+	if s := readGolden(t, name+".exit", false); s != "" {
+		n, err := strconv.Atoi(strings.TrimSpace(s))
+		if err != nil {
+			t.Fatalf("%s.exit: %v", name, err)
 		}
+		wantExit = n
+	}
+	var stdout, stderr bytes.Buffer
+	args := append(append([]string{"run", "--timeout", "20s"}, flags...), name+".raft")
+	code := realMain(args, strings.NewReader(""), &stdout, &stderr)
+	if code != wantExit {
+		t.Errorf("exit code %d, want %d\nstderr:\n%s", code, wantExit, stderr.String())
+	}
+	if got := stdout.String(); got != wantOut {
+		t.Errorf("stdout differs:\n%s", diff(wantOut, got))
+	}
+	if got := stderr.String(); got != wantErr {
+		t.Errorf("stderr differs:\n%s", diff(wantErr, got))
 	}
 }
 

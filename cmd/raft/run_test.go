@@ -1,0 +1,81 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/raftvm/raft/jit"
+)
+
+// writeScript writes src to a file in a temporary directory.
+func writeScript(t *testing.T, src string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "t.raft")
+	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func runCmd(args ...string) (int, string, string) {
+	var stdout, stderr bytes.Buffer
+	code := realMain(args, strings.NewReader(""), &stdout, &stderr)
+	return code, stdout.String(), stderr.String()
+}
+
+// A loop that never ends, running as native code, still yields to the
+// scheduler (the budget is charged at its backward jump), so --timeout
+// stops it; and another actor gets its turns meanwhile.
+func TestTimeoutStopsNativeLoop(t *testing.T) {
+	if !jit.Supported {
+		t.Skip("no native back end")
+	}
+	path := writeScript(t, "[ 5 0 do i . loop ] spawn drop\n: spin ( n -- ) begin 1+ again ;\n0 spin\n")
+	for _, mode := range []string{"--jit", "--jit=always"} {
+		start := time.Now()
+		code, out, errs := runCmd("run", mode, "--timeout", "300ms", path)
+		if code != exitTimeout || !strings.Contains(errs, "timeout") {
+			t.Errorf("%s: exit %d, stderr %q; want %d and a timeout message", mode, code, errs, exitTimeout)
+		}
+		if out != "0\n1\n2\n3\n4\n" {
+			t.Errorf("%s: the other actor printed %q while the loop ran", mode, out)
+		}
+		if d := time.Since(start); d > 10*time.Second {
+			t.Errorf("%s: stopped after %v", mode, d)
+		}
+	}
+}
+
+// --stats says what the JIT did: functions compiled, and exits by reason.
+func TestStatsShowJIT(t *testing.T) {
+	if !jit.Supported {
+		t.Skip("no native back end")
+	}
+	path := writeScript(t, ": sq dup * ;\n0 100000 0 do i sq + loop .\n")
+	code, out, errs := runCmd("run", "--jit", "--stats", path)
+	if code != 0 || out != "333328333350000\n" {
+		t.Fatalf("exit %d, stdout %q, stderr %q", code, out, errs)
+	}
+	for _, want := range []string{"jit: 2 functions compiled", "bytes of code", "entries; exits:", "budget"} {
+		if !strings.Contains(errs, want) {
+			t.Errorf("--stats does not say %q:\n%s", want, errs)
+		}
+	}
+}
+
+// --jit takes no value, always, hot or off.
+func TestJITFlag(t *testing.T) {
+	path := writeScript(t, "1 2 + .\n")
+	for _, mode := range []string{"--jit", "--jit=always", "--jit=hot", "--jit=off"} {
+		if code, out, errs := runCmd("run", mode, path); code != 0 || out != "3\n" {
+			t.Errorf("%s: exit %d, %q %q", mode, code, out, errs)
+		}
+	}
+	if code, _, errs := runCmd("run", "--jit=sometimes", path); code != exitUsage || !strings.Contains(errs, "--jit") {
+		t.Errorf("--jit=sometimes: exit %d, stderr %q", code, errs)
+	}
+}
