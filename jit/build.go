@@ -157,8 +157,10 @@ type pend struct {
 
 // hints are what failed tries of a build taught.
 type hints struct {
-	rebase map[int]bool    // headers that must rebase
-	widen  map[varKey]bool // header variables whose kind is not fixed
+	rebase map[int]bool       // headers that must rebase
+	widen  map[varKey]bool    // header variables whose kind is not fixed
+	narrow map[varKey]gc.Kind // header variables whose back edges bring one kind: entries check it
+	dirty  map[varKey]bool    // header locals whose back edges may have written memory
 }
 
 type varKey struct {
@@ -215,21 +217,21 @@ type builder struct {
 
 // callInfo describes one opCall.
 type callInfo struct {
-	callee int   // function index, or -1: the payload in dyn
-	dyn    vid   // the quotation's function index (CallQuot)
-	base   int   // the callee's stack base, a position
-	exit   int   // the exit for a callee without native code, or without room
-	pc     int   // the call's pc
-	nloc   int   // the caller's locals
-	after  int   // the position of the callee's top when it returns, when its effect is known
-	push   int   // a known callee's MaxPush and locals (the table's, for CallQuot)
+	callee int // function index, or -1: the payload in dyn
+	dyn    vid // the quotation's function index (CallQuot)
+	base   int // the callee's stack base, a position
+	exit   int // the exit for a callee without native code, or without room
+	pc     int // the call's pc
+	nloc   int // the caller's locals
+	after  int // the position of the callee's top when it returns, when its effect is known
+	push   int // a known callee's MaxPush and locals (the table's, for CallQuot)
 	cloc   int
-	rebase bool  // not known: the caller goes on in a new region at the callee's top
+	rebase bool // not known: the caller goes on in a new region at the callee's top
 }
 
 // build makes the intermediate form of fn.
 func build(fn *interp.Func, funcs []*interp.Func, fb *feedback) (*function, error) {
-	h := &hints{rebase: map[int]bool{}, widen: map[varKey]bool{}}
+	h := &hints{rebase: map[int]bool{}, widen: map[varKey]bool{}, narrow: map[varKey]gc.Kind{}, dirty: map[varKey]bool{}}
 	es := newEffects(funcs)
 	for try := 0; try < 64; try++ {
 		b := &builder{fn: fn, funcs: funcs, hints: h, fb: fb, fx: es}
@@ -697,13 +699,29 @@ func (b *builder) joinSlot(bb *bblock, blk *block, r varRef, header bool) slot {
 	if same {
 		return slot{k: first.k, p: first.p, dirty: dirty, memNil: memNil}
 	}
+	key := varKey{bb.pc, r.local, r.idx}
 	if header {
-		memNil = false // the interpreter's entry brings what memory holds
-	}
-	if bb.loop {
-		dirty, memNil = true, false // a back edge may bring a value memory does not hold
-		if b.hints.widen[varKey{bb.pc, r.local, r.idx}] {
+		// The interpreter's entry loads the value (and clears a local's
+		// memory, so that memory is nil as the native paths have it).
+		dirty = true
+		if bb.loop && b.hints.dirty[key] {
+			memNil = false
+		}
+		if bb.loop && b.hints.widen[key] {
 			kconst = false
+		}
+		if k, ok := b.hints.narrow[key]; ok && !b.hints.widen[key] {
+			// The back edges bring kind k: the forward edges check it,
+			// unless one of them brings another for sure.
+			fits := true
+			for _, p := range bb.pending {
+				if sk, ok := b.f.isConst(get(p.st).k); ok && gc.Kind(sk) != k {
+					fits = false
+				}
+			}
+			if fits {
+				kconst, kk = true, b.f.constant(int64(k))
+			}
 		}
 	}
 	s := slot{dirty: dirty, memNil: memNil}
@@ -782,11 +800,37 @@ func (b *builder) connect(p pend, bb *bblock) {
 		if kv, ok := b.f.isConst(w.k); ok {
 			// The kind is fixed at the join: the edge must bring it.
 			if sk, ok := b.f.isConst(s.k); !ok || sk != kv {
-				if !bb.loop {
+				key := varKey{bb.pc, r.local, r.idx}
+				nk, narrowed := b.hints.narrow[key]
+				switch {
+				case !bb.header:
+					panic("jit: a join's fixed kind from a path that does not have it")
+				case bb.visited:
+					// A back edge that does not keep the kind.
+					b.hints.widen[key] = true
+					panic(errRestart)
+				case !ok && narrowed && nk == gc.Kind(kv):
+					// A forward edge into a loop the back edges keep at
+					// kind kv: check it on the way in.
+					b.guardEdge(st, r, bb.pc, gc.Kind(kv))
+					if r.local {
+						s = st.locals[r.idx]
+					} else {
+						s = st.at(r.idx)
+					}
+				default:
 					panic("jit: a join's fixed kind from a path that does not have it")
 				}
-				b.hints.widen[varKey{bb.pc, r.local, r.idx}] = true
-				panic(errRestart)
+			}
+		} else if bb.visited && bb.loop && !bb.rebase {
+			// A back edge with a fixed kind into a parameter that takes
+			// any: next time the header is given that kind.
+			key := varKey{bb.pc, r.local, r.idx}
+			if sk, ok := b.f.isConst(s.k); ok && !b.hints.widen[key] && b.narrowOK(key, gc.Kind(sk)) {
+				if _, done := b.hints.narrow[key]; !done {
+					b.hints.narrow[key] = gc.Kind(sk)
+					panic(errRestart)
+				}
 			}
 		}
 		// The payload, in the parameter's register class.
@@ -799,6 +843,14 @@ func (b *builder) connect(p pend, bb *bblock) {
 			pv = b.emit(opFBits, tInt, pv, 0, 0)
 		}
 		args = append(args, pv)
+	}
+	if bb.visited && bb.loop {
+		for i, w := range want.locals {
+			if w.memNil && !st.locals[i].memNil {
+				b.hints.dirty[varKey{bb.pc, true, i}] = true
+				panic(errRestart)
+			}
+		}
 	}
 	if !bb.rebase {
 		// Values the join keeps without a parameter are the same on every
@@ -814,6 +866,60 @@ func (b *builder) connect(p pend, bb *bblock) {
 		b.f.use(a)
 	}
 	blk.preds = append(blk.preds, p.from)
+}
+
+// guardEdge checks, on an edge into loop header pc, that variable r of st
+// has kind k (the kind the loop keeps it at), leaving for the interpreter
+// at the header when it has not.
+func (b *builder) guardEdge(st *state, r varRef, pc int, k gc.Kind) {
+	var s slot
+	if r.local {
+		s = st.locals[r.idx]
+	} else {
+		s = st.at(r.idx)
+	}
+	e := b.exitHere(interp.ExitInterp, whyGuard, pc, st)
+	b.f.exits[e].guard = s.k
+	b.f.exits[e].site = len(b.sites)
+	b.sites = append(b.sites, siteKey{pc, headerOperand(r)})
+	b.emit3(opCheck, tVoid, s.k, b.f.constant(int64(k)), 0, int64(e), int32(cEq))
+	kv := s.k
+	for i := range st.stack {
+		if st.stack[i].k == kv {
+			st.stack[i].k = b.f.constant(int64(k))
+			if k == gc.KFloat && b.f.values[st.stack[i].p].typ == tInt {
+				st.stack[i].p = b.emit(opBitsF, tFloat, st.stack[i].p, 0, 0)
+			}
+		}
+	}
+	for i := range st.locals {
+		if st.locals[i].k == kv {
+			st.locals[i].k = b.f.constant(int64(k))
+			if k == gc.KFloat && b.f.values[st.locals[i].p].typ == tInt {
+				st.locals[i].p = b.emit(opBitsF, tFloat, st.locals[i].p, 0, 0)
+			}
+		}
+	}
+}
+
+// headerOperand numbers a header's variable for feedback (apart from the
+// operands of instructions).
+func headerOperand(r varRef) int {
+	if r.local {
+		return 1000 + r.idx
+	}
+	return 100000 + r.idx
+}
+
+// narrowOK reports whether feedback allows giving header variable key kind
+// k: no check of it has failed on another kind.
+func (b *builder) narrowOK(key varKey, k gc.Kind) bool {
+	if b.fb == nil {
+		return true
+	}
+	r := varRef{local: key.local, idx: key.idx}
+	seen := b.fb.kinds[siteKey{key.pc, headerOperand(r)}]
+	return seen&^(1<<k) == 0
 }
 
 // writeBack stores the slot at pos to memory if it is dirty (or
@@ -931,6 +1037,14 @@ func (b *builder) goEntry(bb *bblock) {
 			pv = b.emit(opBitsF, tFloat, pv, 0, 0)
 		}
 		args = append(args, pv)
+	}
+	// The native paths into the header leave the memory of some locals
+	// nil (their values are in registers): so does this one, after its
+	// checks.
+	for i, w := range want.locals {
+		if w.memNil {
+			b.emit3(opStoreL, tVoid, b.f.constant(int64(gc.KNil)), b.f.constant(0), 0, int64(i), 0)
+		}
 	}
 	blk.term = term{kind: tkJump, succ: [2]int{bb.blk}, args: [2][]vid{args}}
 	for _, a := range args {

@@ -199,20 +199,21 @@ func sequence(ms []move, scratch loc) []move {
 // emitter emits one function (or the glue) for the back end of this
 // build; the per-instruction methods are in emit_GOARCH.go.
 type emitter struct {
-	f      *function
-	a      *alloc
-	b      *asm.Builder
-	c      *code
-	fr     frame
-	fnIdx  int64
-	labels []*obj.Prog // by block
-	stubs  []*obj.Prog // by exit: its stub
-	resume []*obj.Prog // by exit: where the trampoline re-enters (nil: none)
-	back   []*obj.Prog // by exit: where native code goes on after it came back
-	saves  [][]vid     // by exit: the registers saved over it
-	common *obj.Prog   // the common exit
-	errs   []string
-	cur    int // block being emitted
+	f       *function
+	a       *alloc
+	b       *asm.Builder
+	c       *code
+	fr      frame
+	fnIdx   int64
+	labels  []*obj.Prog // by block
+	stubs   []*obj.Prog // by exit: its stub
+	resume  []*obj.Prog // by exit: where the trampoline re-enters (nil: none)
+	back    []*obj.Prog // by exit: where native code goes on after it came back
+	saves   [][]vid     // by exit: the registers saved over it
+	common  *obj.Prog   // the common exit
+	errs    []string
+	cur     int  // block being emitted
+	lpValid bool // S2 holds the current call's locals (see localsCached)
 }
 
 func mem(r int16, off int64) obj.Addr { return obj.Addr{Type: obj.TYPE_MEM, Reg: r, Offset: off} }
@@ -278,7 +279,7 @@ func assemble(f *function, a *alloc, c *code, fnIdx int) ([]byte, error) {
 		if blk.term.kind == tkNone {
 			continue
 		}
-		e.cur = id
+		e.cur, e.lpValid = id, false
 		e.place(e.labels[id])
 		for _, v := range blk.instrs {
 			e.value(v)

@@ -228,6 +228,9 @@ func (e *emitter) fnotjump(c cond, to *obj.Prog) {
 func (e *emitter) value(id vid) {
 	f := e.f
 	v := &f.values[id]
+	if v.op != opLoadLK && v.op != opLoadLP && v.op != opStoreL {
+		e.lpValid = false
+	}
 	switch v.op {
 	case opNop, opParam, opConst, opConstF:
 	case opEntry:
@@ -249,7 +252,7 @@ func (e *emitter) value(id vid) {
 	case opStore:
 		e.storeValue(rDSP, v.imm*16, v.a, v.b)
 	case opLoadLK, opLoadLP:
-		e.localsBase(rS2)
+		e.localsCached()
 		switch {
 		case v.op == opLoadLK:
 			r := e.dst(id, rS0)
@@ -265,7 +268,7 @@ func (e *emitter) value(id vid) {
 			e.done(id, r)
 		}
 	case opStoreL:
-		e.localsBase(rS2)
+		e.localsCached()
 		e.storeValue(rS2, v.imm*16, v.a, v.b)
 	case opState:
 		r := e.dst(id, rS0)
@@ -483,6 +486,16 @@ func (e *emitter) storeValue(base int16, off int64, k, p vid) {
 		return
 	}
 	e.ins(arm64.AMOVD, reg(e.gp(p, rS0)), mem(base, off+8))
+}
+
+// localsCached puts the address of the current call's locals in S2,
+// unless the value before did (a run of loads and stores of locals shares
+// it; a load's result never goes to S2).
+func (e *emitter) localsCached() {
+	if !e.lpValid {
+		e.localsBase(rS2)
+		e.lpValid = true
+	}
 }
 
 // localsBase puts the address of the current call's locals in r.
