@@ -104,8 +104,9 @@ type Machine struct {
 	// Native code (run_native.go): its state block, made at the first
 	// entry, and whether native frames are open (on the native stack, not
 	// yet in frames).
-	nat     *NativeState
-	natOpen bool
+	nat       *NativeState
+	natOpen   bool
+	natParked bool // a run of native code yielded with its frames kept (it holds a native stack)
 
 	// Ext belongs to the host (the scheduler's per-actor data).
 	Ext any
@@ -259,6 +260,7 @@ func (m *Machine) collect() { m.Heap.Collect(m.Roots()...) }
 // Reset drops the stack and the locals and abandons the running code, as
 // the REPL does after a failure. The mailbox is kept.
 func (m *Machine) Reset() {
+	m.unpark()
 	m.DropAll()
 	for i, v := range m.locals {
 		if v != gc.Nil {

@@ -52,6 +52,13 @@ func (p *Profile) record(m *Machine, reductions int64) {
 	}
 	stack := make([]site, 0, m.fp+1)
 	stack = append(stack, site{m.fn, m.pc})
+	if m.natParked { // the callers native code keeps, innermost first
+		var native []site
+		m.Prog.Native.Frames(m.nat, func(f uint32, callPC, _ int) { native = append(native, site{m.funcs[f], callPC}) })
+		for i := len(native) - 1; i >= 0; i-- {
+			stack = append(stack, native[i])
+		}
+	}
 	for i := m.fp - 1; i >= 0; i-- {
 		fr := &m.frames[i]
 		stack = append(stack, site{fr.fn, fr.pc() - 1})

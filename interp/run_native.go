@@ -30,7 +30,9 @@ package interp
 //	ExitStep       run the one instruction at PC in the interpreter (a
 //	               builtin, an actor word, an allocation), then re-enter at
 //	               Resume; its frames stay native
-//	ExitFuel       the reduction budget ran out: the actor yields at PC
+//	ExitFuel       the reduction budget ran out: the actor yields at PC;
+//	               deep native frames may be parked (Native.Park) and the
+//	               run goes on at Resume in the next Run
 //	ExitReturn     the function native code was entered in returned
 //	ExitRelease    release the value in Aux/AuxK (its last reference) and
 //	               re-enter at Resume
@@ -68,6 +70,10 @@ type Native interface {
 	// Chunk returns the most reductions the interpreter runs before it
 	// looks for native code again.
 	Chunk() int
+	// Park reports whether a run that ran out of budget keeps its native
+	// frames until it goes on (it then holds its native stack); else its
+	// frames are written back to the interpreter's.
+	Park(st *NativeState) bool
 	// Frames calls f for each native frame below the innermost one at the
 	// last exit, outermost first: the function, the pc of its call in
 	// progress, and the index of its locals.
@@ -135,6 +141,14 @@ func (m *Machine) runMixed(budget int) Status {
 	m.funcs = m.Prog.Funcs()
 	left := budget
 	noEnter := false // the last native run left at this pc for the interpreter
+	if m.natParked {
+		// Native code yielded with its frames kept: it goes on.
+		m.natParked = false
+		if st, done := m.runNative(m.nat.Resume, &left, true); done {
+			return st
+		}
+		noEnter = m.nat.Exit != ExitReturn
+	}
 	for {
 		if m.fn == nil {
 			return StatusDone
@@ -147,7 +161,7 @@ func (m *Machine) runMixed(budget int) Status {
 		}
 		if !noEnter {
 			if code := nat.Entry(m.fn, m.pc); code != 0 {
-				st, done := m.runNative(code, &left)
+				st, done := m.runNative(code, &left, false)
 				if done {
 					return st
 				}
@@ -174,21 +188,26 @@ func (m *Machine) runMixed(budget int) Status {
 // runNative runs native code from code until it leaves for the interpreter
 // or the actor must stop. It reports the status and true when Run should
 // return it, false when the interpreter goes on from m's state.
-func (m *Machine) runNative(code uintptr, left *int) (Status, bool) {
+func (m *Machine) runNative(code uintptr, left *int, resume bool) (Status, bool) {
 	nat := m.Prog.Native
 	s := m.nat
 	if s == nil {
 		s = new(NativeState)
 		m.nat = s
 	}
-	s.FP = int64(m.fp)
-	nat.Begin(s)
+	if !resume {
+		s.FP = int64(m.fp)
+		nat.Begin(s)
+		s.SP, s.LB = int64(m.sp), int64(m.lbase)
+	}
 	m.natOpen = true
 	defer func() {
-		m.natOpen = false
-		nat.End(s)
+		if !m.natParked {
+			m.natOpen = false
+			nat.End(s)
+		}
 	}()
-	s.SP, s.LB, s.Budget = int64(m.sp), int64(m.lbase), int64(*left)
+	s.Budget = int64(*left)
 	for {
 		m.fillNative(s)
 		nat.Enter(s, code)
@@ -237,6 +256,17 @@ func (m *Machine) runNative(code uintptr, left *int) (Status, bool) {
 			return m.leave(s)
 		case ExitFuel:
 			*left = 0
+			if nat.Park(s) {
+				// Deep native frames are kept for the next run (written
+				// back, they would come back to native code one return at
+				// a time); the machine's memory is as the interpreter's
+				// would be, its frames aside.
+				m.natParked = true
+				fn := m.funcs[s.Fn]
+				m.fn, m.pc, m.sp, m.lbase = fn, int(s.PC), int(s.SP), int(s.LB)
+				m.room = m.stackLast - fn.pushBytes
+				return 0, false
+			}
 			return m.leave(s)
 		case ExitReturn:
 			m.sp = int(s.SP)
@@ -307,4 +337,13 @@ func (m *Machine) pushNativeFrames(s *NativeState) {
 		m.frames[m.fp] = frame{ret: unsafe.Pointer(&fn.Code[callPC+Op(fn.Code[callPC]).Size()]), lp: unsafe.Pointer(&m.locals[lbase]), fn: fn}
 		m.fp++
 	})
+}
+
+// unpark abandons a parked run of native code (the actor is being reset or
+// released): its memory state is the machine's, its native stack goes back.
+func (m *Machine) unpark() {
+	if m.natParked {
+		m.natParked, m.natOpen = false, false
+		m.Prog.Native.End(m.nat)
+	}
 }

@@ -64,6 +64,7 @@ const (
 	privStack           // the index of the native stack in use (JIT.all)
 	privEntry           // the entry the thunk calls
 	privExit            // the address of the common exit (in the glue)
+	privParked          // 1 while a parked run holds the native stack
 )
 
 func offPriv(i int) int64 { return offPrivate + int64(i)*8 }

@@ -469,8 +469,12 @@ func (e *emitter) value(id vid) {
 		e.cmp(v.a, v.b)
 		e.jmp(ccJump[cond(v.aux).negate()], e.stubs[v.imm])
 	case opCharge:
+		// The budget spent: an exit that may come back (a parked run).
 		e.ins(x86.ADECQ, obj.Addr{}, reg(rBud))
 		e.jmp(x86.AJLE, e.stubs[v.imm])
+		e.back[v.imm] = e.label()
+		e.place(e.back[v.imm])
+		e.saves[v.imm] = e.a.liveAcross(e.a.pos[id])
 	case opRegionCheck:
 		r := f.regions[v.aux]
 		if r.min <= 0 {
@@ -812,7 +816,7 @@ func (e *emitter) commonExit() {
 func (e *emitter) stub(x int) {
 	info := &e.f.exits[x]
 	e.place(e.stubs[x])
-	comes := info.kind == interp.ExitStep || info.kind == interp.ExitRelease
+	comes := info.kind == interp.ExitStep || info.kind == interp.ExitRelease || info.kind == interp.ExitFuel
 	if comes {
 		e.saveRegs(e.saves[x])
 	}
@@ -850,9 +854,14 @@ func (e *emitter) stub(x int) {
 	if info.guard != 0 {
 		e.ins(x86.AMOVQ, reg(e.gp(info.guard, rS0)), mem(rST, offAuxK))
 	}
-	if info.kind == interp.ExitRelease {
+	if info.auxV[0] != 0 {
 		e.ins(x86.AMOVQ, reg(e.gp(info.auxV[0], rS0)), mem(rST, offAuxK))
+	}
+	if info.auxV[1] != 0 {
 		e.ins(x86.AMOVQ, reg(e.gp(info.auxV[1], rS0)), mem(rST, offAux))
+	} else if info.aux != 0 {
+		e.movConst(info.aux, rS0)
+		e.ins(x86.AMOVQ, reg(rS0), mem(rST, offAux))
 	}
 	e.jmp(obj.AJMP, e.common)
 	if !comes {
@@ -873,5 +882,27 @@ func (e *emitter) stub(x int) {
 	e.ins(x86.AADDQ, mem(rST, offStackBase), reg(rS0))
 	e.ins(x86.AMOVQ, reg(rS0), reg(rDSP))
 	e.restoreRegs(e.saves[x])
+	// The counts the stub added for borrowed values it wrote back: the
+	// values are in registers again, and memory's copies are stale.
+	for _, r := range info.retains {
+		e.unretain(r[0], r[1])
+	}
 	e.jmp(obj.AJMP, e.back[x])
+}
+
+// unretain takes back a count retain added (the object is not freed: its
+// holder still has it).
+func (e *emitter) unretain(k, p vid) {
+	skip := e.label()
+	if c, ok := e.f.isConst(k); ok {
+		if gc.Kind(c) < gc.KStr {
+			return
+		}
+	} else {
+		e.ins(x86.ACMPQ, reg(e.gp(k, rS0)), imm(int64(gc.KStr)))
+		e.jmp(x86.AJCS, skip)
+	}
+	e.ins(x86.AMOVQ, mem(rST, offRcs), reg(rS1))
+	e.ins(x86.ADECL, obj.Addr{}, idx(rS1, e.gp(p, rS0), 4, 0))
+	e.place(skip)
 }

@@ -427,8 +427,12 @@ func (e *emitter) value(id vid) {
 		e.cmp(v.a, v.b)
 		e.jmp(ccBranch[ccInt[cond(v.aux).negate()]], e.stubs[v.imm])
 	case opCharge:
+		// The budget spent: an exit that may come back (a parked run).
 		e.ins3(arm64.ASUBS, imm(1), rBud, reg(rBud))
 		e.jmp(arm64.ABLE, e.stubs[v.imm])
+		e.back[v.imm] = e.label()
+		e.place(e.back[v.imm])
+		e.saves[v.imm] = e.a.liveAcross(e.a.pos[id])
 	case opRegionCheck:
 		r := f.regions[v.aux]
 		if r.min <= 0 {
@@ -753,7 +757,7 @@ func (e *emitter) commonExit() {
 func (e *emitter) stub(x int) {
 	info := &e.f.exits[x]
 	e.place(e.stubs[x])
-	comes := info.kind == interp.ExitStep || info.kind == interp.ExitRelease
+	comes := info.kind == interp.ExitStep || info.kind == interp.ExitRelease || info.kind == interp.ExitFuel
 	if comes {
 		e.saveRegs(e.saves[x])
 	}
@@ -794,9 +798,14 @@ func (e *emitter) stub(x int) {
 	if info.guard != 0 {
 		e.ins(arm64.AMOVD, reg(e.gp(info.guard, rS0)), mem(rST, offAuxK))
 	}
-	if info.kind == interp.ExitRelease {
+	if info.auxV[0] != 0 {
 		e.ins(arm64.AMOVD, reg(e.gp(info.auxV[0], rS0)), mem(rST, offAuxK))
+	}
+	if info.auxV[1] != 0 {
 		e.ins(arm64.AMOVD, reg(e.gp(info.auxV[1], rS0)), mem(rST, offAux))
+	} else if info.aux != 0 {
+		e.movConst(info.aux, rS0)
+		e.ins(arm64.AMOVD, reg(rS0), mem(rST, offAux))
 	}
 	e.jmp(arm64.AB, e.common)
 	if !comes {
@@ -818,5 +827,26 @@ func (e *emitter) stub(x int) {
 	e.ins(arm64.AMOVD, mem(rST, offStackBase), reg(rS1))
 	e.ins3(arm64.AADD, reg(rS1), rS0, reg(rDSP))
 	e.restoreRegs(e.saves[x])
+	for _, r := range info.retains {
+		e.unretain(r[0], r[1])
+	}
 	e.jmp(arm64.AB, e.back[x])
+}
+
+// unretain takes back a count retain added.
+func (e *emitter) unretain(k, p vid) {
+	skip := e.label()
+	if c, ok := e.f.isConst(k); ok {
+		if gc.Kind(c) < gc.KStr {
+			return
+		}
+	} else {
+		e.ins3(arm64.ACMP, imm(int64(gc.KStr)), e.gp(k, rS0), obj.Addr{})
+		e.jmp(arm64.ABLO, skip)
+	}
+	e.rcSlot(p)
+	e.ins(arm64.AMOVWU, mem(rS1, 0), reg(rS0))
+	e.ins3(arm64.ASUB, imm(1), rS0, reg(rS0))
+	e.ins(arm64.AMOVW, reg(rS0), mem(rS1, 0))
+	e.place(skip)
 }

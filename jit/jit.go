@@ -77,10 +77,13 @@ type JIT struct {
 	tables [][]uintptr    // every call table made (the last is current); alive until Close
 	funcs  []*interp.Func // the function table the call table was made for
 	stacks []*nstack      // native stacks not in use
+	parked int            // runs parked (Park), each holding a stack
 	all    []*nstack      // every native stack made (a run names its own by index)
 	closed bool
 
 	snap atomic.Pointer[[]*code] // the current code by function index; copied on write under mu
+
+	byID atomic.Pointer[[]*code] // j.codes, for the exits' lookups; copied on write under mu
 
 	glue     []byte // the entry thunk and the common exit (assembleGlue)
 	glueExit int
@@ -293,6 +296,8 @@ func (j *JIT) compileFunc(s *fnState) (c *code, err error) {
 	}
 	c.size = len(bytes)
 	j.codes = append(j.codes, c)
+	ids := append([]*code(nil), j.codes...)
+	j.byID.Store(&ids)
 	return c, nil
 }
 
@@ -333,9 +338,39 @@ func (j *JIT) Begin(st *interp.NativeState) {
 	j.stats.entries.Add(1)
 }
 
+// parkBytes is the native stack a yielding run must use for its frames to
+// be parked rather than written back; maxParked bounds the runs parked at
+// once (each holds a native stack).
+const (
+	parkBytes = 1024
+	maxParked = 256
+)
+
+// Park implements interp.Native.
+func (j *JIT) Park(st *interp.NativeState) bool {
+	if st.Private[privTop]-st.Private[privNativeSP] < parkBytes {
+		return false
+	}
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if st.Private[privParked] == 0 { // not parked before in this run
+		if j.parked >= maxParked {
+			return false
+		}
+		j.parked++
+		st.Private[privParked] = 1
+	}
+	j.stats.parks.Add(1)
+	return true
+}
+
 // End implements interp.Native.
 func (j *JIT) End(st *interp.NativeState) {
 	j.mu.Lock()
+	if st.Private[privParked] != 0 {
+		st.Private[privParked] = 0
+		j.parked--
+	}
 	j.stacks = append(j.stacks, j.all[st.Private[privStack]])
 	j.mu.Unlock()
 }
@@ -364,18 +399,29 @@ func (j *JIT) Enter(st *interp.NativeState, code uintptr) {
 	if x.resume >= 0 {
 		st.Resume = c.base() + uintptr(x.resume)
 	}
-	if x.site >= 0 && st.Exit == interp.ExitInterp && x.why == whyGuard {
+	switch {
+	case x.site >= 0 && st.Exit == interp.ExitInterp && x.why == whyGuard:
 		j.deopt(c, x.site, uint8(st.AuxK))
+	case x.why == whyCall:
+		// Native code calls a function without native code: compile it,
+		// so that the next call is native.
+		j.compileIndex(int(st.Aux))
+	}
+}
+
+// compileIndex compiles function i if it has no code yet.
+func (j *JIT) compileIndex(i int) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if i >= 0 && i < len(j.fns) {
+		if s := j.fns[i]; s.code == nil && s.failed == "" {
+			j.compile(s)
+		}
 	}
 }
 
 // codeOf returns the code with id.
-func (j *JIT) codeOf(id int) *code {
-	j.mu.Lock()
-	c := j.codes[id]
-	j.mu.Unlock()
-	return c
-}
+func (j *JIT) codeOf(id int) *code { return (*j.byID.Load())[id] }
 
 // deopt records that a check at site of code c failed on kind k; a
 // function whose checks keep failing is compiled again, knowing.
@@ -458,8 +504,8 @@ func (c *code) base() uintptr { return uintptr(unsafe.Pointer(&c.mem[0])) }
 // counters are the statistics of a JIT (atomic: machines count
 // concurrently).
 type counters struct {
-	compiled, failed, recompiled, bytes, loops, entries, compileTime atomic.Int64
-	why                                                              [numWhy]atomic.Int64 // exits by reason; 0 is a return
+	compiled, failed, recompiled, bytes, loops, entries, compileTime, parks atomic.Int64
+	why                                                                     [numWhy]atomic.Int64 // exits by reason; 0 is a return
 }
 
 // Stats are what --stats shows of the JIT.
@@ -469,6 +515,7 @@ type Stats struct {
 	Bytes                        int // of machine code
 	CompileTime                  time.Duration
 	Entries                      int              // runs of native code begun
+	Parks                        int              // runs that yielded with their native frames kept
 	Exits                        map[string]int64 // by reason
 	Failures                     []string         // why functions were not compiled (a few)
 }
@@ -478,7 +525,7 @@ func (j *JIT) Stats() Stats {
 	s := Stats{
 		Compiled: int(j.stats.compiled.Load()), Failed: int(j.stats.failed.Load()), Recompiled: int(j.stats.recompiled.Load()),
 		Loops: int(j.stats.loops.Load()), Bytes: int(j.stats.bytes.Load()), CompileTime: time.Duration(j.stats.compileTime.Load()),
-		Entries: int(j.stats.entries.Load()), Exits: map[string]int64{},
+		Entries: int(j.stats.entries.Load()), Parks: int(j.stats.parks.Load()), Exits: map[string]int64{},
 	}
 	s.Exits["return"] = j.stats.why[0].Load()
 	for w := 1; w < numWhy; w++ {
@@ -505,7 +552,7 @@ func (s Stats) Write(w io.Writer) {
 		names = append(names, k)
 	}
 	sort.Strings(names)
-	fmt.Fprintf(w, "jit: %d entries; exits:", s.Entries)
+	fmt.Fprintf(w, "jit: %d entries, %d parked; exits:", s.Entries, s.Parks)
 	for _, k := range names {
 		fmt.Fprintf(w, " %s %d,", k, s.Exits[k])
 	}

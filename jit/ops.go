@@ -931,6 +931,12 @@ func (b *builder) callQuot() {
 func (b *builder) callWith(fn int, dyn vid, base int) {
 	b.flush(b.st, true)
 	e := b.exitHere(interp.ExitInterp, whyCall, b.in.pc, b.st)
+	// The callee, for the JIT to compile it (the call likely runs often).
+	b.f.exits[e].aux = int64(fn)
+	if fn < 0 {
+		b.f.exits[e].auxV[1] = dyn
+		b.f.use(dyn)
+	}
 	ci := callInfo{callee: fn, dyn: dyn, base: base, exit: e, pc: b.in.pc, nloc: b.fn.NLocals}
 	if fn >= 0 {
 		// The callee is known (a changed definition recompiles the caller).

@@ -60,7 +60,7 @@ func TestStatsShowJIT(t *testing.T) {
 	if code != 0 || out != "333328333350000\n" {
 		t.Fatalf("exit %d, stdout %q, stderr %q", code, out, errs)
 	}
-	for _, want := range []string{"jit: 2 functions compiled", "bytes of code", "entries; exits:", "budget"} {
+	for _, want := range []string{"jit: 2 functions compiled", "bytes of code", "parked; exits:", "budget"} {
 		if !strings.Contains(errs, want) {
 			t.Errorf("--stats does not say %q:\n%s", want, errs)
 		}
