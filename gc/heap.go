@@ -547,13 +547,16 @@ func (h *Heap) Arena() (rcs, hdrs, vals, bytes uintptr) {
 // The layout of the arena's tables (see Arena), for native code. A header
 // is ArenaHdrSize bytes: the block's offset in its slab (uint32, in Values, or
 // in granules of 1<<ArenaGranShift bytes for a packed array), the length
-// (uint32) and the kind (a byte: KArr, ArenaPacked for a packed array, KStr,
-// KCurry). A packed array holds a byte per element: 0 nil, 1 false, 2 true.
+// (uint32), the kind (a byte: KArr, ArenaPacked for a packed array, KStr,
+// KCurry) and the size class of the block (a byte: room for 1<<class
+// units). An array pushed onto within its room is its length plus one. A packed array holds a byte per element: 0 nil, 1 false, 2 true.
 const (
 	ArenaHdrSize   = unsafe.Sizeof(hdr{})
 	ArenaHdrOff    = unsafe.Offsetof(hdr{}.off)
 	ArenaHdrLen    = unsafe.Offsetof(hdr{}.n)
 	ArenaHdrKind   = unsafe.Offsetof(hdr{}.kind)
+	ArenaHdrClass  = unsafe.Offsetof(hdr{}.class) // the block holds 1<<class units; ArenaNoBlock: none
+	ArenaNoBlock   = noBlock
 	ArenaPacked    = kFlags
 	ArenaGranShift = granShift
 )

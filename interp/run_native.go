@@ -128,6 +128,10 @@ const (
 	ExitGrowLocals
 )
 
+// returnWeight is what a return from native code into an interpreted
+// caller counts toward the caller's compilation (Native.Count).
+const returnWeight = 8
+
 // statusStepped is what runStep returns when it has run its instruction,
 // and errStepped what stops its loop there.
 const statusStepped Status = 0xff
@@ -278,6 +282,9 @@ func (m *Machine) runNative(code uintptr, left *int, resume bool) (Status, bool)
 			fr := &m.frames[m.fp]
 			m.fn, m.pc, m.lbase = fr.fn, fr.pc(), m.lbaseOf(fr.lp)
 			m.room = m.stackLast - m.fn.pushBytes
+			// An interpreted caller of native code: its calls count
+			// toward making it native too.
+			nat.Count(m.fn, m.pc, returnWeight)
 			if err := m.ensure(m.fn.MaxPush); err != nil {
 				m.fail(errStackOverflow.Reason)
 				return StatusFailed, true

@@ -157,10 +157,11 @@ type pend struct {
 
 // hints are what failed tries of a build taught.
 type hints struct {
-	rebase map[int]bool       // headers that must rebase
-	widen  map[varKey]bool    // header variables whose kind is not fixed
-	narrow map[varKey]gc.Kind // header variables whose back edges bring one kind: entries check it
-	dirty  map[varKey]bool    // header locals whose back edges may have written memory
+	rebase  map[int]bool       // headers that must rebase
+	widen   map[varKey]bool    // header variables whose kind is not fixed
+	narrow  map[varKey]gc.Kind // header variables whose back edges bring one kind: entries check it
+	written map[varKey]bool    // header locals whose back edges may leave memory not nil
+	dirty   map[varKey]bool    // header variables whose back edges may bring a value memory does not hold
 }
 
 type varKey struct {
@@ -231,7 +232,7 @@ type callInfo struct {
 
 // build makes the intermediate form of fn.
 func build(fn *interp.Func, funcs []*interp.Func, fb *feedback) (*function, error) {
-	h := &hints{rebase: map[int]bool{}, widen: map[varKey]bool{}, narrow: map[varKey]gc.Kind{}, dirty: map[varKey]bool{}}
+	h := &hints{rebase: map[int]bool{}, widen: map[varKey]bool{}, narrow: map[varKey]gc.Kind{}, written: map[varKey]bool{}, dirty: map[varKey]bool{}}
 	es := newEffects(funcs)
 	for try := 0; try < 64; try++ {
 		b := &builder{fn: fn, funcs: funcs, hints: h, fb: fb, fx: es}
@@ -701,14 +702,18 @@ func (b *builder) joinSlot(bb *bblock, blk *block, r varRef, header bool) slot {
 	}
 	key := varKey{bb.pc, r.local, r.idx}
 	if header {
-		// The interpreter's entry loads the value (and clears a local's
-		// memory, so that memory is nil as the native paths have it).
-		dirty = true
-		if bb.loop && b.hints.dirty[key] {
+		// The interpreter's entry loads the value, and clears a local's
+		// memory where the native paths leave it nil: then memory does
+		// not hold the value.
+		if bb.loop && b.hints.written[key] {
 			memNil = false
 		}
+		dirty = dirty || memNil || bb.loop && b.hints.dirty[key]
 		if bb.loop && b.hints.widen[key] {
 			kconst = false
+		}
+		if kconst && !b.narrowOK(key, gc.Kind(b.constKind(kk))) {
+			kconst = false // the interpreter came in here with another kind
 		}
 		if k, ok := b.hints.narrow[key]; ok && !b.hints.widen[key] {
 			// The back edges bring kind k: the forward edges check it,
@@ -845,9 +850,21 @@ func (b *builder) connect(p pend, bb *bblock) {
 		args = append(args, pv)
 	}
 	if bb.visited && bb.loop {
+		// A back edge must leave memory as the header assumed it.
 		for i, w := range want.locals {
+			key := varKey{bb.pc, true, i}
 			if w.memNil && !st.locals[i].memNil {
-				b.hints.dirty[varKey{bb.pc, true, i}] = true
+				b.hints.written[key] = true
+				panic(errRestart)
+			}
+			if !w.dirty && st.locals[i].dirty {
+				b.hints.dirty[key] = true
+				panic(errRestart)
+			}
+		}
+		for pos := want.lo; pos <= want.top && !bb.rebase; pos++ {
+			if w, s := want.at(pos), st.at(pos); !w.lazy() && !w.dirty && s.dirty {
+				b.hints.dirty[varKey{bb.pc, false, pos}] = true
 				panic(errRestart)
 			}
 		}
@@ -909,6 +926,12 @@ func headerOperand(r varRef) int {
 		return 1000 + r.idx
 	}
 	return 100000 + r.idx
+}
+
+// constKind returns the kind an int constant value holds.
+func (b *builder) constKind(v vid) int64 {
+	k, _ := b.f.isConst(v)
+	return k
 }
 
 // narrowOK reports whether feedback allows giving header variable key kind
@@ -998,7 +1021,6 @@ func (b *builder) goEntry(bb *bblock) {
 	b.pre, b.effects = st.copy(), false
 	b.emit(opEntry, tVoid, 2, 0, int64(len(b.f.entries)-1))
 	b.regionCheck(want.region, bb.pc)
-	e := b.exitHere(interp.ExitInterp, whyEntry, bb.pc, st)
 	var args []vid
 	vals := map[varKey][2]vid{}
 	get := func(r varRef) [2]vid {
@@ -1030,7 +1052,14 @@ func (b *builder) goEntry(bb *bblock) {
 			w = want.at(r.idx)
 		}
 		if kv, ok := b.f.isConst(w.k); ok {
-			b.emit3(opCheck, tVoid, v[0], b.f.constant(kv), 0, int64(e), int32(cEq))
+			// A check with feedback of its own: a kind seen here that
+			// the native paths do not bring makes the next build take
+			// any kind at this header.
+			ge := b.exitHere(interp.ExitInterp, whyEntry, bb.pc, st)
+			b.f.exits[ge].guard = v[0]
+			b.f.exits[ge].site = len(b.sites)
+			b.sites = append(b.sites, siteKey{bb.pc, headerOperand(r)})
+			b.emit3(opCheck, tVoid, v[0], b.f.constant(kv), 0, int64(ge), int32(cEq))
 		}
 		pv := v[1]
 		if b.f.values[w.p].typ == tFloat {

@@ -85,6 +85,9 @@ type JIT struct {
 
 	byID atomic.Pointer[[]*code] // j.codes, for the exits' lookups; copied on write under mu
 
+	stepMu sync.Mutex       // guards steps
+	steps  map[string]int64 // instructions native code left to the interpreter, by name
+
 	glue     []byte // the entry thunk and the common exit (assembleGlue)
 	glueExit int
 
@@ -396,17 +399,35 @@ func (j *JIT) Enter(st *interp.NativeState, code uintptr) {
 		fmt.Printf("jit: exit %s from %s at pc %d: %s (sp %d)\n", exitNames[st.Exit], c.fn.Name, st.PC, whyNames[x.why], st.SP)
 	}
 	j.stats.why[x.why].Add(1)
+	if x.why == whyStep || x.why == whyUnsupported {
+		j.countStep(c.fn, int(st.PC))
+	}
 	if x.resume >= 0 {
 		st.Resume = c.base() + uintptr(x.resume)
 	}
 	switch {
-	case x.site >= 0 && st.Exit == interp.ExitInterp && x.why == whyGuard:
+	case x.site >= 0 && st.Exit == interp.ExitInterp && (x.why == whyGuard || x.why == whyEntry):
 		j.deopt(c, x.site, uint8(st.AuxK))
 	case x.why == whyCall:
 		// Native code calls a function without native code: compile it,
 		// so that the next call is native.
 		j.compileIndex(int(st.Aux))
 	}
+}
+
+// countStep counts an instruction left to the interpreter, by name.
+func (j *JIT) countStep(fn *interp.Func, pc int) {
+	in := interp.Decode(fn, pc)
+	name := in.Op.String()
+	if in.Op == interp.Builtin {
+		name = interp.BuiltinName(in.Slot)
+	}
+	j.stepMu.Lock()
+	if j.steps == nil {
+		j.steps = map[string]int64{}
+	}
+	j.steps[name]++
+	j.stepMu.Unlock()
 }
 
 // compileIndex compiles function i if it has no code yet.
@@ -440,8 +461,18 @@ func (j *JIT) deopt(c *code, site int, k uint8) {
 		s.fb.kinds[key] |= 1 << k
 	}
 	s.deopts++
-	if s.code == c && s.deopts >= deoptLimit && s.compiles < maxCompiles {
+	if s.code == c && s.deopts >= deoptLimit {
 		s.deopts = 0
+		if s.compiles >= maxCompiles {
+			// Its checks keep failing whatever it learns: the
+			// interpreter runs it.
+			s.code, s.failed = nil, "jit: "+s.fn.Name+": its type checks keep failing"
+			if t := j.tables[len(j.tables)-1]; int(s.fn.Index)*3 < len(t) {
+				atomic.StoreUintptr(&t[int(s.fn.Index)*3], 0)
+			}
+			j.publish()
+			return
+		}
 		j.stats.recompiled.Add(1)
 		j.compile(s)
 	}
@@ -518,6 +549,7 @@ type Stats struct {
 	Parks                        int              // runs that yielded with their native frames kept
 	Exits                        map[string]int64 // by reason
 	Failures                     []string         // why functions were not compiled (a few)
+	Steps                        map[string]int64 // instructions left to the interpreter, by name
 }
 
 // Stats returns the JIT's statistics.
@@ -533,6 +565,12 @@ func (j *JIT) Stats() Stats {
 			s.Exits[whyNames[w]] = n
 		}
 	}
+	j.stepMu.Lock()
+	s.Steps = map[string]int64{}
+	for k, v := range j.steps {
+		s.Steps[k] = v
+	}
+	j.stepMu.Unlock()
 	j.mu.Lock()
 	for _, f := range j.fns {
 		if f.failed != "" && len(s.Failures) < 5 && !f.fn.Lib {
@@ -557,6 +595,25 @@ func (s Stats) Write(w io.Writer) {
 		fmt.Fprintf(w, " %s %d,", k, s.Exits[k])
 	}
 	fmt.Fprintln(w)
+	if len(s.Steps) > 0 {
+		type kv struct {
+			k string
+			v int64
+		}
+		var top []kv
+		for k, v := range s.Steps {
+			top = append(top, kv{k, v})
+		}
+		sort.Slice(top, func(a, b int) bool { return top[a].v > top[b].v || top[a].v == top[b].v && top[a].k < top[b].k })
+		fmt.Fprint(w, "jit: left to the interpreter:")
+		for i, t := range top {
+			if i == 8 {
+				break
+			}
+			fmt.Fprintf(w, " %s %d,", t.k, t.v)
+		}
+		fmt.Fprintln(w)
+	}
 	for _, f := range s.Failures {
 		fmt.Fprintf(w, "jit: not compiled: %s\n", f)
 	}

@@ -143,7 +143,11 @@ func (b *builder) part(in *interp.Instr) bool {
 	case interp.Builtin:
 		return b.builtin(in.Slot)
 
-	case interp.Push, interp.ArrPop, interp.SpawnActor, interp.SendMessage, interp.ReceiveMessage,
+	case interp.Push:
+		return b.push2()
+	case interp.ArrPop:
+		return b.arrPop()
+	case interp.SpawnActor, interp.SendMessage, interp.ReceiveMessage,
 		interp.SpawnSupervisor, interp.SetStrategy, interp.RestartChild:
 		return b.step()
 	default:
@@ -315,7 +319,7 @@ func (b *builder) numKind(s slot, operand int, other slot) (gc.Kind, bool) {
 	case seen == 1<<gc.KFloat:
 		return gc.KFloat, true
 	case seen == 0 || seen == 1<<gc.KInt:
-		if ok, _ := b.kind(other); ok == gc.KFloat && seen == 0 {
+		if k, _ := b.kind(other); k == gc.KFloat && seen == 0 && other.k != 0 {
 			return gc.KFloat, true
 		}
 		return gc.KInt, true
@@ -336,6 +340,9 @@ func (b *builder) numMode() int {
 	x, y := b.peek(1), b.peek(0)
 	kx, okx := b.numKind(x, 0, y)
 	ky, oky := b.numKind(y, 1, x)
+	if y.k == x.k { // the same value (dup): the same kind
+		ky, oky = kx, okx
+	}
 	isNum := func(k gc.Kind) bool { return k == gc.KInt || k == gc.KFloat }
 	if !okx || !oky || !isNum(kx) || !isNum(ky) {
 		return modeOther
@@ -631,9 +638,16 @@ func (b *builder) equal(eq bool) bool {
 		t = f.constant(0) // different kinds that are never equal
 	case okx && oky:
 		return b.step() // strings, containers, an int with a float
+	case okx && simpleKind(kx) && kx != gc.KInt || oky && simpleKind(ky) && ky != gc.KInt:
+		// One side is nil, a bool, a symbol, a pid or a quotation: equal
+		// exactly to a value of its kind with its payload.
+		sameK := b.emit3(opCmp, tInt, x.k, y.k, 0, 0, int32(cEq))
+		sameP := b.emit3(opCmp, tInt, x.p, y.p, 0, 0, int32(cEq))
+		t = b.emit(opAnd, tInt, sameK, sameP, 0)
 	default:
 		// Kinds known only at run time: nil, bool, int, symbol, pid and
-		// quotation compare here; anything else in the interpreter.
+		// quotation compare here (an int with an int too); anything
+		// else in the interpreter.
 		simple := func(s slot) vid {
 			if k, ok := b.kind(s); ok {
 				return f.constant(b2i(simpleKind(k)))
@@ -642,8 +656,17 @@ func (b *builder) equal(eq bool) bool {
 			nf := b.emit3(opCmp, tInt, s.k, f.constant(int64(gc.KFloat)), 0, 0, int32(cNe))
 			return b.emit(opAnd, tInt, lt, nf, 0)
 		}
-		both := b.fold(opAnd, simple(x), simple(y))
-		b.slowUnless(both)
+		var fast vid
+		switch {
+		case okx && kx == gc.KInt:
+			// Against an int: only a float needs the exact comparison.
+			fast = b.emit3(opCmp, tInt, y.k, f.constant(int64(gc.KFloat)), 0, 0, int32(cNe))
+		case oky && ky == gc.KInt:
+			fast = b.emit3(opCmp, tInt, x.k, f.constant(int64(gc.KFloat)), 0, 0, int32(cNe))
+		default:
+			fast = b.fold(opAnd, simple(x), simple(y))
+		}
+		b.slowUnless(fast)
 		x, y = b.peek(1), b.peek(0)
 		sameK := b.emit3(opCmp, tInt, x.k, y.k, 0, 0, int32(cEq))
 		sameP := b.emit3(opCmp, tInt, x.p, y.p, 0, 0, int32(cEq))
@@ -688,7 +711,7 @@ func (b *builder) slowUnless(t vid) {
 	b.cur, b.st = slow.id, b.pre.copy()
 	b.stepFrom()
 	b.slow = append(b.slow, b.edgeFrom(b.st))
-	b.cur, b.st = fast.id, st
+	b.cur, b.st, b.effects = fast.id, st, false
 }
 
 // truthy returns 1 when s is neither false nor nil, else 0.
@@ -1419,5 +1442,73 @@ func (b *builder) length() bool {
 	b.pop()
 	b.drop(x)
 	b.push(b.intSlot(n))
+	return false
+}
+
+// unpackedHeader checks that the slot n below the top is an array with
+// elements of its own (not packed: the interpreter does those), and
+// returns its header's address.
+func (b *builder) unpackedHeader(n int) vid {
+	f := b.f
+	b.guardKind(n, gc.KArr, 0)
+	arr := b.peek(n)
+	hdr := b.emit(opAdd, tInt, b.emit(opState, tInt, 0, 0, offHdrs),
+		b.emit(opMul, tInt, arr.p, f.constant(int64(gc.ArenaHdrSize)), 0), 0)
+	b.slowUnless(b.emit3(opCmp, tInt, b.load8(hdr, int64(gc.ArenaHdrKind)), f.constant(int64(gc.KArr)), 0, 0, int32(cEq)))
+	return hdr
+}
+
+// elemAddr returns the address of element i of the array whose header is
+// at hdr.
+func (b *builder) elemAddr(hdr, i vid) vid {
+	f := b.f
+	off := b.load32(hdr, int64(gc.ArenaHdrOff))
+	return b.emit(opAdd, tInt, b.emit(opState, tInt, 0, 0, offVals),
+		b.emit(opShl, tInt, b.emit(opAdd, tInt, off, i, 0), f.constant(4), 0), 0)
+}
+
+// push2 builds push: into an array with room in its block; growing it is
+// the interpreter's.
+func (b *builder) push2() bool {
+	f := b.f
+	hdr := b.unpackedHeader(1)
+	n := b.load32(hdr, int64(gc.ArenaHdrLen))
+	class := b.load8(hdr, int64(gc.ArenaHdrClass))
+	// Room: class < 32 (not "no block") and n < 1<<class.
+	small := b.emit3(opCmp, tInt, class, f.constant(32), 0, 0, int32(cLtU))
+	cap := b.emit(opShl, tInt, f.constant(1), b.emit(opAnd, tInt, class, f.constant(31), 0), 0)
+	fits := b.emit3(opCmp, tInt, n, cap, 0, 0, int32(cLtU))
+	b.slowUnless(b.emit(opAnd, tInt, small, fits, 0))
+	x := b.own(b.peek(0))
+	b.effect()
+	addr := b.elemAddr(hdr, n)
+	xp := x.p
+	if f.values[xp].typ == tFloat {
+		xp = b.emit(opFBits, tInt, xp, 0, 0)
+	}
+	b.emit3(opStoreM, tVoid, addr, x.k, 0, 0, 8)
+	b.emit3(opStoreM, tVoid, addr, xp, 0, 8, 8)
+	b.emit3(opStoreM, tVoid, hdr, b.emit(opAdd, tInt, n, f.constant(1), 0), 0, int64(gc.ArenaHdrLen), 4)
+	b.pop()
+	arr := b.pop()
+	b.drop(arr)
+	return false
+}
+
+// arrPop builds pop: the last element moves to the stack (its count with
+// it); an empty array is :out-of-bounds (the interpreter's).
+func (b *builder) arrPop() bool {
+	f := b.f
+	hdr := b.unpackedHeader(0)
+	n := b.load32(hdr, int64(gc.ArenaHdrLen))
+	b.check(n, cNe, f.constant(0), whySlow)
+	b.effect()
+	last := b.emit(opSub, tInt, n, f.constant(1), 0)
+	b.emit3(opStoreM, tVoid, hdr, last, 0, int64(gc.ArenaHdrLen), 4)
+	addr := b.elemAddr(hdr, last)
+	x := slot{k: b.load8(addr, 0), p: b.load64(addr, 8)}
+	arr := b.pop()
+	b.drop(arr)
+	b.push(x)
 	return false
 }
