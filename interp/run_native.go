@@ -67,13 +67,21 @@ type Native interface {
 	End(st *NativeState)
 	// Enter runs native code at code with st until it exits.
 	Enter(st *NativeState, code uintptr)
-	// Chunk returns the most reductions the interpreter runs before it
-	// looks for native code again.
-	Chunk() int
+	// Chunk returns the most reductions the interpreter runs in fn before
+	// it looks for native code again.
+	Chunk(fn *Func) int
 	// Park reports whether a run that ran out of budget keeps its native
 	// frames until it goes on (it then holds its native stack); else its
 	// frames are written back to the interpreter's.
 	Park(st *NativeState) bool
+	// Writeback writes what an exit leaves to write back to memory:
+	// values for stack slots (Base plus idx) and locals (LB plus idx), and
+	// values whose count must go up (WriteRetain). It does nothing when
+	// the last exit had nothing to write. For a parked run, Retained
+	// lists the values it counted, for the run to take them back when it
+	// goes on.
+	Writeback(st *NativeState, f func(where WriteTo, idx int, v gc.Value))
+	Retained(st *NativeState, f func(v gc.Value))
 	// Frames calls f for each native frame below the innermost one at the
 	// last exit, outermost first: the function, the pc of its call in
 	// progress, and the index of its locals.
@@ -113,8 +121,33 @@ type NativeState struct {
 	AuxK   int64   // the kind of that value
 	Resume uintptr // where to re-enter after ExitStep, ExitRelease, ExitGrow*
 
-	// The compiler's own (its native stack, the trampoline's saved state).
-	Private [12]uintptr
+	// The compiler's own: its native stack, the trampoline's saved state,
+	// and native code's registers at an exit.
+	Private [16]uintptr
+	Regs    [48]uint64
+}
+
+// WriteTo says where Native.Writeback writes a value.
+type WriteTo uint8
+
+const (
+	WriteStack  WriteTo = iota // the stack slot Base+idx
+	WriteLocal                 // the local LB+idx
+	WriteRetain                // nowhere: its count goes up
+)
+
+// writeback writes what the last exit left to write.
+func (m *Machine) writeback(s *NativeState) {
+	m.Prog.Native.Writeback(s, func(where WriteTo, idx int, v gc.Value) {
+		switch where {
+		case WriteStack:
+			m.stack[int(s.Base)+idx] = v
+		case WriteLocal:
+			m.locals[int(s.LB)+idx] = v
+		default:
+			m.Heap.Retain(v)
+		}
+	})
 }
 
 // Exit reasons (NativeState.Exit).
@@ -146,8 +179,10 @@ func (m *Machine) runMixed(budget int) Status {
 	left := budget
 	noEnter := false // the last native run left at this pc for the interpreter
 	if m.natParked {
-		// Native code yielded with its frames kept: it goes on.
+		// Native code yielded with its frames kept: it goes on, and takes
+		// back the counts its written-back copies held.
 		m.natParked = false
+		nat.Retained(m.nat, m.Heap.Release)
 		if st, done := m.runNative(m.nat.Resume, &left, true); done {
 			return st
 		}
@@ -177,7 +212,7 @@ func (m *Machine) runMixed(budget int) Status {
 			}
 		}
 		noEnter = false
-		chunk := min(left, nat.Chunk())
+		chunk := min(left, nat.Chunk(m.fn))
 		before := m.Reductions
 		st := m.run(chunk)
 		spent := int(m.Reductions - before)
@@ -218,6 +253,7 @@ func (m *Machine) runNative(code uintptr, left *int, resume bool) (Status, bool)
 		spent := int(int64(*left) - s.Budget)
 		m.Reductions += uint64(spent)
 		*left = int(s.Budget)
+		m.writeback(s)
 		switch s.Exit {
 		case ExitStep:
 			fn := m.funcs[s.Fn]

@@ -349,11 +349,6 @@ func (b *builder) decode() {
 	}
 	for _, in := range b.code {
 		next := in.pc + in.size
-		if (in.op == interp.Call || in.op == interp.CallQuot) && next < len(code) {
-			// Where a call returns: an interpreted callee returns into
-			// native code there.
-			leader(next).header = true
-		}
 		for _, p := range in.parts {
 			if p.Target >= 0 {
 				t := leader(p.Target)

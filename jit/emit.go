@@ -65,7 +65,12 @@ const (
 	privEntry           // the entry the thunk calls
 	privExit            // the address of the common exit (in the glue)
 	privParked          // 1 while a parked run holds the native stack
+	privBack            // where a parked run goes on (after the resume stub restored its registers)
+	privPending         // 1 while the last exit's write-back is to do (Writeback)
 )
+
+// Offset of the register save area.
+var offRegs = int64(unsafe.Offsetof(interp.NativeState{}.Regs))
 
 func offPriv(i int) int64 { return offPrivate + int64(i)*8 }
 
@@ -132,11 +137,37 @@ type goEntry struct {
 }
 
 // exitRec is what Enter needs of an exit: where to resume (-1: it does
-// not), its reason and its feedback site.
+// not), its reason and its feedback site; and for an exit through the
+// function's deopt stub (table), what to write back, from where.
 type exitRec struct {
 	resume int
 	why    int
 	site   int
+
+	table   bool
+	kind    int
+	pc      int
+	top     int
+	back    int // for a parked run, where it goes on
+	stores  []xstore
+	retains [][2]xloc
+	guard   xloc // the kind a check failed on
+	aux     xloc
+}
+
+// xloc is where a value is at an exit: a register (index in the save
+// area), a spill slot (its frame offset), or a constant.
+type xloc struct {
+	kind  locKind // lNone: no value
+	at    int64   // save area index, frame offset, or the constant
+	float bool
+}
+
+// xstore is one value an exit writes back.
+type xstore struct {
+	local bool
+	idx   int
+	k, p  xloc
 }
 
 // move is one move of a parallel assignment: dst gets src (a location, or
@@ -200,21 +231,23 @@ func sequence(ms []move, scratch loc) []move {
 // emitter emits one function (or the glue) for the back end of this
 // build; the per-instruction methods are in emit_GOARCH.go.
 type emitter struct {
-	f       *function
-	a       *alloc
-	b       *asm.Builder
-	c       *code
-	fr      frame
-	fnIdx   int64
-	labels  []*obj.Prog // by block
-	stubs   []*obj.Prog // by exit: its stub
-	resume  []*obj.Prog // by exit: where the trampoline re-enters (nil: none)
-	back    []*obj.Prog // by exit: where native code goes on after it came back
-	saves   [][]vid     // by exit: the registers saved over it
-	common  *obj.Prog   // the common exit
-	errs    []string
-	cur     int  // block being emitted
-	lpValid bool // S2 holds the current call's locals (see localsCached)
+	f         *function
+	a         *alloc
+	b         *asm.Builder
+	c         *code
+	fr        frame
+	fnIdx     int64
+	labels    []*obj.Prog // by block
+	stubs     []*obj.Prog // by exit: its stub
+	resume    []*obj.Prog // by exit: where the trampoline re-enters (nil: none)
+	back      []*obj.Prog // by exit: where native code goes on after it came back
+	saves     [][]vid     // by exit: the registers saved over it
+	common    *obj.Prog   // the common exit
+	deopt     *obj.Prog   // saves every register, then the common exit (exits through the table)
+	resumeAll *obj.Prog   // restores them, for a parked run
+	errs      []string
+	cur       int  // block being emitted
+	lpValid   bool // S2 holds the current call's locals (see localsCached)
 }
 
 func mem(r int16, off int64) obj.Addr { return obj.Addr{Type: obj.TYPE_MEM, Reg: r, Offset: off} }
@@ -270,6 +303,7 @@ func assemble(f *function, a *alloc, c *code, fnIdx int) ([]byte, error) {
 		e.stubs[i] = e.label()
 	}
 	e.common = e.label()
+	e.deopt, e.resumeAll = e.label(), e.label()
 	// Diagnostics of the assembler are errors here.
 	first := e.label()
 	first.Ctxt.DiagFunc = func(format string, args ...any) { e.errs = append(e.errs, fmt.Sprintf(format, args...)) }
@@ -295,6 +329,7 @@ func assemble(f *function, a *alloc, c *code, fnIdx int) ([]byte, error) {
 	for i := range f.exits {
 		e.stub(i)
 	}
+	e.deoptStubs()
 	e.place(e.common)
 	e.commonExit()
 	code := b.Assemble()
@@ -313,16 +348,74 @@ func assemble(f *function, a *alloc, c *code, fnIdx int) ([]byte, error) {
 	}
 	c.exits = make([]exitRec, n)
 	for i, x := range f.exits {
-		c.exits[i] = exitRec{resume: -1, why: x.why, site: x.site}
+		r := exitRec{resume: -1, why: x.why, site: x.site}
 		if e.resume[i] != nil {
-			c.exits[i].resume = int(e.resume[i].Pc)
+			r.resume = int(e.resume[i].Pc)
 		}
 		if x.guard == 0 {
-			c.exits[i].site = -1
+			r.site = -1
 		}
+		if tableExit(&x) {
+			r.table, r.kind, r.pc, r.top = true, x.kind, x.pc, x.top
+			if x.kind == interp.ExitFuel {
+				r.resume, r.back = int(e.resumeAll.Pc), int(e.back[i].Pc)
+			}
+			for _, st := range x.stores {
+				r.stores = append(r.stores, xstore{local: st.local, idx: st.idx, k: e.xloc(st.k), p: e.xloc(st.p)})
+			}
+			for _, rt := range x.retains {
+				r.retains = append(r.retains, [2]xloc{e.xloc(rt[0]), e.xloc(rt[1])})
+			}
+			r.guard = e.xloc(x.guard)
+			if x.auxV[1] != 0 {
+				r.aux = e.xloc(x.auxV[1])
+			} else {
+				r.aux = xloc{kind: lConst, at: x.aux}
+			}
+		}
+		c.exits[i] = r
 	}
 	c.frame = e.fr.size
 	return code, nil
+}
+
+// tableExit reports whether exit x goes through the function's deopt
+// stub, its write-back done by Go from the exit's table: all but the
+// exits that come back to the instruction they left (steps, frees).
+func tableExit(x *exitInfo) bool {
+	return x.kind != interp.ExitStep && x.kind != interp.ExitRelease
+}
+
+// xloc returns where value v is at an exit.
+func (e *emitter) xloc(v vid) xloc {
+	if v == 0 {
+		return xloc{}
+	}
+	float := e.f.values[v].typ == tFloat
+	l := e.a.loc[v]
+	switch l.kind {
+	case lReg:
+		return xloc{kind: lReg, at: int64(saveIndex(l.reg)), float: float}
+	case lStack:
+		return xloc{kind: lStack, at: e.fr.spillOff(l.off), float: float}
+	}
+	return xloc{kind: lConst, at: e.f.values[v].imm, float: float}
+}
+
+// saveIndex returns the slot of register r in the save area: the value
+// registers in order, ints then floats.
+func saveIndex(r int16) int {
+	for i, g := range archGPRs {
+		if g == r {
+			return i
+		}
+	}
+	for i, f := range archFPRs {
+		if f == r {
+			return len(archGPRs) + i
+		}
+	}
+	panic("jit: not a value register")
 }
 
 // moves passes a jump's arguments to the target's parameters.

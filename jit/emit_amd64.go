@@ -802,6 +802,43 @@ func (e *emitter) move(m move) {
 	}
 }
 
+// deoptStubs emits the exits through the table: deopt saves every value
+// register in the NativeState (Go reads them there), the stack base and
+// the locals' index; resumeAll is where a parked run comes back, with
+// them restored.
+func (e *emitter) deoptStubs() {
+	e.place(e.deopt)
+	for i, r := range archGPRs {
+		e.ins(x86.AMOVQ, reg(r), mem(rST, offRegs+int64(8*i)))
+	}
+	for i, r := range archFPRs {
+		e.ins(x86.AMOVSD, reg(r), mem(rST, offRegs+int64(8*(len(archGPRs)+i))))
+	}
+	e.ins(x86.AMOVQ, reg(rDSP), reg(rS0))
+	e.ins(x86.ASUBQ, mem(rST, offStackBase), reg(rS0))
+	e.ins(x86.ASARQ, imm(4), reg(rS0))
+	e.ins(x86.AMOVQ, reg(rS0), mem(rST, offBase))
+	e.ins(x86.AMOVQ, mem(rSP, 8), reg(rS0))
+	e.ins(x86.AMOVQ, reg(rS0), mem(rST, offLB))
+	e.ins(x86.AMOVQ, imm(0), mem(rST, offExit))
+	e.jmp(obj.AJMP, e.common)
+	e.place(e.resumeAll)
+	e.ins(x86.APOPQ, obj.Addr{}, mem(rST, offPriv(privRet)))
+	e.ins(x86.AMOVQ, mem(rST, offPriv(privNativeSP)), reg(rSP))
+	e.ins(x86.AMOVQ, mem(rST, offBudget), reg(rBud))
+	e.ins(x86.AMOVQ, mem(rST, offBase), reg(rS0))
+	e.ins(x86.ASHLQ, imm(4), reg(rS0))
+	e.ins(x86.AADDQ, mem(rST, offStackBase), reg(rS0))
+	e.ins(x86.AMOVQ, reg(rS0), reg(rDSP))
+	for i, r := range archGPRs {
+		e.ins(x86.AMOVQ, mem(rST, offRegs+int64(8*i)), reg(r))
+	}
+	for i, r := range archFPRs {
+		e.ins(x86.AMOVSD, mem(rST, offRegs+int64(8*(len(archGPRs)+i))), reg(r))
+	}
+	e.ins(obj.AJMP, obj.Addr{}, mem(rST, offPriv(privBack)))
+}
+
 // commonExit ends a function's code: every stub jumps here, and it goes
 // on to the glue's common exit with the function's code id.
 func (e *emitter) commonExit() {
@@ -816,6 +853,12 @@ func (e *emitter) commonExit() {
 func (e *emitter) stub(x int) {
 	info := &e.f.exits[x]
 	e.place(e.stubs[x])
+	if tableExit(info) {
+		// Go writes back what this exit leaves, from the table.
+		e.ins(x86.AMOVQ, imm(int64(x)), mem(rST, offSite))
+		e.jmp(obj.AJMP, e.deopt)
+		return
+	}
 	comes := info.kind == interp.ExitStep || info.kind == interp.ExitRelease || info.kind == interp.ExitFuel
 	if comes {
 		e.saveRegs(e.saves[x])

@@ -745,6 +745,43 @@ func (e *emitter) move(m move) {
 	}
 }
 
+// deoptStubs emits the exits through the table (see the amd64 back end).
+func (e *emitter) deoptStubs() {
+	e.place(e.deopt)
+	for i, r := range archGPRs {
+		e.ins(arm64.AMOVD, reg(r), mem(rST, offRegs+int64(8*i)))
+	}
+	for i, r := range archFPRs {
+		e.ins(arm64.AFMOVD, reg(r), mem(rST, offRegs+int64(8*(len(archGPRs)+i))))
+	}
+	e.ins(arm64.AMOVD, mem(rST, offStackBase), reg(rS1))
+	e.ins3(arm64.ASUB, reg(rS1), rDSP, reg(rS0))
+	e.ins3(arm64.AASR, imm(4), rS0, reg(rS0))
+	e.ins(arm64.AMOVD, reg(rS0), mem(rST, offBase))
+	e.ins(arm64.AMOVD, mem(rSP, 8), reg(rS0))
+	e.ins(arm64.AMOVD, reg(rS0), mem(rST, offLB))
+	e.movConst(0, rS0)
+	e.ins(arm64.AMOVD, reg(rS0), mem(rST, offExit))
+	e.jmp(arm64.AB, e.common)
+	e.place(e.resumeAll)
+	e.ins(arm64.AMOVD, reg(rLR), mem(rST, offPriv(privRet)))
+	e.ins(arm64.AMOVD, mem(rST, offPriv(privNativeSP)), reg(rS0))
+	e.ins(arm64.AMOVD, reg(rS0), reg(rSP))
+	e.ins(arm64.AMOVD, mem(rST, offBudget), reg(rBud))
+	e.ins(arm64.AMOVD, mem(rST, offBase), reg(rS0))
+	e.ins3(arm64.ALSL, imm(4), rS0, reg(rS0))
+	e.ins(arm64.AMOVD, mem(rST, offStackBase), reg(rS1))
+	e.ins3(arm64.AADD, reg(rS1), rS0, reg(rDSP))
+	for i, r := range archGPRs {
+		e.ins(arm64.AMOVD, mem(rST, offRegs+int64(8*i)), reg(r))
+	}
+	for i, r := range archFPRs {
+		e.ins(arm64.AFMOVD, mem(rST, offRegs+int64(8*(len(archGPRs)+i))), reg(r))
+	}
+	e.ins(arm64.AMOVD, mem(rST, offPriv(privBack)), reg(rS0))
+	e.ins(obj.AJMP, obj.Addr{}, mem(rS0, 0))
+}
+
 // commonExit goes on to the glue's common exit with the function's code id.
 func (e *emitter) commonExit() {
 	e.movConst(int64(e.c.id), rS0)
@@ -757,6 +794,12 @@ func (e *emitter) commonExit() {
 func (e *emitter) stub(x int) {
 	info := &e.f.exits[x]
 	e.place(e.stubs[x])
+	if tableExit(info) {
+		e.movConst(int64(x), rS0)
+		e.ins(arm64.AMOVD, reg(rS0), mem(rST, offSite))
+		e.jmp(arm64.AB, e.deopt)
+		return
+	}
 	comes := info.kind == interp.ExitStep || info.kind == interp.ExitRelease || info.kind == interp.ExitFuel
 	if comes {
 		e.saveRegs(e.saves[x])

@@ -34,6 +34,7 @@ import (
 	"time"
 	"unsafe"
 
+	"github.com/raftvm/raft/gc"
 	"github.com/raftvm/raft/interp"
 )
 
@@ -61,10 +62,10 @@ const Hot = 1000
 
 // maxCompiles bounds how often one function is compiled again after its
 // checks failed.
-const maxCompiles = 6
+const maxCompiles = 10
 
 // deoptLimit is the failed checks after which a function is compiled again.
-const deoptLimit = 16
+const deoptLimit = 8
 
 // JIT is the compiler of one program. It implements interp.Native.
 type JIT struct {
@@ -218,10 +219,16 @@ func (j *JIT) Count(fn *interp.Func, pc int, reductions int) {
 	j.mu.Unlock()
 }
 
-// Chunk implements interp.Native: in the test mode the interpreter gives
-// native code back every reduction it can.
-func (j *JIT) Chunk() int {
+// Chunk implements interp.Native: the interpreter gives native code back
+// every reduction it can in the test mode, and where the function it runs
+// has native code (an interpreted frame of a compiled function, as a
+// recursion that was compiled half-way down leaves them).
+func (j *JIT) Chunk(fn *interp.Func) int {
 	if j.always {
+		return 1
+	}
+	s := *j.snap.Load()
+	if i := int(fn.Index); i < len(s) && s[i] != nil && s[i].fn == fn {
 		return 1
 	}
 	return 64
@@ -345,8 +352,8 @@ func (j *JIT) Begin(st *interp.NativeState) {
 // be parked rather than written back; maxParked bounds the runs parked at
 // once (each holds a native stack).
 const (
-	parkBytes = 1024
-	maxParked = 256
+	parkBytes = 0
+	maxParked = 1024
 )
 
 // Park implements interp.Native.
@@ -394,7 +401,20 @@ func (j *JIT) Enter(st *interp.NativeState, code uintptr) {
 		return
 	}
 	c := j.codeOf(int(st.Private[privCode]))
-	x := c.exits[st.Site]
+	x := &c.exits[st.Site]
+	if x.table {
+		// The exit's fields, from its table; the write-back is pending.
+		st.Exit, st.Why, st.PC, st.Fn = int64(x.kind), int64(x.why), int64(x.pc), int64(c.fn.Index)
+		st.SP = st.Base + int64(x.top)
+		if x.guard.kind != lNone {
+			st.AuxK = int64(j.read(st, x.guard))
+		}
+		st.Aux = j.read(st, x.aux)
+		st.Private[privPending] = uintptr(st.Site) + 1
+		if x.kind == interp.ExitFuel {
+			st.Private[privBack] = c.base() + uintptr(x.back)
+		}
+	}
 	if debugExits {
 		fmt.Printf("jit: exit %s from %s at pc %d: %s (sp %d)\n", exitNames[st.Exit], c.fn.Name, st.PC, whyNames[x.why], st.SP)
 	}
@@ -428,6 +448,56 @@ func (j *JIT) countStep(fn *interp.Func, pc int) {
 	}
 	j.steps[name]++
 	j.stepMu.Unlock()
+}
+
+// read returns the word at location l at the last exit: a saved register,
+// a spill slot of the innermost frame, or a constant.
+func (j *JIT) read(st *interp.NativeState, l xloc) uint64 {
+	switch l.kind {
+	case lReg:
+		return st.Regs[l.at]
+	case lStack:
+		j.mu.Lock()
+		mem := j.all[st.Private[privStack]].mem
+		j.mu.Unlock()
+		off := st.Private[privNativeSP] + uintptr(l.at) - uintptr(unsafe.Pointer(&mem[0]))
+		return binary.LittleEndian.Uint64(mem[off:])
+	}
+	return uint64(l.at)
+}
+
+// value returns the Raft value of kind k and payload p at the last exit.
+func (j *JIT) value(st *interp.NativeState, k, p xloc) gc.Value {
+	return gc.Value{K: gc.Kind(j.read(st, k)), X: j.read(st, p)}
+}
+
+// Writeback implements interp.Native.
+func (j *JIT) Writeback(st *interp.NativeState, f func(where interp.WriteTo, idx int, v gc.Value)) {
+	site := int(st.Private[privPending]) - 1
+	if site < 0 {
+		return
+	}
+	st.Private[privPending] = 0
+	x := &j.codeOf(int(st.Private[privCode])).exits[site]
+	for _, s := range x.stores {
+		where := interp.WriteStack
+		if s.local {
+			where = interp.WriteLocal
+		}
+		f(where, s.idx, j.value(st, s.k, s.p))
+	}
+	for _, r := range x.retains {
+		f(interp.WriteRetain, 0, j.value(st, r[0], r[1]))
+	}
+}
+
+// Retained implements interp.Native: the values the last exit (a parked
+// run's) counted.
+func (j *JIT) Retained(st *interp.NativeState, f func(v gc.Value)) {
+	x := &j.codeOf(int(st.Private[privCode])).exits[st.Site]
+	for _, r := range x.retains {
+		f(j.value(st, r[0], r[1]))
+	}
 }
 
 // compileIndex compiles function i if it has no code yet.

@@ -188,3 +188,40 @@ func TestProfileSeesNativeCode(t *testing.T) {
 		t.Errorf("fib has %d of %d reductions, want over 90%%", inFib, total)
 	}
 }
+
+// TestSizes prints, for RAFT_JIT_SIZES naming a .raft file, how big each
+// function's intermediate form and code are (for debugging).
+func TestSizes(t *testing.T) {
+	path := os.Getenv("RAFT_JIT_SIZES")
+	if path == "" {
+		t.Skip("set RAFT_JIT_SIZES to a .raft file")
+	}
+	src, _ := os.ReadFile(path)
+	prog, err := interp.Compile(path, src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, fn := range prog.Funcs() {
+		if fn.Lib {
+			continue
+		}
+		f, err := build(fn, prog.Funcs(), nil)
+		if err != nil {
+			fmt.Printf("%s: %v\n", fn.Name, err)
+			continue
+		}
+		f.optimize()
+		a := f.allocate(archGPRs, archFPRs)
+		c := &code{fn: fn}
+		b, err := assemble(f, a, c, int(fn.Index))
+		if err != nil {
+			t.Fatal(err)
+		}
+		params := 0
+		for _, bl := range f.blocks {
+			params += len(bl.params)
+		}
+		fmt.Printf("%-12s bytecode %5d  values %6d blocks %5d params %5d exits %5d entries %3d spills %3d code %7d\n",
+			fn.Name, len(fn.Code), len(f.values), len(f.blocks), params, len(f.exits), len(f.entries), a.spills, len(b))
+	}
+}

@@ -322,9 +322,26 @@ func (b *builder) numKind(s slot, operand int, other slot) (gc.Kind, bool) {
 		if k, _ := b.kind(other); k == gc.KFloat && seen == 0 && other.k != 0 {
 			return gc.KFloat, true
 		}
+		if seen == 0 && b.floatBias() {
+			return gc.KFloat, true
+		}
 		return gc.KInt, true
 	}
 	return 0, false // several kinds: leave it to the interpreter
+}
+
+// floatBias reports whether the function's checks have failed on floats
+// (and never on ints): a number nothing is known of is then taken to be a
+// float, as the function computes with floats.
+func (b *builder) floatBias() bool {
+	if b.fb == nil {
+		return false
+	}
+	var all uint16
+	for _, k := range b.fb.kinds {
+		all |= k
+	}
+	return all&(1<<gc.KFloat) != 0 && all&(1<<gc.KInt) == 0
 }
 
 // Arithmetic modes.

@@ -258,6 +258,7 @@ func (f *function) allocate(gprs, fprs []int16) *alloc {
 		active []*interval
 	}
 	pools := [2]*pool{{free: append([]int16(nil), gprs...)}, {free: append([]int16(nil), fprs...)}}
+	var slotEnd []int // by spill slot: where the last value in it dies
 	for _, iv := range ivs {
 		pl := pools[0]
 		if iv.float {
@@ -293,9 +294,22 @@ func (f *function) allocate(gprs, fprs []int16) *alloc {
 			a.loc[iv.v] = a.loc[far.v]
 			pl.active[fi] = iv
 		}
-		a.loc[far.v] = loc{kind: lStack, off: int32(a.spills)}
-		a.spills++
+		// A slot whose last value died before far's starts is free.
+		slot := -1
+		for i, end := range slotEnd {
+			if end < far.start {
+				slot = i
+				break
+			}
+		}
+		if slot < 0 {
+			slot = len(slotEnd)
+			slotEnd = append(slotEnd, 0)
+		}
+		slotEnd[slot] = far.end
+		a.loc[far.v] = loc{kind: lStack, off: int32(slot)}
 	}
+	a.spills = len(slotEnd)
 	return a
 }
 
