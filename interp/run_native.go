@@ -106,6 +106,7 @@ type NativeState struct {
 
 	// In and out: the machine's registers.
 	FP     int64 // frames the interpreter holds below native code (MaxCallDepth counts them too)
+	Blocks int64 // steps that blocked (receive with nothing to take): the machine counts, for statistics
 	SP     int64 // the index of the top of the data stack
 	LB     int64 // the index of the current function's locals
 	Base   int64 // native code's own stack index, kept over exits that re-enter
@@ -269,6 +270,9 @@ func (m *Machine) runNative(code uintptr, left *int, resume bool) (Status, bool)
 			}
 			if m.natOpen {
 				m.pushNativeFrames(s)
+			}
+			if st == StatusBlocked {
+				s.Blocks++
 			}
 			if st == statusStepped {
 				return 0, false

@@ -146,6 +146,7 @@ type bblock struct {
 	vars    []varRef // what its parameters stand for
 	rebase  bool     // a join whose paths disagree on the stack: everything is written back
 	visited bool
+	joined  bool // its forward edges are connected: edges now are back edges
 }
 
 // pend is an edge: an IR block (made for the edge) ending in a jump to the
@@ -611,8 +612,9 @@ func (b *builder) joinState(bb *bblock, header bool) {
 		b.regions = append(b.regions, newRegion())
 		st.top, st.lo = 0, 1
 	} else {
-		// The join holds the slots every path has loaded; the others are
-		// in memory there (a path that holds one writes it back).
+		// The join holds the slots some path has loaded (a path that has
+		// not loads it on its way: a slow path, mostly); the others are in
+		// memory there.
 		lo := first.top + 1
 		for _, p := range bb.pending {
 			for i, sl := range p.st.stack {
@@ -622,13 +624,18 @@ func (b *builder) joinState(bb *bblock, header bool) {
 			}
 		}
 		for pos := lo; pos <= first.top; pos++ {
-			all := true
+			some := false
 			for _, p := range bb.pending {
-				if p.st.at(pos).lazy() {
-					all = false
+				if !p.st.at(pos).lazy() {
+					some = true
 				}
 			}
-			if all {
+			if some {
+				for _, p := range bb.pending {
+					if p.st.at(pos).lazy() {
+						b.loadOnEdge(p, pos)
+					}
+				}
 				st.set(pos, b.joinSlot(bb, blk, varRef{idx: pos}, header))
 			}
 		}
@@ -661,6 +668,7 @@ func (b *builder) joinState(bb *bblock, header bool) {
 	for _, p := range pending {
 		b.connect(p, bb)
 	}
+	bb.joined = true // from here on, edges into it are back edges
 	b.cur, b.st = blk.id, st
 	if bb.rebase {
 		b.regionCheck(st.region, max(bb.pc, 0))
@@ -805,7 +813,7 @@ func (b *builder) connect(p pend, bb *bblock) {
 				switch {
 				case !bb.header:
 					panic("jit: a join's fixed kind from a path that does not have it")
-				case bb.visited:
+				case bb.joined:
 					// A back edge that does not keep the kind.
 					b.hints.widen[key] = true
 					panic(errRestart)
@@ -822,7 +830,7 @@ func (b *builder) connect(p pend, bb *bblock) {
 					panic("jit: a join's fixed kind from a path that does not have it")
 				}
 			}
-		} else if bb.visited && bb.loop && !bb.rebase {
+		} else if bb.joined && bb.loop && !bb.rebase {
 			// A back edge with a fixed kind into a parameter that takes
 			// any: next time the header is given that kind.
 			key := varKey{bb.pc, r.local, r.idx}
@@ -844,7 +852,7 @@ func (b *builder) connect(p pend, bb *bblock) {
 		}
 		args = append(args, pv)
 	}
-	if bb.visited && bb.loop {
+	if bb.joined && bb.loop {
 		// A back edge must leave memory as the header assumed it.
 		for i, w := range want.locals {
 			key := varKey{bb.pc, true, i}
@@ -938,6 +946,14 @@ func (b *builder) narrowOK(key varKey, k gc.Kind) bool {
 	r := varRef{local: key.local, idx: key.idx}
 	seen := b.fb.kinds[siteKey{key.pc, headerOperand(r)}]
 	return seen&^(1<<k) == 0
+}
+
+// loadOnEdge loads slot pos in edge p's block, for a join that holds it.
+func (b *builder) loadOnEdge(p pend, pos int) {
+	save := b.cur
+	b.cur = p.from
+	b.load(p.st, pos)
+	b.cur = save
 }
 
 // writeBack stores the slot at pos to memory if it is dirty (or

@@ -376,6 +376,10 @@ func (j *JIT) Park(st *interp.NativeState) bool {
 
 // End implements interp.Native.
 func (j *JIT) End(st *interp.NativeState) {
+	if st.Blocks > 0 {
+		j.stats.blocks.Add(st.Blocks)
+		st.Blocks = 0
+	}
 	j.mu.Lock()
 	if st.Private[privParked] != 0 {
 		st.Private[privParked] = 0
@@ -605,8 +609,8 @@ func (c *code) base() uintptr { return uintptr(unsafe.Pointer(&c.mem[0])) }
 // counters are the statistics of a JIT (atomic: machines count
 // concurrently).
 type counters struct {
-	compiled, failed, recompiled, bytes, loops, entries, compileTime, parks atomic.Int64
-	why                                                                     [numWhy]atomic.Int64 // exits by reason; 0 is a return
+	compiled, failed, recompiled, bytes, loops, entries, compileTime, parks, blocks atomic.Int64
+	why                                                                             [numWhy]atomic.Int64 // exits by reason; 0 is a return
 }
 
 // Stats are what --stats shows of the JIT.
@@ -630,6 +634,9 @@ func (j *JIT) Stats() Stats {
 		Entries: int(j.stats.entries.Load()), Parks: int(j.stats.parks.Load()), Exits: map[string]int64{},
 	}
 	s.Exits["return"] = j.stats.why[0].Load()
+	if n := j.stats.blocks.Load(); n > 0 {
+		s.Exits["blocking word"] = n
+	}
 	for w := 1; w < numWhy; w++ {
 		if n := j.stats.why[w].Load(); n > 0 {
 			s.Exits[whyNames[w]] = n
