@@ -265,14 +265,14 @@ func (b *builder) run() (f *function, err error) {
 	b.f.entries = append(b.f.entries, entry{native: true, blk: native.id})
 	b.cur, b.st = native.id, init.copy()
 	b.emit(opEntry, tVoid, 0, 0, 0)
-	b.regionCheck(0, 0)
+	b.entryCheck()
 	b.emitExit(opCharge, b.exitHere(interp.ExitFuel, whyBudget, 0, init))
 	b.jumpTo(0)
 	goEntry := b.f.newBlock(-1)
 	b.f.entries = append(b.f.entries, entry{pc: 0, blk: goEntry.id})
 	b.cur, b.st = goEntry.id, init.copy()
 	b.emit(opEntry, tVoid, 1, 0, 0)
-	b.regionCheck(0, 0)
+	b.entryCheck()
 	b.jumpTo(0)
 
 	for i := range b.code {
@@ -489,6 +489,14 @@ func (b *builder) regionCheck(r, pc int) {
 }
 
 func (v vid) setAux(f *function, a int32) { f.values[v].aux = a }
+
+// entryCheck is the region check at the function's start: whoever called
+// it (the interpreter, or native code as the interpreter does) has made
+// room for its MaxPush, so only more than that is checked.
+func (b *builder) entryCheck() {
+	e := b.exitHere(interp.ExitInterp, whyEntry, 0, b.st)
+	b.emit(opRegionCheck, tVoid, 0, 0, int64(e)|int64(b.fn.MaxPush+1)<<32).setAux(b.f, 0)
+}
 
 // instr builds one instruction.
 func (b *builder) instr(in *inst) {

@@ -481,12 +481,12 @@ func (e *emitter) value(id vid) {
 			// The stack holds slot min: DSP + 16*min >= &stack[1].
 			e.ins(x86.ALEAQ, mem(rDSP, int64(r.min-1)*16), reg(rS0))
 			e.ins(x86.ACMPQ, reg(rS0), mem(rST, offStackBase))
-			e.jmp(x86.AJCS, e.stubs[v.imm])
+			e.jmp(x86.AJCS, e.stubs[uint32(v.imm)])
 		}
-		if r.max > 0 {
+		if known := int(v.imm>>32) - 1; r.max > 0 && r.max > known {
 			e.ins(x86.ALEAQ, mem(rDSP, int64(r.max)*16), reg(rS0))
 			e.ins(x86.ACMPQ, reg(rS0), mem(rST, offStackLast))
-			e.jmp(x86.AJHI, e.stubs[v.imm])
+			e.jmp(x86.AJHI, e.stubs[uint32(v.imm)])
 		}
 	case opStep:
 		e.comeBack(id, int(v.imm))

@@ -441,13 +441,13 @@ func (e *emitter) value(id vid) {
 			e.ins(arm64.AMOVD, mem(rST, offStackBase), reg(rS1))
 			e.ins3(arm64.AADD, imm(16), rS1, reg(rS1))
 			e.ins3(arm64.ACMP, reg(rS1), rS0, obj.Addr{})
-			e.jmp(arm64.ABLO, e.stubs[v.imm])
+			e.jmp(arm64.ABLO, e.stubs[uint32(v.imm)])
 		}
-		if r.max > 0 {
+		if known := int(v.imm>>32) - 1; r.max > 0 && r.max > known {
 			e.addImm(rDSP, int64(r.max)*16, rS0)
 			e.ins(arm64.AMOVD, mem(rST, offStackLast), reg(rS1))
 			e.ins3(arm64.ACMP, reg(rS1), rS0, obj.Addr{})
-			e.jmp(arm64.ABHI, e.stubs[v.imm])
+			e.jmp(arm64.ABHI, e.stubs[uint32(v.imm)])
 		}
 	case opStep:
 		e.comeBack(id, int(v.imm))

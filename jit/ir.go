@@ -95,7 +95,7 @@ const (
 	opCall        // imm: index in function.calls; b: the callee's index for CallQuot
 	opEntry       // a 0 native, 1 at pc 0, 2 a loop header (imm: entry index): the prologue of an entry block
 	opSetDSP      // imm: slots to move the stack base by (a rebase)
-	opRegionCheck // aux region, imm exit: the stack holds what region reads below its base, and has room for what it pushes
+	opRegionCheck // aux region, imm exit (low half) and 1 + room known (high half): the stack holds what region reads below its base, and has room for what it pushes
 	numIROps
 )
 

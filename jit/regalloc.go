@@ -330,8 +330,10 @@ func (a *alloc) liveAcross(p int) []vid {
 func (f *function) exitOf(id vid) int {
 	v := &f.values[id]
 	switch v.op {
-	case opCheck, opFCheck, opCharge, opStep, opRegionCheck:
+	case opCheck, opFCheck, opCharge, opStep:
 		return int(v.imm)
+	case opRegionCheck:
+		return int(uint32(v.imm)) // the room known above the base is in the high half
 	case opCall:
 		return f.calls[v.imm].exit
 	}
