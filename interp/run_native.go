@@ -77,11 +77,12 @@ type Native interface {
 	// Writeback writes what an exit leaves to write back to memory:
 	// values for stack slots (Base plus idx) and locals (LB plus idx), and
 	// values whose count must go up (WriteRetain). It does nothing when
-	// the last exit had nothing to write. For a parked run, Retained
-	// lists the values it counted, for the run to take them back when it
-	// goes on.
+	// the last exit had nothing to write. When a parked run goes on,
+	// Unwrite says what to take back of that (native code has the values
+	// again): locals to make nil again (WriteLocal, gc.Nil), values to
+	// release (WriteRetain).
 	Writeback(st *NativeState, f func(where WriteTo, idx int, v gc.Value))
-	Retained(st *NativeState, f func(v gc.Value))
+	Unwrite(st *NativeState, f func(where WriteTo, idx int, v gc.Value))
 	// Frames calls f for each native frame below the innermost one at the
 	// last exit, outermost first: the function, the pc of its call in
 	// progress, and the index of its locals.
@@ -122,6 +123,16 @@ type NativeState struct {
 	AuxK   int64   // the kind of that value
 	Resume uintptr // where to re-enter after ExitStep, ExitRelease, ExitGrow*
 
+	// Pending is set by the compiler when the last exit left values to
+	// write back (Native.Writeback).
+	Pending int64
+
+	// Objects native code dropped the last reference to, to free (kind,
+	// handle pairs): it frees them here, Go frees them at the next exit;
+	// when the list is full, it exits with ExitRelease.
+	NFree int64
+	Free  [2 * MaxFrees]uint64
+
 	// The compiler's own: its native stack, the trampoline's saved state,
 	// and native code's registers at an exit.
 	Private [16]uintptr
@@ -149,6 +160,17 @@ func (m *Machine) writeback(s *NativeState) {
 			m.Heap.Retain(v)
 		}
 	})
+}
+
+// MaxFrees is the room of NativeState.Free.
+const MaxFrees = 32
+
+// flushFrees frees the objects native code left in s.Free.
+func (m *Machine) flushFrees(s *NativeState) {
+	for i := 0; i < int(s.NFree); i++ {
+		m.Heap.ReleaseLast(gc.Value{K: gc.Kind(s.Free[2*i]), X: s.Free[2*i+1]})
+	}
+	s.NFree = 0
 }
 
 // Exit reasons (NativeState.Exit).
@@ -181,9 +203,16 @@ func (m *Machine) runMixed(budget int) Status {
 	noEnter := false // the last native run left at this pc for the interpreter
 	if m.natParked {
 		// Native code yielded with its frames kept: it goes on, and takes
-		// back the counts its written-back copies held.
+		// back what its exit wrote (native code holds those values).
 		m.natParked = false
-		nat.Retained(m.nat, m.Heap.Release)
+		s := m.nat
+		nat.Unwrite(s, func(where WriteTo, idx int, v gc.Value) {
+			if where == WriteLocal {
+				m.locals[int(s.LB)+idx] = v
+			} else {
+				m.Heap.Release(v)
+			}
+		})
 		if st, done := m.runNative(m.nat.Resume, &left, true); done {
 			return st
 		}
@@ -254,7 +283,12 @@ func (m *Machine) runNative(code uintptr, left *int, resume bool) (Status, bool)
 		spent := int(int64(*left) - s.Budget)
 		m.Reductions += uint64(spent)
 		*left = int(s.Budget)
-		m.writeback(s)
+		if s.NFree > 0 {
+			m.flushFrees(s)
+		}
+		if s.Pending != 0 {
+			m.writeback(s)
+		}
 		switch s.Exit {
 		case ExitStep:
 			fn := m.funcs[s.Fn]

@@ -406,7 +406,7 @@ func (b *builder) exitHere(kind, why, pc int, st *state) int {
 	}
 	for i, s := range st.locals {
 		if s.dirty {
-			e.stores = append(e.stores, store{local: true, idx: i, k: s.k, p: s.p})
+			e.stores = append(e.stores, store{local: true, idx: i, k: s.k, p: s.p, memNil: s.memNil})
 			b.f.use(s.k)
 			b.f.use(s.p)
 		}

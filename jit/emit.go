@@ -19,6 +19,7 @@ package jit
 
 import (
 	"fmt"
+	"sync/atomic"
 	"unsafe"
 
 	asm "github.com/twitchyliquid64/golang-asm"
@@ -67,6 +68,12 @@ const (
 	privParked          // 1 while a parked run holds the native stack
 	privBack            // where a parked run goes on (after the resume stub restored its registers)
 	privPending         // 1 while the last exit's write-back is to do (Writeback)
+)
+
+// Offsets of the list of frees and the register save area.
+var (
+	offNFree = int64(unsafe.Offsetof(interp.NativeState{}.NFree))
+	offFree  = int64(unsafe.Offsetof(interp.NativeState{}.Free))
 )
 
 // Offset of the register save area.
@@ -124,9 +131,10 @@ type code struct {
 	mem     []byte // its code memory (read and execute)
 	native  int    // offset of the entry for native calls
 	entries []goEntry
-	frame   int       // frame size
-	exits   []exitRec // by exit index
-	sites   []siteKey // guard sites for feedback
+	frame   int            // frame size
+	exits   []exitRec      // by exit index
+	steps   []atomic.Int64 // by exit index: how often it left an instruction to the interpreter (statistics)
+	sites   []siteKey      // guard sites for feedback
 	size    int
 }
 
@@ -165,9 +173,10 @@ type xloc struct {
 
 // xstore is one value an exit writes back.
 type xstore struct {
-	local bool
-	idx   int
-	k, p  xloc
+	local  bool
+	idx    int
+	k, p   xloc
+	memNil bool // a local native code takes to be nil in memory
 }
 
 // move is one move of a parallel assignment: dst gets src (a location, or
@@ -347,6 +356,7 @@ func assemble(f *function, a *alloc, c *code, fnIdx int) ([]byte, error) {
 		}
 	}
 	c.exits = make([]exitRec, n)
+	c.steps = make([]atomic.Int64, n)
 	for i, x := range f.exits {
 		r := exitRec{resume: -1, why: x.why, site: x.site}
 		if e.resume[i] != nil {
@@ -361,7 +371,7 @@ func assemble(f *function, a *alloc, c *code, fnIdx int) ([]byte, error) {
 				r.resume, r.back = int(e.resumeAll.Pc), int(e.back[i].Pc)
 			}
 			for _, st := range x.stores {
-				r.stores = append(r.stores, xstore{local: st.local, idx: st.idx, k: e.xloc(st.k), p: e.xloc(st.p)})
+				r.stores = append(r.stores, xstore{local: st.local, idx: st.idx, k: e.xloc(st.k), p: e.xloc(st.p), memNil: st.memNil})
 			}
 			for _, rt := range x.retains {
 				r.retains = append(r.retains, [2]xloc{e.xloc(rt[0]), e.xloc(rt[1])})

@@ -860,6 +860,19 @@ func (e *emitter) stub(x int) {
 		return
 	}
 	comes := info.kind == interp.ExitStep || info.kind == interp.ExitRelease || info.kind == interp.ExitFuel
+	if info.kind == interp.ExitRelease {
+		// Onto the list of frees, while it has room.
+		full := e.label()
+		e.ins(x86.AMOVQ, mem(rST, offNFree), reg(rS2))
+		e.ins(x86.ACMPQ, reg(rS2), imm(interp.MaxFrees))
+		e.jmp(x86.AJCC, full)
+		e.ins(x86.ASHLQ, imm(4), reg(rS2))
+		e.ins(x86.AMOVQ, reg(e.gp(info.auxV[0], rS0)), idx(rST, rS2, 1, offFree))
+		e.ins(x86.AMOVQ, reg(e.gp(info.auxV[1], rS0)), idx(rST, rS2, 1, offFree+8))
+		e.ins(x86.AINCQ, obj.Addr{}, mem(rST, offNFree))
+		e.jmp(obj.AJMP, e.back[x])
+		e.place(full)
+	}
 	if comes {
 		e.saveRegs(e.saves[x])
 	}

@@ -801,6 +801,21 @@ func (e *emitter) stub(x int) {
 		return
 	}
 	comes := info.kind == interp.ExitStep || info.kind == interp.ExitRelease || info.kind == interp.ExitFuel
+	if info.kind == interp.ExitRelease {
+		// Onto the list of frees, while it has room.
+		full := e.label()
+		e.ins(arm64.AMOVD, mem(rST, offNFree), reg(rS2))
+		e.ins3(arm64.ACMP, imm(interp.MaxFrees), rS2, obj.Addr{})
+		e.jmp(arm64.ABHS, full)
+		e.ins3(arm64.ALSL, imm(4), rS2, reg(rS3))
+		e.ins3(arm64.AADD, reg(rST), rS3, reg(rS3))
+		e.ins(arm64.AMOVD, reg(e.gp(info.auxV[0], rS0)), mem(rS3, offFree))
+		e.ins(arm64.AMOVD, reg(e.gp(info.auxV[1], rS0)), mem(rS3, offFree+8))
+		e.ins3(arm64.AADD, imm(1), rS2, reg(rS2))
+		e.ins(arm64.AMOVD, reg(rS2), mem(rST, offNFree))
+		e.jmp(arm64.AB, e.back[x])
+		e.place(full)
+	}
 	if comes {
 		e.saveRegs(e.saves[x])
 	}

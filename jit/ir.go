@@ -210,9 +210,10 @@ type block struct {
 
 // store is one value an exit writes back: into slot pos or local idx.
 type store struct {
-	local bool
-	idx   int
-	k, p  vid
+	local  bool
+	idx    int
+	k, p   vid
+	memNil bool // a local whose memory native code takes to be nil (it stays so after a parked run goes on)
 }
 
 // exitInfo describes one way out of native code, and what the interpreter

@@ -86,9 +86,6 @@ type JIT struct {
 
 	byID atomic.Pointer[[]*code] // j.codes, for the exits' lookups; copied on write under mu
 
-	stepMu sync.Mutex       // guards steps
-	steps  map[string]int64 // instructions native code left to the interpreter, by name
-
 	glue     []byte // the entry thunk and the common exit (assembleGlue)
 	glueExit int
 
@@ -415,6 +412,7 @@ func (j *JIT) Enter(st *interp.NativeState, code uintptr) {
 		}
 		st.Aux = j.read(st, x.aux)
 		st.Private[privPending] = uintptr(st.Site) + 1
+		st.Pending = 1
 		if x.kind == interp.ExitFuel {
 			st.Private[privBack] = c.base() + uintptr(x.back)
 		}
@@ -424,7 +422,7 @@ func (j *JIT) Enter(st *interp.NativeState, code uintptr) {
 	}
 	j.stats.why[x.why].Add(1)
 	if x.why == whyStep || x.why == whyUnsupported {
-		j.countStep(c.fn, int(st.PC))
+		c.steps[st.Site].Add(1)
 	}
 	if x.resume >= 0 {
 		st.Resume = c.base() + uintptr(x.resume)
@@ -439,19 +437,13 @@ func (j *JIT) Enter(st *interp.NativeState, code uintptr) {
 	}
 }
 
-// countStep counts an instruction left to the interpreter, by name.
-func (j *JIT) countStep(fn *interp.Func, pc int) {
-	in := interp.Decode(fn, pc)
-	name := in.Op.String()
+// stepName names the instruction exit x of c leaves to the interpreter.
+func stepName(c *code, x int) string {
+	in := interp.Decode(c.fn, c.exits[x].pc)
 	if in.Op == interp.Builtin {
-		name = interp.BuiltinName(in.Slot)
+		return interp.BuiltinName(in.Slot)
 	}
-	j.stepMu.Lock()
-	if j.steps == nil {
-		j.steps = map[string]int64{}
-	}
-	j.steps[name]++
-	j.stepMu.Unlock()
+	return in.Op.String()
 }
 
 // read returns the word at location l at the last exit: a saved register,
@@ -481,7 +473,7 @@ func (j *JIT) Writeback(st *interp.NativeState, f func(where interp.WriteTo, idx
 	if site < 0 {
 		return
 	}
-	st.Private[privPending] = 0
+	st.Private[privPending], st.Pending = 0, 0
 	x := &j.codeOf(int(st.Private[privCode])).exits[site]
 	for _, s := range x.stores {
 		where := interp.WriteStack
@@ -495,12 +487,18 @@ func (j *JIT) Writeback(st *interp.NativeState, f func(where interp.WriteTo, idx
 	}
 }
 
-// Retained implements interp.Native: the values the last exit (a parked
-// run's) counted.
-func (j *JIT) Retained(st *interp.NativeState, f func(v gc.Value)) {
+// Unwrite implements interp.Native: for a parked run going on, the
+// locals its exit wrote that native code has as nil in memory, and the
+// values it counted.
+func (j *JIT) Unwrite(st *interp.NativeState, f func(where interp.WriteTo, idx int, v gc.Value)) {
 	x := &j.codeOf(int(st.Private[privCode])).exits[st.Site]
+	for _, s := range x.stores {
+		if s.local && s.memNil {
+			f(interp.WriteLocal, s.idx, gc.Nil)
+		}
+	}
 	for _, r := range x.retains {
-		f(j.value(st, r[0], r[1]))
+		f(interp.WriteRetain, 0, j.value(st, r[0], r[1]))
 	}
 }
 
@@ -642,13 +640,15 @@ func (j *JIT) Stats() Stats {
 			s.Exits[whyNames[w]] = n
 		}
 	}
-	j.stepMu.Lock()
 	s.Steps = map[string]int64{}
-	for k, v := range j.steps {
-		s.Steps[k] = v
-	}
-	j.stepMu.Unlock()
 	j.mu.Lock()
+	for _, c := range j.codes {
+		for x := range c.steps {
+			if n := c.steps[x].Load(); n > 0 {
+				s.Steps[stepName(c, x)] += n
+			}
+		}
+	}
 	for _, f := range j.fns {
 		if f.failed != "" && len(s.Failures) < 5 && !f.fn.Lib {
 			s.Failures = append(s.Failures, f.failed)
