@@ -14,6 +14,7 @@ import (
 	"bytes"
 	"context"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -101,3 +102,48 @@ func BenchmarkPingpong(b *testing.B) { actors(b, "pingpong", "1000000", 2e6) }
 // Pairs has parallel work (ring, spawn and pingpong have one runnable actor
 // at a time): it shows what a second worker adds.
 func BenchmarkPairs(b *testing.B) { actors(b, "pairs", "done", 2e6) }
+
+// The corpus (corpus/*.raft, see README.md): programs written as a user of
+// the language would, each with Lua and Go peers for compare.sh -w corpus.
+// The first line of each ends with "; prints " and its answer.
+func corpus(t testing.TB) (names, answers []string) {
+	files, err := filepath.Glob("corpus/*.raft")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no corpus/*.raft: %v", err)
+	}
+	for _, f := range files {
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		first, _, _ := strings.Cut(string(src), "\n")
+		k := strings.LastIndex(first, "; prints ")
+		if !strings.HasPrefix(first, "# ") || k < 0 {
+			t.Fatalf("%s: the first line does not end with \"; prints <answer>\"", f)
+		}
+		names = append(names, strings.TrimSuffix(filepath.Base(f), ".raft"))
+		answers = append(answers, first[k+len("; prints "):])
+	}
+	return names, answers
+}
+
+// TestCorpusLayout checks that every corpus workload says its answer and has
+// its peers (it runs nothing).
+func TestCorpusLayout(t *testing.T) {
+	names, _ := corpus(t)
+	for _, n := range names {
+		for _, p := range []string{"corpus/peers/lua/" + n + ".lua", "corpus/peers/go/" + n + "/main.go"} {
+			if _, err := os.Stat(p); err != nil {
+				t.Errorf("%s: no peer %s", n, p)
+			}
+		}
+	}
+}
+
+// BenchmarkCorpus runs the corpus workloads: go test -bench Corpus ./bench
+func BenchmarkCorpus(b *testing.B) {
+	names, answers := corpus(b)
+	for k, n := range names {
+		b.Run(n, func(b *testing.B) { each(b, "corpus/"+n, answers[k]) })
+	}
+}

@@ -9,6 +9,7 @@
 #
 # Usage: bench/compare.sh [-n N] [-w workload[,workload...]] [-r runtime[,...]]
 #                         [-t seconds] [--markdown] [-h]
+#        bench/compare.sh -w corpus [-n N] [-r runtime[,...]] ...   (bench/corpus/)
 
 set -u
 
@@ -19,6 +20,12 @@ Usage: bench/compare.sh [options]
   -n N          repetitions per workload and runtime (default 5); the median is shown
   -w LIST       workloads to run, comma-separated or repeated (default: all)
                 fib loop collatz sieve bintrees ring spawn pingpong
+  -w corpus     run the corpus instead: every bench/corpus/NAME.raft with its
+                peers in bench/corpus/peers/ (runtimes raft raft-jit lua luajit
+                luajit-joff go); `-w corpus/NAME,corpus/NAME2` runs some of them.
+                The answer is what the first line of NAME.raft says after
+                `; prints `. The ratio tables end with the geometric mean over
+                the corpus. Corpus and the workloads above are not mixed in a run.
   -r LIST       runtimes to run, comma-separated or repeated (default: all installed)
                 raft raft-jit lua luajit luajit-joff gforth erlang go
   -t SECONDS    per-run time limit where `timeout` exists (default 600)
@@ -59,7 +66,39 @@ done
 case "$N" in '' | *[!0-9]* | 0) echo "compare.sh: -n needs a positive integer" >&2; exit 2 ;; esac
 case "$TIME_LIMIT" in '' | *[!0-9]* | 0) echo "compare.sh: -t needs a positive integer" >&2; exit 2 ;; esac
 
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+BENCH=$ROOT/bench
+PEERS=$BENCH/peers
+SRC=$BENCH                    # where the Raft programs are
+GO_PEERS=./bench/peers/go     # the Go peers, as go build names them from $ROOT
+in_list() { case " $2 " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
+
 WORKLOADS=$(echo "$WORKLOADS" | tr ',' ' ')
+
+# -w corpus: the workloads are bench/corpus/*.raft, the peers under
+# bench/corpus/peers/, and only the runtimes with corpus programs take part.
+CORPUS=0
+for w in $WORKLOADS; do case "$w" in corpus | corpus/*) CORPUS=1 ;; esac; done
+if [ "$CORPUS" = 1 ]; then
+	ALL_WORKLOADS=""
+	for f in "$BENCH"/corpus/*.raft; do [ -f "$f" ] && ALL_WORKLOADS="$ALL_WORKLOADS $(basename "$f" .raft)"; done
+	sel=""
+	for w in $WORKLOADS; do
+		case "$w" in
+		corpus) sel="$sel $ALL_WORKLOADS" ;;
+		corpus/*)
+			in_list "${w#corpus/}" "$ALL_WORKLOADS" || { echo "compare.sh: unknown corpus workload: ${w#corpus/}" >&2; exit 2; }
+			sel="$sel ${w#corpus/}" ;;
+		*) echo "compare.sh: $w: the corpus runs apart from the other workloads (-w corpus or corpus/NAME only)" >&2; exit 2 ;;
+		esac
+	done
+	WORKLOADS=$sel
+	SRC=$BENCH/corpus
+	PEERS=$BENCH/corpus/peers
+	GO_PEERS=./bench/corpus/peers/go
+	CORPUS_RUNTIMES="raft raft-jit lua luajit luajit-joff go"
+	[ -n "${RUNTIMES// /}" ] || RUNTIMES=$CORPUS_RUNTIMES
+fi
 [ -n "${WORKLOADS// /}" ] || WORKLOADS=$ALL_WORKLOADS
 for w in $WORKLOADS; do
 	case " $ALL_WORKLOADS " in *" $w "*) ;; *) echo "compare.sh: unknown workload: $w" >&2; exit 2 ;; esac
@@ -70,13 +109,8 @@ for r in $RUNTIMES; do
 	case " $ALL_RUNTIMES " in *" $r "*) ;; *) echo "compare.sh: unknown runtime: $r" >&2; exit 2 ;; esac
 done
 # tables list workloads and runtimes in the canonical order
-in_list() { case " $2 " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
 sel=""; for w in $ALL_WORKLOADS; do in_list "$w" "$WORKLOADS" && sel="$sel $w"; done; WORKLOADS=$sel
 sel=""; for r in $ALL_RUNTIMES; do in_list "$r" "$RUNTIMES" && sel="$sel $r"; done; RUNTIMES=$sel
-
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
-BENCH=$ROOT/bench
-PEERS=$BENCH/peers
 
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/raft-compare.XXXXXX") || exit 1
 trap 'rm -rf "$TMP"' EXIT
@@ -90,6 +124,8 @@ note() { printf '%s\n' "$*" >>"$NOTES"; }
 have() { command -v "$1" >/dev/null 2>&1; }
 
 answer() {
+	# a corpus program says its answer on its first line, after "; prints "
+	if [ "$CORPUS" = 1 ]; then sed -n '1s/.*; prints //p' "$SRC/$1.raft"; return; fi
 	case "$1" in
 	fib) echo 9227465 ;;
 	loop) echo 44999999850000000 ;;
@@ -150,6 +186,10 @@ case " $RUNTIMES " in *" raft "* | *" raft-jit "*)
 	;;
 esac
 for r in $RUNTIMES; do
+	if [ "$CORPUS" = 1 ] && ! in_list "$r" "$CORPUS_RUNTIMES"; then
+		note "$(label "$r"): the corpus has no programs for it, skipped"
+		continue
+	fi
 	case "$r" in
 	raft) ACTIVE="$ACTIVE raft" ;;
 	raft-jit) ;; # decided below, once raft is built
@@ -187,7 +227,7 @@ esac
 for w in $WORKLOADS; do
 	case " $ACTIVE " in *" go "*)
 		if [ -d "$PEERS/go/$w" ]; then
-			(cd "$ROOT" && go build -o "$TMP/go/$w" "./bench/peers/go/$w") >"$TMP/go-$w.log" 2>&1 ||
+			(cd "$ROOT" && go build -o "$TMP/go/$w" "$GO_PEERS/$w") >"$TMP/go-$w.log" 2>&1 ||
 				note "go/$w: build failed: $(first_line "$TMP/go-$w.log")"
 		fi
 		;;
@@ -211,7 +251,7 @@ LOAD_START=$(loadavg)
 program() {
 	local f=""
 	case "$1" in
-	raft | raft-jit) f="$BENCH/$2.raft" ;;
+	raft | raft-jit) f="$SRC/$2.raft" ;;
 	lua) f="$PEERS/lua/$2.lua" ;;
 	luajit | luajit-joff)
 		# peers/luajit/ holds the few programs that need Lua 5.1 syntax
@@ -363,13 +403,32 @@ for rr in raft raft-jit; do
 				if [ "$b" = "-" ]; then
 					printf '\t-'
 				elif is_number "$a" && is_number "$b"; then
-					printf '\t%s' "$(awk -v a="$a" -v b="$b" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }')"
+					ratio=$(awk -v a="$a" -v b="$b" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }')
+					printf '\t%s' "$ratio"
+					# the unrounded ratio, for the geometric mean below
+					is_number "$ratio" && awk -v a="$a" -v b="$b" 'BEGIN { printf "%.6f\n", a / b }' >>"$TMP/res/ratios.$rr.$p"
 				else
 					printf '\tn/a'
 				fi
 			done
 			printf '\n'
 		done
+		if [ "$CORPUS" = 1 ]; then
+			# geometric mean of the ratios over the corpus workloads that both ran;
+			# "(k/n)" when only k of the n workloads count
+			nw=$(echo $WORKLOADS | wc -w)
+			printf 'geometric mean'
+			for p in $PEER_LIST; do
+				f="$TMP/res/ratios.$rr.$p"
+				if [ -s "$f" ]; then
+					printf '\t%s' "$(awk -v n="$nw" '{ s += log($1); k++ }
+						END { printf "%.2f", exp(s / k); if (k < n) printf " (%d/%d)", k, n }' "$f")"
+				else
+					printf '\tn/a'
+				fi
+			done
+			printf '\n'
+		fi
 	} | render
 done
 
