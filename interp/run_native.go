@@ -291,6 +291,10 @@ func (m *Machine) runNative(code uintptr, left *int, resume bool) (Status, bool)
 		}
 		switch s.Exit {
 		case ExitStep:
+			if m.fastStep(s) {
+				code = s.Resume
+				continue
+			}
 			fn := m.funcs[s.Fn]
 			m.fn, m.pc, m.sp, m.lbase = fn, int(s.PC), int(s.SP), int(s.LB)
 			m.room = m.stackLast - fn.pushBytes
@@ -367,6 +371,45 @@ func (m *Machine) runNative(code uintptr, left *int, resume bool) (Status, bool)
 		}
 		panic("interp: native code exited without a reason")
 	}
+}
+
+// fastStep runs the commonest instructions native code leaves to the
+// interpreter, those that allocate, without the interpreter's loop, as
+// its cases do; it reports false, having changed nothing, when the
+// instruction is not one of them or would fail (then the interpreter runs
+// it, and fails).
+func (m *Machine) fastStep(s *NativeState) bool {
+	fn := m.funcs[s.Fn]
+	pc, sp := int(s.PC), int(s.SP)
+	h := m.Heap
+	switch Op(fn.Code[pc]) {
+	case MakeArray:
+		mark := int(m.locals[int(s.LB)+u16(fn.Code, pc+1)].AsInt())
+		if mark < 0 || mark > sp {
+			return false
+		}
+		arr, err := h.ArrayOf(m.stack[mark+1 : sp+1])
+		if err != nil {
+			return false
+		}
+		m.stack[mark+1] = arr
+		s.SP = int64(mark + 1)
+		return true
+	case Push:
+		if sp < 2 || m.stack[sp-1].K != gc.KArr {
+			return false
+		}
+		a, x := m.stack[sp-1], m.stack[sp]
+		h.Retain(x) // Push releases x when it fails; the stack keeps its own
+		if h.Push(a, x) != nil {
+			return false
+		}
+		h.Release(x)
+		h.Release(a)
+		s.SP = int64(sp - 2)
+		return true
+	}
+	return false
 }
 
 // fillNative writes the machine's memory into s before native code runs.
