@@ -408,9 +408,34 @@ func (m *Machine) fastStep(s *NativeState) bool {
 		h.Release(a)
 		s.SP = int64(sp - 2)
 		return true
+	case Builtin:
+		if u16(fn.Code, pc+1) != builtinUnpack || sp < 1 || m.stack[sp].K != gc.KArr {
+			return false
+		}
+		// unpack ( arr -- x1..xn n ), as its builtin does.
+		a := m.stack[sp]
+		n := h.Len(a)
+		m.sp = sp
+		if m.ensure(n+1) != nil {
+			return false
+		}
+		sp--
+		for _, v := range h.Elems(a) {
+			h.Retain(v)
+			sp++
+			m.stack[sp] = v
+		}
+		h.Release(a)
+		sp++
+		m.stack[sp] = gc.Int(int64(n))
+		s.SP = int64(sp)
+		return true
 	}
 	return false
 }
+
+// builtinUnpack is the index of the unpack builtin (fastStep).
+var builtinUnpack = builtinIndex["unpack"]
 
 // fillNative writes the machine's memory into s before native code runs.
 func (m *Machine) fillNative(s *NativeState) {

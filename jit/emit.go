@@ -154,7 +154,7 @@ type exitRec struct {
 
 	table   bool
 	kind    int
-	pc      int
+	pc      int // the instruction it leaves at (also for steps: statistics)
 	top     int
 	back    int // for a parked run, where it goes on
 	stores  []xstore
@@ -358,7 +358,7 @@ func assemble(f *function, a *alloc, c *code, fnIdx int) ([]byte, error) {
 	c.exits = make([]exitRec, n)
 	c.steps = make([]atomic.Int64, n)
 	for i, x := range f.exits {
-		r := exitRec{resume: -1, why: x.why, site: x.site}
+		r := exitRec{resume: -1, why: x.why, site: x.site, pc: x.pc}
 		if e.resume[i] != nil {
 			r.resume = int(e.resume[i].Pc)
 		}
@@ -366,7 +366,7 @@ func assemble(f *function, a *alloc, c *code, fnIdx int) ([]byte, error) {
 			r.site = -1
 		}
 		if tableExit(&x) {
-			r.table, r.kind, r.pc, r.top = true, x.kind, x.pc, x.top
+			r.table, r.kind, r.top = true, x.kind, x.top
 			if x.kind == interp.ExitFuel {
 				r.resume, r.back = int(e.resumeAll.Pc), int(e.back[i].Pc)
 			}
