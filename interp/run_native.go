@@ -45,7 +45,6 @@ package interp
 // reloads its pointers from the state block after every exit.
 
 import (
-	"errors"
 	"unsafe"
 
 	"github.com/raftvm/raft/gc"
@@ -192,7 +191,13 @@ const returnWeight = 8
 // and errStepped what stops its loop there.
 const statusStepped Status = 0xff
 
-var errStepped = errors.New("interp: stepped")
+var errStepped = &stepSignal{}
+
+// stepSignal is errStepped's type: a concrete type, so that comparing an
+// error with errStepped is two compares, not a call.
+type stepSignal struct{}
+
+func (*stepSignal) Error() string { return "interp: stepped" }
 
 // runMixed is Run when the program has a compiler: native code where there
 // is some, the interpreter elsewhere.
@@ -291,14 +296,15 @@ func (m *Machine) runNative(code uintptr, left *int, resume bool) (Status, bool)
 		}
 		switch s.Exit {
 		case ExitStep:
-			if m.fastStep(s) {
+			fn, pc := m.funcs[s.Fn], int(s.PC)
+			op := Op(fn.Code[pc])
+			if fastOps[op] && m.fastStep(s, fn, pc, op) {
 				code = s.Resume
 				continue
 			}
-			fn := m.funcs[s.Fn]
-			m.fn, m.pc, m.sp, m.lbase = fn, int(s.PC), int(s.SP), int(s.LB)
+			m.fn, m.pc, m.sp, m.lbase = fn, pc, int(s.SP), int(s.LB)
 			m.room = m.stackLast - fn.pushBytes
-			next, fp := m.pc+Op(fn.Code[m.pc]).Size(), m.fp
+			next, fp := pc+op.Size(), m.fp
 			st := m.runStep(*left)
 			*left = m.budget
 			if st == statusStepped && m.fn == fn && m.pc == next && m.fp == fp {
@@ -378,11 +384,10 @@ func (m *Machine) runNative(code uintptr, left *int, resume bool) (Status, bool)
 // its cases do; it reports false, having changed nothing, when the
 // instruction is not one of them or would fail (then the interpreter runs
 // it, and fails).
-func (m *Machine) fastStep(s *NativeState) bool {
-	fn := m.funcs[s.Fn]
-	pc, sp := int(s.PC), int(s.SP)
+func (m *Machine) fastStep(s *NativeState, fn *Func, pc int, op Op) bool {
+	sp := int(s.SP)
 	h := m.Heap
-	switch Op(fn.Code[pc]) {
+	switch op {
 	case MakeArray:
 		mark := int(m.locals[int(s.LB)+u16(fn.Code, pc+1)].AsInt())
 		if mark < 0 || mark > sp {
@@ -436,6 +441,9 @@ func (m *Machine) fastStep(s *NativeState) bool {
 
 // builtinUnpack is the index of the unpack builtin (fastStep).
 var builtinUnpack = builtinIndex["unpack"]
+
+// fastOps are the instructions fastStep may run.
+var fastOps = [256]bool{MakeArray: true, Push: true, Builtin: true}
 
 // fillNative writes the machine's memory into s before native code runs.
 func (m *Machine) fillNative(s *NativeState) {

@@ -146,6 +146,7 @@ func assembleGlue() (code []byte, exit int, err error) {
 	e.place(first)
 	e.ins(x86.APOPQ, obj.Addr{}, mem(rST, offPriv(privRet)))
 	e.ins(x86.AMOVQ, reg(rSP), mem(rST, offPriv(privEntrySP)))
+	e.ins(x86.AMOVQ, imm(0), mem(rST, offPriv(privNativeSP))) // no exit yet (see common)
 	e.ins(obj.ACALL, obj.Addr{}, mem(rST, offPriv(privEntry)))
 	// The outermost frame returned: DSP is the top of the stack.
 	e.ins(x86.AMOVQ, reg(rDSP), reg(rS0))
@@ -153,12 +154,31 @@ func assembleGlue() (code []byte, exit int, err error) {
 	e.ins(x86.ASARQ, imm(4), reg(rS0))
 	e.ins(x86.AMOVQ, reg(rS0), mem(rST, offSP))
 	e.ins(x86.AMOVQ, imm(interp.ExitReturn), mem(rST, offExit))
-	common := e.label()
-	e.place(common)
 	e.ins(x86.AMOVQ, reg(rSP), mem(rST, offPriv(privNativeSP)))
 	e.ins(x86.AMOVQ, reg(rBud), mem(rST, offBudget))
 	e.ins(x86.AMOVQ, mem(rST, offPriv(privRet)), reg(rS0))
 	e.ins(x86.AMOVQ, mem(rST, offPriv(privGoSP)), reg(rSP))
+	e.ins(x86.APUSHQ, reg(rS0), obj.Addr{})
+	e.ins(obj.ARET, obj.Addr{}, obj.Addr{})
+	// The common exit. Its way back to the trampoline minds the return
+	// predictor: the trampoline's CALL pushed an entry that a RET should
+	// pop. That entry is the predictor's top when native code exits in the
+	// frame it was resumed in (at the stack pointer of the last exit), and
+	// then it returns; else (a first entry, whose thunk's call is on the
+	// predictor still, or deeper or shallower frames) it jumps, as a
+	// return would be mispredicted and put the Go returns after it off.
+	common := e.label()
+	e.place(common)
+	e.ins(x86.ACMPQ, reg(rSP), mem(rST, offPriv(privNativeSP)))
+	e.ins(x86.AMOVQ, reg(rSP), mem(rST, offPriv(privNativeSP)))
+	e.ins(x86.AMOVQ, reg(rBud), mem(rST, offBudget))
+	e.ins(x86.AMOVQ, mem(rST, offPriv(privRet)), reg(rS0))
+	e.ins(x86.AMOVQ, mem(rST, offPriv(privGoSP)), reg(rSP))
+	deep := e.label()
+	e.jmp(x86.AJNE, deep)
+	e.ins(x86.APUSHQ, reg(rS0), obj.Addr{})
+	e.ins(obj.ARET, obj.Addr{}, obj.Addr{})
+	e.place(deep)
 	e.ins(obj.AJMP, obj.Addr{}, reg(rS0))
 	code = b.Assemble()
 	if len(errs) > 0 {

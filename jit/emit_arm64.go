@@ -166,6 +166,7 @@ func assembleGlue() (code []byte, exit int, err error) {
 	e.ins(arm64.AMOVD, reg(rLR), mem(rST, offPriv(privRet)))
 	e.ins(arm64.AMOVD, reg(rSP), reg(rS0))
 	e.ins(arm64.AMOVD, reg(rS0), mem(rST, offPriv(privEntrySP)))
+	e.ins(arm64.AMOVD, reg(arm64.REGZERO), mem(rST, offPriv(privNativeSP))) // no exit yet (see common)
 	e.ins(arm64.AMOVD, mem(rST, offPriv(privEntry)), reg(rS0))
 	e.ins(obj.ACALL, obj.Addr{}, mem(rS0, 0))
 	// The outermost frame returned: DSP is the top of the stack.
@@ -175,20 +176,44 @@ func assembleGlue() (code []byte, exit int, err error) {
 	e.ins(arm64.AMOVD, reg(rS0), mem(rST, offSP))
 	e.movConst(interp.ExitReturn, rS0)
 	e.ins(arm64.AMOVD, reg(rS0), mem(rST, offExit))
+	e.glueLeave(false)
+	// The common exit: it returns to the trampoline or jumps there, as
+	// the amd64 back end's says.
 	common := e.label()
 	e.place(common)
-	e.ins(arm64.AMOVD, reg(rSP), reg(rS0))
-	e.ins(arm64.AMOVD, reg(rS0), mem(rST, offPriv(privNativeSP)))
-	e.ins(arm64.AMOVD, reg(rBud), mem(rST, offBudget))
-	e.ins(arm64.AMOVD, mem(rST, offPriv(privRet)), reg(rS1))
-	e.ins(arm64.AMOVD, mem(rST, offPriv(privGoSP)), reg(rS0))
-	e.ins(arm64.AMOVD, reg(rS0), reg(rSP))
-	e.ins(obj.AJMP, obj.Addr{}, mem(rS1, 0))
+	e.glueLeave(true)
 	code = b.Assemble()
 	if len(errs) > 0 {
 		return nil, 0, fmt.Errorf("jit: assembler: %s", errs[0])
 	}
 	return code, int(common.Pc), nil
+}
+
+// glueLeave goes back to the trampoline from native code's stack (see
+// assembleGlue): by a return, or when check says so and the stack
+// pointer is not the last exit's, by a jump.
+func (e *emitter) glueLeave(check bool) {
+	e.ins(arm64.AMOVD, reg(rSP), reg(rS0))
+	if check {
+		e.ins(arm64.AMOVD, mem(rST, offPriv(privNativeSP)), reg(rS1))
+		e.ins3(arm64.ACMP, reg(rS1), rS0, obj.Addr{})
+	}
+	e.ins(arm64.AMOVD, reg(rS0), mem(rST, offPriv(privNativeSP)))
+	e.ins(arm64.AMOVD, reg(rBud), mem(rST, offBudget))
+	e.ins(arm64.AMOVD, mem(rST, offPriv(privRet)), reg(rS1))
+	e.ins(arm64.AMOVD, mem(rST, offPriv(privGoSP)), reg(rS0))
+	e.ins(arm64.AMOVD, reg(rS0), reg(rSP))
+	var deep *obj.Prog
+	if check {
+		deep = e.label()
+		e.jmp(arm64.ABNE, deep)
+	}
+	e.ins(arm64.AMOVD, reg(rS1), reg(rLR))
+	e.ins(obj.ARET, obj.Addr{}, reg(rLR))
+	if check {
+		e.place(deep)
+		e.ins(obj.AJMP, obj.Addr{}, mem(rS1, 0))
+	}
 }
 
 // cmp compares ints a and b (flags of a - b).

@@ -88,6 +88,7 @@ type JIT struct {
 
 	glue     []byte // the entry thunk and the common exit (assembleGlue)
 	glueExit int
+	glueErr  error // why there is no glue (then nothing is compiled)
 
 	stats counters
 }
@@ -107,11 +108,11 @@ type fnState struct {
 // code when the program has ended.
 func New(prog *interp.Program, o Options) *JIT {
 	j := &JIT{prog: prog, always: o.Always}
-	if glue, exit, err := assembleGlue(); err == nil {
-		if j.glue, err = mapCode(glue); err == nil {
-			j.glueExit = exit
-		}
+	glue, exit, err := assembleGlue()
+	if err == nil {
+		j.glue, err = mapCode(glue)
 	}
+	j.glueExit, j.glueErr = exit, err
 	empty := []*code{}
 	j.snap.Store(&empty)
 	j.mu.Lock()
@@ -286,6 +287,9 @@ func (j *JIT) compileFunc(s *fnState) (c *code, err error) {
 			c, err = nil, fmt.Errorf("jit: %s: %v", s.fn.Name, r)
 		}
 	}()
+	if j.glueErr != nil { // no native code runs without the glue
+		return nil, j.glueErr
+	}
 	f, err := build(s.fn, j.funcs, &s.fb)
 	if err != nil {
 		return nil, err
