@@ -215,6 +215,14 @@ type builder struct {
 	effects  bool   // the current instruction changed memory
 	lastPart bool   // the plain instruction being built is the last of the current one
 	slow     []pend // slow paths of the current instruction that go on after it
+
+	loops []uint8 // by instruction: how many loops hold it (see weight)
+}
+
+// weight is what an instruction at loop depth d counts for in the
+// function's work: loops run their bodies many times.
+func weight(d uint8) float64 {
+	return float64(int(1) << (3 * min(d, 4)))
 }
 
 // callInfo describes one opCall.
@@ -348,13 +356,17 @@ func (b *builder) decode() {
 	if len(b.code) > 1 && b.code[0].op >= interp.ReturnIfEqK && b.code[0].op <= interp.ReturnIfGeK {
 		leader(b.code[1].pc).header = true
 	}
-	for _, in := range b.code {
+	b.loops = make([]uint8, len(b.code))
+	for i, in := range b.code {
 		next := in.pc + in.size
 		for _, p := range in.parts {
 			if p.Target >= 0 {
 				t := leader(p.Target)
 				if p.Target <= in.pc {
 					t.header, t.loop = true, true
+					for k := b.at[p.Target]; k <= i; k++ {
+						b.loops[k] = min(b.loops[k]+1, 255)
+					}
 				}
 				if next < len(code) {
 					leader(next)
@@ -507,14 +519,17 @@ func (b *builder) instr(in *inst) {
 				panic(r)
 			}
 		}()
+		w := weight(b.loops[b.at[in.pc]])
 		for i := range in.parts {
 			if b.cur < 0 {
 				return
 			}
 			b.lastPart = i == len(in.parts)-1
 			if b.part(&in.parts[i]) {
+				b.f.steps += w
 				return // the instruction is done (a step ran all of it)
 			}
+			b.f.work += w
 		}
 	}()
 	next := in.pc + in.size

@@ -274,6 +274,11 @@ type function struct {
 	regions []region
 	sites   []siteKey
 	nlocals int
+
+	// The plain instructions it runs natively and the instructions it
+	// leaves to the interpreter (steps), each weighted by its loops
+	// (builder.weight): an estimate of where its time goes.
+	work, steps float64
 }
 
 func newFunction(name string) *function {

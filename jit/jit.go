@@ -102,6 +102,15 @@ type fnState struct {
 	fb       feedback
 	deopts   int
 	compiles int
+
+	// A function left to the interpreter because it is mostly steps
+	// (sparse) is weighed again once native callers have called it
+	// callsToSparse times: each such call costs native code a round trip
+	// to the interpreter, as dear as a step, which the interpreter's
+	// side of the scale now carries. A function that calls itself is
+	// not sparse: its callers are mostly itself.
+	sparse      bool
+	nativeCalls int
 }
 
 // New returns a JIT for prog; install it as prog.Native. Close frees its
@@ -260,8 +269,8 @@ func (j *JIT) compile(s *fnState) {
 	c, err := j.compileFunc(s)
 	j.stats.compileTime.Add(int64(time.Since(start)))
 	if err != nil {
-		s.failed = err.Error()
 		j.stats.failed.Add(1)
+		j.drop(s, err.Error())
 		return
 	}
 	s.code = c
@@ -269,10 +278,26 @@ func (j *JIT) compile(s *fnState) {
 	j.stats.compiled.Add(1)
 	j.stats.bytes.Add(int64(c.size))
 	j.stats.loops.Add(int64(len(c.entries) - 1))
-	if t := j.tables[len(j.tables)-1]; int(s.fn.Index)*3 < len(t) {
-		atomic.StoreUintptr(&t[int(s.fn.Index)*3], c.base()+uintptr(c.native))
-	}
+	j.setCall(s, c.base()+uintptr(c.native))
 	j.publish()
+}
+
+// drop leaves s's function to the interpreter for good, for reason why:
+// its code (a recompile's predecessor) is no longer entered or called.
+func (j *JIT) drop(s *fnState, why string) {
+	had := s.code != nil
+	s.code, s.failed = nil, why
+	if had {
+		j.setCall(s, 0)
+		j.publish()
+	}
+}
+
+// setCall sets the native entry of s's function in the call table.
+func (j *JIT) setCall(s *fnState, entry uintptr) {
+	if t := j.tables[len(j.tables)-1]; int(s.fn.Index)*3 < len(t) {
+		atomic.StoreUintptr(&t[int(s.fn.Index)*3], entry)
+	}
 }
 
 // compileFunc runs the compiler's passes on s's function.
@@ -293,6 +318,18 @@ func (j *JIT) compileFunc(s *fnState) (c *code, err error) {
 	f, err := build(s.fn, j.funcs, &s.fb)
 	if err != nil {
 		return nil, err
+	}
+	if credit := 0.0; !j.always {
+		if s.calledNative() {
+			credit = stepCost // what each call from native code costs now
+		}
+		if f.steps*stepCost > f.work+credit {
+			// Native code that mostly hands instructions to the
+			// interpreter is slower than the interpreter: each step
+			// costs a round trip.
+			s.sparse = !f.callsItself(int(s.fn.Index))
+			return nil, fmt.Errorf("jit: %s: left to the interpreter, its instructions are mostly steps (%.0f of %.0f)", s.fn.Name, f.steps, f.steps+f.work)
+		}
 	}
 	f.optimize()
 	a := f.allocate(archGPRs, archFPRs)
@@ -348,6 +385,12 @@ func (j *JIT) Begin(st *interp.NativeState) {
 	st.Private[privExit] = uintptr(unsafe.Pointer(&j.glue[0])) + uintptr(j.glueExit)
 	j.stats.entries.Add(1)
 }
+
+// stepCost is how many plain instructions native code must run for each
+// step for it to be faster than the interpreter, about (measured on the
+// corpus: bintrees, strings and bst; a step's round trip costs some 300
+// machine instructions, an interpreted instruction some 25).
+const stepCost = 12
 
 // parkBytes is the native stack a yielding run must use for its frames to
 // be parked rather than written back; maxParked bounds the runs parked at
@@ -437,7 +480,7 @@ func (j *JIT) Enter(st *interp.NativeState, code uintptr) {
 	case x.why == whyCall:
 		// Native code calls a function without native code: compile it,
 		// so that the next call is native.
-		j.compileIndex(int(st.Aux))
+		j.callFromNative(int(st.Aux))
 	}
 }
 
@@ -506,14 +549,42 @@ func (j *JIT) Unwrite(st *interp.NativeState, f func(where interp.WriteTo, idx i
 	}
 }
 
-// compileIndex compiles function i if it has no code yet.
-func (j *JIT) compileIndex(i int) {
+// callsItself reports whether f calls function fn, its own index.
+func (f *function) callsItself(fn int) bool {
+	for _, c := range f.calls {
+		if c.callee == fn {
+			return true
+		}
+	}
+	return false
+}
+
+// calledNative reports whether native code calls s's function often
+// enough for it to be native however many steps it has (see sparse).
+func (s *fnState) calledNative() bool { return s.nativeCalls >= callsToSparse }
+
+// callsToSparse is how many calls from native code compile a sparse function.
+const callsToSparse = 64
+
+// callFromNative compiles function i, which native code has just called
+// through the interpreter, if it has no code yet.
+func (j *JIT) callFromNative(i int) {
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	if i >= 0 && i < len(j.fns) {
-		if s := j.fns[i]; s.code == nil && s.failed == "" {
-			j.compile(s)
+	if i < 0 || i >= len(j.fns) {
+		return
+	}
+	s := j.fns[i]
+	if s.code != nil {
+		return
+	}
+	if s.sparse && !s.calledNative() {
+		if s.nativeCalls++; s.calledNative() {
+			s.failed, s.sparse = "", false
 		}
+	}
+	if s.failed == "" {
+		j.compile(s)
 	}
 }
 
@@ -542,11 +613,7 @@ func (j *JIT) deopt(c *code, site int, k uint8) {
 		if s.compiles >= maxCompiles {
 			// Its checks keep failing whatever it learns: the
 			// interpreter runs it.
-			s.code, s.failed = nil, "jit: "+s.fn.Name+": its type checks keep failing"
-			if t := j.tables[len(j.tables)-1]; int(s.fn.Index)*3 < len(t) {
-				atomic.StoreUintptr(&t[int(s.fn.Index)*3], 0)
-			}
-			j.publish()
+			j.drop(s, "jit: "+s.fn.Name+": its type checks keep failing")
 			return
 		}
 		j.stats.recompiled.Add(1)
