@@ -655,6 +655,11 @@ func (b *builder) equal(eq bool) bool {
 		t = f.constant(0) // different kinds that are never equal
 	case okx && oky:
 		return b.step() // strings, containers, an int with a float
+	case okx && !simpleKind(kx) || oky && !simpleKind(ky):
+		// A float, a string or a container against a value of a kind
+		// known only at run time: the interpreter compares (a float's
+		// payload is not in an integer register).
+		return b.step()
 	case okx && simpleKind(kx) && kx != gc.KInt || oky && simpleKind(ky) && ky != gc.KInt:
 		// One side is nil, a bool, a symbol, a pid or a quotation: equal
 		// exactly to a value of its kind with its payload.
@@ -743,9 +748,12 @@ func (b *builder) truthy(s slot) vid {
 		}
 		return f.constant(1)
 	}
-	// k > bool, or k & p (a bool's payload; nil's is 0).
+	// k > bool, or k & p & 1 (a bool's payload; nil's k is 0). The & 1
+	// keeps the result 0 or 1 when k & p has other bits (an array's kind
+	// with handle 8: `not` of it was once true).
 	gt := b.emit3(opCmp, tInt, s.k, f.constant(int64(gc.KBool)), 0, 0, int32(cGtU))
 	kp := b.emit(opAnd, tInt, s.k, s.p, 0)
+	kp = b.emit(opAnd, tInt, kp, f.constant(1), 0)
 	return b.emit(opOr, tInt, gt, kp, 0)
 }
 
