@@ -76,6 +76,22 @@ func (s *state) copy() *state {
 	return &c
 }
 
+// holds reports whether a stack slot (up to top) or a local of s holds
+// value v as its kind or payload: a use not yet counted (a dup's copy).
+func (s *state) holds(v vid) bool {
+	for i, sl := range s.stack {
+		if s.lo+i <= s.top && (sl.k == v || sl.p == v) {
+			return true
+		}
+	}
+	for _, sl := range s.locals {
+		if sl.k == v || sl.p == v {
+			return true
+		}
+	}
+	return false
+}
+
 // at returns the slot at position pos, or a lazy slot when the state does
 // not hold it.
 func (s *state) at(pos int) slot {

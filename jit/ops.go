@@ -931,7 +931,7 @@ func (b *builder) branchFloatFalse(target int, x vid, c cond, y vid) {
 func (b *builder) jumpIfFalse(target int) {
 	s := b.pop()
 	if k, ok := b.kind(s); ok && k == gc.KBool {
-		if v := b.f.values[s.p]; (v.op == opCmp || v.op == opFCmp) && v.blk == int32(b.cur) && v.uses == 0 {
+		if v := b.f.values[s.p]; (v.op == opCmp || v.op == opFCmp) && v.blk == int32(b.cur) && v.uses == 0 && !b.st.holds(s.p) {
 			c := cond(v.aux)
 			b.f.values[s.p].op = opNop // the branch compares
 			b.f.values[v.a].uses--
