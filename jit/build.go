@@ -604,6 +604,12 @@ func (b *builder) addEdge(pc int, p pend, back bool) {
 		panic(unsupported("%s: jump to %d is not a block", b.fn.Name, pc))
 	}
 	if bb.visited {
+		if bb.blk < 0 {
+			// A jump back to a block that was dead when it was visited
+			// (after a branch folded away, the relinker may put a loop's
+			// header there): the interpreter runs the function.
+			panic(unsupported("%s: a jump back to pc %d, dead when it was built", b.fn.Name, pc))
+		}
 		b.connect(p, bb)
 		return
 	}

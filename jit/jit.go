@@ -48,7 +48,7 @@ type Options struct {
 
 // debugPanics makes a panic in the compiler crash (tests set it), where it
 // is otherwise a function that is not compiled.
-var debugPanics = false
+var debugPanics = os.Getenv("RAFT_JIT_PANIC") != ""
 
 // debugExits prints every exit (RAFT_JIT_EXITS=1 in tests).
 var debugExits = os.Getenv("RAFT_JIT_EXITS") != ""
