@@ -46,11 +46,12 @@ type Options struct {
 	Always bool
 }
 
-// debugPanics makes a panic in the compiler crash (tests set it), where it
-// is otherwise a function that is not compiled.
+// debugPanics makes a panic in the compiler crash (tests set it, and
+// RAFT_JIT_PANIC=1 for a debugging session), where it is otherwise a
+// function that is not compiled.
 var debugPanics = os.Getenv("RAFT_JIT_PANIC") != ""
 
-// debugExits prints every exit (RAFT_JIT_EXITS=1 in tests).
+// debugExits prints every exit (RAFT_JIT_EXITS=1).
 var debugExits = os.Getenv("RAFT_JIT_EXITS") != ""
 
 var exitNames = [...]string{interp.ExitInterp: "interp", interp.ExitStep: "step", interp.ExitFuel: "fuel",
