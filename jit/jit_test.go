@@ -40,10 +40,23 @@ func compileAll(t *testing.T, src string) *JIT {
 	return j
 }
 
+// TestCompileSmall compiles small programs of ints, floats, loops, calls
+// and arrays: every function gets native code.
 func TestCompileSmall(t *testing.T) {
-	j := compileAll(t, "1 2 +")
-	defer j.Close()
-	_ = bytes.MinRead
+	for _, src := range []string{
+		"1 2 +",
+		"2.5 1.5 * 0.5 + sqrt",
+		": sq ( n -- n ) dup * ; 0 10 0 do i sq + loop",
+		"10 array | a | 10 0 do i a i set loop a 3 get",
+		": f ( n -- m ) | n | n 0 > if n 1- f n + else 0 then ; 30 f",
+	} {
+		j := compileAll(t, src)
+		st := j.Stats()
+		if st.Compiled == 0 || st.Bytes == 0 || st.Failed != 0 {
+			t.Errorf("%q: %d compiled, %d bytes, %d failed", src, st.Compiled, st.Bytes, st.Failed)
+		}
+		j.Close()
+	}
 }
 
 // TestDumpIR prints the intermediate form and code of a program's
