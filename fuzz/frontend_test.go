@@ -519,18 +519,25 @@ func run(t *testing.T, prog *interp.Program, budget int, stress bool, slices int
 	default:
 		t.Fatalf("Run returned status %d", st)
 	}
-	if err := out.Flush(); err != nil {
-		t.Fatalf("Flush: %v", err)
-	}
+	endRun(t, m, out, "")
 	r.out = w.String()
+	return r
+}
+
+// endRun ends a run of m: it flushes out, checks the heap, releases the
+// machine and checks that the collector then frees every object (what
+// names the run in a failure).
+func endRun(t *testing.T, m *interp.Machine, out *interp.Output, what string) {
+	if err := out.Flush(); err != nil {
+		t.Fatalf("%sFlush: %v", what, err)
+	}
 	checkHeap(t, m)
 	m.Release()
 	// Everything left is garbage now: the collector must free it all.
 	m.Heap.Collect()
 	if live := m.Heap.Stats().Live; live != 0 {
-		t.Fatalf("%d objects alive after Release and Collect", live)
+		t.Fatalf("%s%d objects alive after Release and Collect", what, live)
 	}
-	return r
 }
 
 // digest shortens a long text (a final stack may be MaxPrinted bytes).

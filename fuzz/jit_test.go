@@ -160,16 +160,8 @@ func runJIT(t *testing.T, src []byte, mode jitMode, budget, slices int) (jitRun,
 	if r.excluded() == "" {
 		r.stack = digest(m.StackText()) // (the stack of a run cut short may be huge)
 	}
-	if err := out.Flush(); err != nil {
-		t.Fatalf("Flush: %v", err)
-	}
+	endRun(t, m, out, mode.String()+": ")
 	r.out = w.String()
-	checkHeap(t, m)
-	m.Release()
-	m.Heap.Collect()
-	if live := m.Heap.Stats().Live; live != 0 {
-		t.Fatalf("%v: %d objects alive after Release and Collect", mode, live)
-	}
 	if j != nil {
 		for _, f := range j.Stats().Failures {
 			if compilerCrash(f) {
@@ -645,44 +637,26 @@ func (g *gen) word(k int) {
 		g.bind(&c, s, 1+g.n(len(s.v)))
 	}
 	if !w.rec {
-		g.block(&c, s, 12)
-		if !s.dead {
-			g.reconcile(&c, s, w.out)
-		}
+		g.blockTo(&c, s, 12, w.out)
 	} else {
 		guarded := c
 		guarded.self = w
 		if g.chance(1, 2) {
 			g.emit(c.counter, "0", ">", "if")
 			guarded.branch, guarded.depth = true, 1
-			a := s.clone()
-			g.block(&guarded, a, 8)
-			if !a.dead {
-				g.reconcile(&guarded, a, w.out)
-			}
+			g.blockTo(&guarded, s.clone(), 8, w.out)
 			g.emit("else")
 			base := c
 			base.branch, base.depth = true, 1
-			b := s.clone()
-			g.block(&base, b, 6)
-			if !b.dead {
-				g.reconcile(&base, b, w.out)
-			}
+			g.blockTo(&base, s.clone(), 6, w.out)
 			g.emit("then")
 		} else {
 			g.emit(c.counter, "0=", "if")
 			base := c
 			base.branch, base.depth = true, 1
-			b := s.clone()
-			g.block(&base, b, 6)
-			if !b.dead {
-				g.reconcile(&base, b, w.out)
-			}
+			g.blockTo(&base, s.clone(), 6, w.out)
 			g.emit("return", "then")
-			g.block(&guarded, s, 8)
-			if !s.dead {
-				g.reconcile(&guarded, s, w.out)
-			}
+			g.blockTo(&guarded, s, 8, w.out)
 		}
 	}
 	g.emit(";")
@@ -694,6 +668,16 @@ func (g *gen) word(k int) {
 		f += p
 	}
 	w.cost = max(g.cost, 1) * f
+}
+
+// blockTo writes a block of at most max operations on s and, unless it
+// ends dead, makes the stack what out says (a word's body ends with its
+// effect).
+func (g *gen) blockTo(c *ctx, s *astack, max int, out []aval) {
+	g.block(c, s, max)
+	if !s.dead {
+		g.reconcile(c, s, out)
+	}
 }
 
 // bind pops the top n values into new locals.
@@ -1281,11 +1265,7 @@ func (g *gen) opPlusLoop(c *ctx, s *astack) bool {
 	g.emit(strconv.Itoa(limit), strconv.Itoa(start), "do")
 	cc.dos++
 	cc.leave, cc.canLeave = s.snapshot(), true
-	b := s.clone()
-	g.block(&cc, b, 5)
-	if !b.dead {
-		g.reconcile(&cc, b, s.v)
-	}
+	g.blockTo(&cc, s.clone(), 5, s.v)
 	g.emit(step, "+loop")
 	return true
 }
@@ -1306,10 +1286,7 @@ func (g *gen) opBegin(c *ctx, s *astack) bool {
 		b := s.clone()
 		b.push(vInt)
 		b.floor = len(b.v)
-		g.block(&cc, b, 6)
-		if !b.dead {
-			g.reconcile(&cc, b, append(entry, vInt))
-		}
+		g.blockTo(&cc, b, 6, append(entry, vInt))
 		g.emit("1-", "dup", []string{"0=", "0 <="}[g.n(2)], "until", "drop")
 	case 1:
 		g.emit(strconv.Itoa(n), "begin")
@@ -1317,10 +1294,7 @@ func (g *gen) opBegin(c *ctx, s *astack) bool {
 		b.push(vInt)
 		b.floor = len(b.v)
 		if g.chance(1, 2) {
-			g.block(&cc, b, 3)
-			if !b.dead {
-				g.reconcile(&cc, b, append(entry, vInt))
-			}
+			g.blockTo(&cc, b, 3, append(entry, vInt))
 		}
 		if b.dead {
 			// A leave or return before while: the rest is never reached.
