@@ -660,20 +660,17 @@ func (b *builder) equal(eq bool) bool {
 		// known only at run time: the interpreter compares (a float's
 		// payload is not in an integer register).
 		return b.step()
-	case okx && simpleKind(kx) && kx != gc.KInt || oky && simpleKind(ky) && ky != gc.KInt:
+	case okx && kx != gc.KInt || oky && ky != gc.KInt:
 		// One side is nil, a bool, a symbol, a pid or a quotation: equal
 		// exactly to a value of its kind with its payload.
 		sameK := b.emit3(opCmp, tInt, x.k, y.k, 0, 0, int32(cEq))
 		sameP := b.emit3(opCmp, tInt, x.p, y.p, 0, 0, int32(cEq))
 		t = b.emit(opAnd, tInt, sameK, sameP, 0)
 	default:
-		// Kinds known only at run time: nil, bool, int, symbol, pid and
-		// quotation compare here (an int with an int too); anything
-		// else in the interpreter.
-		simple := func(s slot) vid {
-			if k, ok := b.kind(s); ok {
-				return f.constant(b2i(simpleKind(k)))
-			}
+		// Kinds known only at run time (one side may be a known int):
+		// nil, bool, int, symbol, pid and quotation compare here (an int
+		// with an int too); anything else in the interpreter.
+		simple := func(s slot) vid { // s's kind is not known
 			lt := b.emit3(opCmp, tInt, s.k, f.constant(int64(gc.KStaticStr)), 0, 0, int32(cLtU))
 			nf := b.emit3(opCmp, tInt, s.k, f.constant(int64(gc.KFloat)), 0, 0, int32(cNe))
 			return b.emit(opAnd, tInt, lt, nf, 0)
