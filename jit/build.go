@@ -871,6 +871,13 @@ func (b *builder) connect(p pend, bb *bblock) {
 					} else {
 						s = st.at(r.idx)
 					}
+				case narrowed:
+					// The edge's kind got fixed after the join was made
+					// (a check of an earlier slot holding the same value
+					// on this edge) and it is not the one the back edges
+					// bring: the loop takes any kind here.
+					b.hints.widen[key] = true
+					panic(errRestart)
 				default:
 					panic("jit: a join's fixed kind from a path that does not have it")
 				}
