@@ -450,7 +450,7 @@ func checkCompileError(t *testing.T, data []byte, err error) {
 type result struct {
 	status interp.Status
 	ended  bool   // not still running at the end of its slices
-	oom    bool   // failed with :out-of-memory
+	oom    bool   // failed with :heap-limit
 	out    string // digest of stdout
 	final  string // the final stack (Done) or the failure report (Failed, Exited)
 }
@@ -505,7 +505,7 @@ func run(t *testing.T, prog *interp.Program, budget int, stress bool, slices int
 	case interp.StatusFailed:
 		checkFailure(t, m)
 		r.final = m.Failure.Report()
-		r.oom = m.Failure.Text == ":out-of-memory"
+		r.oom = m.Failure.Text == ":heap-limit"
 	case interp.StatusExited:
 		if m.ExitReason == gc.Sym(gc.SymNormal) {
 			if m.Failure != nil {

@@ -86,7 +86,7 @@ func (r jitRun) excluded() string {
 		// itself moves the point when fusing changes; see
 		// FuzzFusionAgrees in interp/fuse_test.go).
 		return "stack overflow"
-	case strings.Contains(r.report, ":out-of-memory"):
+	case strings.Contains(r.report, ":heap-limit"):
 		// The heap limit is met where the collector runs, and native
 		// code releases temporaries at other points than the interpreter.
 		return "out of memory"

@@ -58,7 +58,7 @@ import (
 )
 
 // Allocation errors. The interpreter turns them into :badarg (ErrTooBig, a
-// size the language cannot hold) and :out-of-memory (ErrOutOfMemory).
+// size the language cannot hold) and :heap-limit (ErrOutOfMemory).
 var (
 	ErrTooBig      = errors.New("gc: object too big")
 	ErrOutOfMemory = errors.New("gc: heap limit reached")

@@ -60,7 +60,7 @@ const (
 	SymStackUnderflow
 	SymStackOverflow
 	SymOutOfBounds
-	SymOutOfMemory
+	SymHeapLimit
 	SymEXIT
 	SymDOWN
 	SymNoproc
@@ -75,18 +75,21 @@ const (
 	SymOneForAll
 	SymRestForOne
 	SymSimpleOneForOne
+	SymSystemLimit
+	SymMailboxLimit
 	numWellKnown
 )
 
 var wellKnown = [numWellKnown]string{
 	SymOk: "ok", SymNormal: "normal", SymBadarith: "badarith", SymBadarg: "badarg",
 	SymType: "type", SymStackUnderflow: "stack-underflow", SymStackOverflow: "stack-overflow",
-	SymOutOfBounds: "out-of-bounds", SymOutOfMemory: "out-of-memory",
+	SymOutOfBounds: "out-of-bounds", SymHeapLimit: "heap-limit",
 	SymEXIT: "EXIT", SymDOWN: "DOWN", SymNoproc: "noproc", SymKill: "kill",
 	SymKilled: "killed", SymShutdown: "shutdown", SymTimeout: "timeout",
 	SymPermanent: "permanent", SymTransient: "transient", SymTemporary: "temporary",
 	SymOneForOne: "one-for-one", SymOneForAll: "one-for-all", SymRestForOne: "rest-for-one",
 	SymSimpleOneForOne: "simple-one-for-one",
+	SymSystemLimit:     "system-limit", SymMailboxLimit: "mailbox-limit",
 }
 
 // NewInterns returns a table holding the well-known symbols.

@@ -17,7 +17,7 @@ var (
 	errUnderflow     = &RuntimeError{gc.Sym(gc.SymStackUnderflow)}
 	errStackOverflow = &RuntimeError{gc.Sym(gc.SymStackOverflow)}
 	errOutOfBounds   = &RuntimeError{gc.Sym(gc.SymOutOfBounds)}
-	errOutOfMemory   = &RuntimeError{gc.Sym(gc.SymOutOfMemory)}
+	errHeapLimit     = &RuntimeError{gc.Sym(gc.SymHeapLimit)}
 )
 
 // RuntimeError fails an actor with Reason (a value that needs no heap, or
@@ -36,7 +36,7 @@ func allocErr(err error) error {
 	if err == gc.ErrTooBig {
 		return errBadarg
 	}
-	return errOutOfMemory
+	return errHeapLimit
 }
 
 func isNum(v gc.Value) bool { return v.K == gc.KInt || v.K == gc.KFloat }

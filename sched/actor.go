@@ -58,6 +58,7 @@ const (
 	itemMonitor                   // from monitors the receiver under ref
 	itemDemonitor                 // the monitor ref was removed
 	itemRequest                   // a supervisor request (req)
+	itemLimit                     // the inbox passed Limits.Mailbox: the receiver ends with :mailbox-limit (cannot be trapped)
 )
 
 // item is one entry of an inbox: a message, or a signal (sig). A heap
@@ -95,7 +96,7 @@ type failInfo struct {
 //
 // Who may touch what:
 //   - state: any goroutine, atomically (the protocol in doc.go).
-//   - mu guards inbox, backlog and closed; the flag flagSig is written
+//   - mu guards inbox, backlog, closed and over; the flag flagSig is written
 //     under mu and read without it as a hint.
 //   - schedlink: Runtime.mu (the global queue).
 //   - name, named: Runtime.regMu (the registry); flagNamed: see registry.go.
@@ -112,12 +113,13 @@ type actor struct {
 	blockAs actorState    // owner: the state a StatusBlocked slice ends in: stWaiting or stSleeping
 	trap    bool          // owner: trap-exit
 	closed  bool          // the actor has ended: nothing more is queued; guarded by mu
+	over    bool          // the inbox passed Limits.Mailbox and holds an itemLimit: messages are dropped; guarded by mu
 	named   bool          // guarded by Runtime.regMu
 	flags   atomic.Uint32 // flagSig (set and cleared under mu, loaded anywhere as a hint) | flagNamed (set under regMu, see registry.go)
 
 	schedlink *actor // next in the global queue; guarded by Runtime.mu
 
-	mu      sync.Mutex // guards inbox, backlog and closed
+	mu      sync.Mutex // guards inbox, backlog, closed and over
 	inbox   []item     // arrived items, oldest first, after those in backlog; guarded by mu
 	backlog *backlog   // earlier full segments, when a backlog built up; guarded by mu
 
@@ -261,6 +263,40 @@ func (a *actor) put(it item) bool {
 	}
 	a.mu.Unlock()
 	return true
+}
+
+// Results of putMsg.
+const (
+	putDropped = iota // a has ended: the message was not taken
+	putTaken          // the message is in a's inbox
+	putOver           // a's inbox is full (Limits.Mailbox): the message was dropped and a must wake to end
+)
+
+// putMsg appends message it to a's inbox unless limit messages wait there
+// already: then a gets an itemLimit signal (once) instead and the message
+// is dropped. Any goroutine.
+func (a *actor) putMsg(it item, limit int) int {
+	a.mu.Lock()
+	if a.closed || a.over {
+		a.mu.Unlock()
+		return putDropped
+	}
+	n := len(a.inbox)
+	if a.backlog != nil {
+		n += len(a.backlog.segs) * segLen
+	}
+	if n >= limit {
+		it = item{sig: &signal{kind: itemLimit, from: a.pid}}
+		a.over = true
+	}
+	a.mu.Unlock()
+	if !a.put(it) {
+		return putDropped
+	}
+	if it.sig != nil {
+		return putOver
+	}
+	return putTaken
 }
 
 // take removes items from the head of a's inbox and returns them, oldest

@@ -197,12 +197,18 @@ func (rt *Runtime) send(w *worker, a *actor) error {
 		if err := pack(&it, m.Heap, msg); err != nil {
 			return err
 		}
-		if t.put(it) {
+		switch t.putMsg(it, rt.limits.Mailbox) {
+		case putTaken:
 			w.st.messages.Add(1)
 			if t != a {
 				rt.wake(w, t, wakeMsg)
 			}
-		} else {
+		case putOver:
+			w.drop(&it) // t ends with :mailbox-limit
+			if t != a {
+				rt.wake(w, t, wakeSignal)
+			}
+		default:
 			w.drop(&it) // it has ended: a send to it does nothing
 		}
 	}
@@ -335,7 +341,7 @@ func (rt *Runtime) request(w *worker, a *actor, word interp.ActorWord) error {
 			c, err := gc.Copy(m.Heap, r.rfrag, v)
 			putFrag(r.rfrag, v)
 			if err != nil {
-				return errOutOfMemory
+				return errHeapLimit
 			}
 			v = c
 		}

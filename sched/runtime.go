@@ -24,6 +24,7 @@ type Options struct {
 	Stderr  io.Writer      // where failures nobody watches are reported (whole lines); nil: discarded
 	Budget  int            // reductions per slice; 0: interp.DefaultBudget
 	Count   bool           // count instructions and opcode pairs (interp.Counters, for --stats; slower)
+	Limits  Limits         // resource limits; zero fields take their defaults (see Limits)
 }
 
 // ErrStopped is returned by RunMain when the runtime was stopped.
@@ -79,6 +80,10 @@ type Runtime struct {
 
 	restarts atomic.Uint64 // supervisor restarts
 
+	limits  Limits        // Options.Limits with the defaults filled in; read-only
+	memOver chan struct{} // closed by the memory watchdog when Limits.Memory is passed
+	memStop chan struct{} // closed by Stop: the watchdog leaves
+
 	machines sync.Pool // *interp.Machine of ended actors, released, for new ones (newMachine)
 }
 
@@ -100,6 +105,9 @@ func New(prog *interp.Program, opts Options) *Runtime {
 		pids:     newPidTable(),
 		names:    map[uint32]*actor{},
 		mainDone: make(chan interp.Status, 1),
+		limits:   opts.Limits.withDefaults(),
+		memOver:  make(chan struct{}),
+		memStop:  make(chan struct{}),
 	}
 	if rt.budget <= 0 {
 		rt.budget = interp.DefaultBudget
@@ -109,6 +117,7 @@ func New(prog *interp.Program, opts Options) *Runtime {
 	}
 	rt.tm.init()
 	m := interp.NewMachine(prog, rt, rt.out)
+	m.Heap.Limit = rt.limits.Heap
 	m.ID = rt.nextPid.Add(1)
 	rt.main = rt.newActor(m)
 	rt.main.state.Store(uint32(stIdle))
@@ -122,6 +131,7 @@ func New(prog *interp.Program, opts Options) *Runtime {
 	for _, w := range rt.workers {
 		go w.loop()
 	}
+	go rt.watchMemory()
 	return rt
 }
 
@@ -167,22 +177,27 @@ func (rt *Runtime) RunMain(ctx context.Context) (interp.Status, error) {
 	case st := <-rt.mainDone:
 		return st, nil
 	case <-ctx.Done():
+	case <-rt.memOver:
 	case <-rt.stopped:
 		return interp.StatusExited, ErrStopped
+	}
+	err := ctx.Err()
+	if err == nil {
+		err = ErrMemoryLimit
 	}
 	// Take main back: directly if it waits, else from the worker that has it.
 	rt.mainStop.Store(true) // read by the worker at the next slice boundary
 	for _, s := range []actorState{stWaiting, stSleeping} {
 		if a.state.CompareAndSwap(uint32(s), uint32(stIdle)) { // no worker has it: it is ours
 			rt.resetWait(a)
-			return interp.StatusYield, ctx.Err()
+			return interp.StatusYield, err
 		}
 	}
 	select {
 	case <-rt.mainDone:
 	case <-rt.stopped:
 	}
-	return interp.StatusYield, ctx.Err()
+	return interp.StatusYield, err
 }
 
 // giveMain ends a run of the main actor with status st: main goes idle and
@@ -233,6 +248,7 @@ func (rt *Runtime) Stop() {
 			w.wake <- struct{}{} // one token for one removal from idle
 		}
 		rt.wg.Wait()
+		close(rt.memStop)
 		close(rt.stopped)
 	})
 }
@@ -393,27 +409,32 @@ func (rt *Runtime) setTimer(a *actor, deadline int64) {
 // not consumed) on an empty stack, with the values curried into q pushed
 // first, linked to parent when link is set, and makes it runnable on w.
 func (rt *Runtime) spawn(w *worker, parent *actor, q gc.Value, link bool) (*actor, error) {
+	if !rt.reserveActor() {
+		return nil, errSystemLimit
+	}
 	m := rt.newMachine()
 	h := parent.m.Heap
+	fail := func(err error) (*actor, error) {
+		rt.freeMachine(m)
+		rt.live.Add(-1)
+		return nil, err
+	}
 	for q.K == gc.KCurry {
 		x, inner := h.CurryParts(q)
 		if x.IsHeap() {
 			c, err := gc.Copy(m.Heap, h, x)
 			if err != nil {
-				rt.freeMachine(m)
-				return nil, errOutOfMemory
+				return fail(errHeapLimit)
 			}
 			x = c
 		}
 		if err := m.Push(x); err != nil {
-			rt.freeMachine(m)
-			return nil, err
+			return fail(err)
 		}
 		q = inner
 	}
 	if err := m.Start(q); err != nil {
-		rt.freeMachine(m)
-		return nil, err
+		return fail(err)
 	}
 	m.ID = rt.nextPid.Add(1)
 	a := rt.newActor(m)
@@ -423,21 +444,32 @@ func (rt *Runtime) spawn(w *worker, parent *actor, q gc.Value, link bool) (*acto
 		parent.addLink(a.pid)
 	}
 	rt.pids.add(a)
-	rt.live.Add(1)
 	w.st.spawned.Add(1)
 	a.state.Store(uint32(stRunnable)) // published with a by the queue
 	w.put(a)
 	return a, nil
 }
 
+// reserveActor counts one more live actor, or reports false (and counts
+// nothing) when Limits.Actors are alive already.
+func (rt *Runtime) reserveActor() bool {
+	if rt.live.Add(1) > int64(rt.limits.Actors) {
+		rt.live.Add(-1)
+		return false
+	}
+	return true
+}
+
 // newMachine returns a machine for a new actor: one an ended actor left,
 // or a new one. A spawn loop whose actors end soon then allocates little
 // (a machine, its heap and stack are about 800 bytes).
 func (rt *Runtime) newMachine() *interp.Machine {
-	if m, ok := rt.machines.Get().(*interp.Machine); ok {
-		return m
+	m, ok := rt.machines.Get().(*interp.Machine)
+	if !ok {
+		m = interp.NewMachine(rt.prog, rt, rt.out)
 	}
-	return interp.NewMachine(rt.prog, rt, rt.out)
+	m.Heap.Limit = rt.limits.Heap
+	return m
 }
 
 // freeMachine keeps m, released (Machine.Release) or never started, for a

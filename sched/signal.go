@@ -58,6 +58,11 @@ func (w *worker) settle(a *actor, items []item) int {
 				w.drop(it) // a supervisor takes no messages
 				continue
 			}
+			if a.m.Mailbox.Len() >= w.rt.limits.Mailbox {
+				w.drop(it) // taken but not received: too many wait already
+				a.die(gc.Sym(gc.SymMailboxLimit), nil)
+				continue
+			}
 			if v, ok := w.unpack(a, it); ok {
 				a.m.Mailbox.Append(v)
 				moved++
@@ -123,6 +128,8 @@ func (w *worker) settle(a *actor, items []item) int {
 			x.monitoredBy = append(x.monitoredBy, monitor{ref: sg.ref, from: sg.from})
 		case itemDemonitor:
 			a.removeMonitoredBy(sg.ref)
+		case itemLimit:
+			a.die(gc.Sym(gc.SymMailboxLimit), nil)
 		case itemRequest:
 			if sup != nil {
 				sup.events = append(sup.events, supEvent{req: sg.req})
@@ -151,7 +158,7 @@ func (a *actor) removeMonitoredBy(ref int64) {
 
 // unpack returns the value of item it in a's heap, copying it out of its
 // fragment (which goes back to the pool). When a's heap is full, a is
-// dying with :out-of-memory and ok is false.
+// dying with :heap-limit and ok is false.
 func (w *worker) unpack(a *actor, it *item) (gc.Value, bool) {
 	if it.frag == nil {
 		return it.v, true
@@ -160,7 +167,7 @@ func (w *worker) unpack(a *actor, it *item) (gc.Value, bool) {
 	putFrag(it.frag, it.v)
 	it.frag = nil
 	if err != nil {
-		a.die(gc.Sym(gc.SymOutOfMemory), nil)
+		a.die(gc.Sym(gc.SymHeapLimit), nil)
 		return gc.Nil, false
 	}
 	return v, true
@@ -175,7 +182,7 @@ func (w *worker) deliver(a *actor, it *item, head ...gc.Value) bool {
 	}
 	arr, err := a.m.Heap.ArrayOf(append(head, v))
 	if err != nil {
-		a.die(gc.Sym(gc.SymOutOfMemory), nil)
+		a.die(gc.Sym(gc.SymHeapLimit), nil)
 		return false
 	}
 	a.m.Mailbox.Append(arr)
@@ -191,7 +198,7 @@ func (w *worker) drop(it *item) {
 }
 
 // pack sets it.v to v, a value of heap h, copied into a fragment heap
-// when it is a heap value (when that fails, the value is :out-of-memory).
+// when it is a heap value (when that fails, the value is :heap-limit).
 func pack(it *item, h *gc.Heap, v gc.Value) error {
 	if !v.IsHeap() {
 		it.v = v
@@ -201,8 +208,8 @@ func pack(it *item, h *gc.Heap, v gc.Value) error {
 	c, err := gc.Copy(frag, h, v)
 	if err != nil {
 		fragPool.Put(frag)
-		it.v = gc.Sym(gc.SymOutOfMemory)
-		return errOutOfMemory
+		it.v = gc.Sym(gc.SymHeapLimit)
+		return errHeapLimit
 	}
 	it.v, it.frag = c, frag
 	return nil
@@ -326,7 +333,7 @@ func (w *worker) answer(r *request, errSym uint32, v gc.Value, h *gc.Heap) {
 	} else {
 		it := item{}
 		if err := pack(&it, h, v); err != nil {
-			r.err = gc.SymOutOfMemory
+			r.err = gc.SymHeapLimit
 		}
 		r.result, r.rfrag = it.v, it.frag
 	}
@@ -336,8 +343,8 @@ func (w *worker) answer(r *request, errSym uint32, v gc.Value, h *gc.Heap) {
 
 // errors the host returns.
 var (
-	errBadarg      = interp.Fail(gc.Sym(gc.SymBadarg))
-	errType        = interp.Fail(gc.Sym(gc.SymType))
-	errNoproc      = interp.Fail(gc.Sym(gc.SymNoproc))
-	errOutOfMemory = interp.Fail(gc.Sym(gc.SymOutOfMemory))
+	errBadarg    = interp.Fail(gc.Sym(gc.SymBadarg))
+	errType      = interp.Fail(gc.Sym(gc.SymType))
+	errNoproc    = interp.Fail(gc.Sym(gc.SymNoproc))
+	errHeapLimit = interp.Fail(gc.Sym(gc.SymHeapLimit))
 )

@@ -329,7 +329,7 @@ func (s *supervisor) request(w *worker, r *request) {
 		putFrag(r.frag, r.arg)
 		r.frag = nil
 		if err != nil {
-			w.answer(r, gc.SymOutOfMemory, gc.Nil, nil)
+			w.answer(r, gc.SymHeapLimit, gc.Nil, nil)
 			return
 		}
 		v = c
@@ -350,14 +350,14 @@ func (s *supervisor) request(w *worker, r *request) {
 				for _, x := range list {
 					h.Release(x)
 				}
-				w.answer(r, gc.SymOutOfMemory, gc.Nil, nil)
+				w.answer(r, gc.SymHeapLimit, gc.Nil, nil)
 				return
 			}
 			list = append(list, pair)
 		}
 		arr, err := h.ArrayOf(list)
 		if err != nil {
-			w.answer(r, gc.SymOutOfMemory, gc.Nil, nil)
+			w.answer(r, gc.SymHeapLimit, gc.Nil, nil)
 			return
 		}
 		w.answer(r, 0, arr, h)
@@ -402,7 +402,7 @@ func (s *supervisor) request(w *worker, r *request) {
 				h.Retain(x)
 				var err error
 				if q, err = h.NewCurry(x, q); err != nil {
-					w.answer(r, gc.SymOutOfMemory, gc.Nil, nil)
+					w.answer(r, gc.SymHeapLimit, gc.Nil, nil)
 					return
 				}
 			}
@@ -533,19 +533,26 @@ func (rt *Runtime) startSupervisor(w *worker, a *actor) error {
 	m := a.m
 	specs, _ := m.Peek(1)
 	strategy, _ := m.Peek(0)
+	if !rt.reserveActor() {
+		return errSystemLimit
+	}
 	sm := interp.NewMachine(rt.prog, rt, rt.out)
+	sm.Heap.Limit = rt.limits.Heap
 	cs, err := gc.Copy(sm.Heap, m.Heap, specs)
 	if err != nil {
-		return errOutOfMemory
+		rt.live.Add(-1)
+		return errHeapLimit
 	}
 	cst, err := gc.Copy(sm.Heap, m.Heap, strategy)
 	if err != nil {
-		return errOutOfMemory
+		rt.live.Add(-1)
+		return errHeapLimit
 	}
 	s, ok := newSupervisor(nil, sm.Heap, cs, cst)
 	sm.Heap.Release(cs)
 	sm.Heap.Release(cst)
 	if !ok {
+		rt.live.Add(-1)
 		return errBadarg
 	}
 	sm.ID = rt.nextPid.Add(1)
@@ -555,7 +562,6 @@ func (rt *Runtime) startSupervisor(w *worker, a *actor) error {
 	sa.addLink(a.pid)
 	a.addLink(sa.pid)
 	rt.pids.add(sa)
-	rt.live.Add(1)
 	w.st.spawned.Add(1)
 	sa.state.Store(uint32(stRunnable))
 	w.put(sa)

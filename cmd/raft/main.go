@@ -23,6 +23,7 @@ const (
 	exitOK      = 0
 	exitFailure = 1   // a runtime failure of the main actor
 	exitUsage   = 2   // a compile error or bad command line
+	exitMemory  = 3   // the process passed --max-memory
 	exitTimeout = 124 // --timeout passed
 )
 
@@ -44,7 +45,18 @@ Flags of run:
   --cpuprofile out.pprof  write a Go CPU profile of the runtime itself
   --timeout 10s         stop the program after this long (exit code 124)
 
-Exit codes: 0 ok, 1 runtime failure, 2 compile or usage error, 124 timeout.
+Limits of run (sizes in bytes or with K M G T; defaults from this machine's memory):
+  --max-heap 1G         bytes of one actor's heap; past it the actor fails with :heap-limit
+                        (default 1G, or a quarter of memory when that is less)
+  --max-actors N        actors alive at once; a spawn past it fails with :system-limit
+                        (default 2097152)
+  --max-mailbox N       messages waiting for one actor; past it the actor ends with
+                        :mailbox-limit (default 16777216)
+  --max-memory 4G       bytes of the whole process; past it the program stops (exit code 3)
+                        (default: three quarters of memory)
+
+Exit codes: 0 ok, 1 runtime failure, 2 compile or usage error, 3 --max-memory passed,
+124 timeout.
 `
 
 func main() {
@@ -83,6 +95,7 @@ type runFlags struct {
 	profile    string
 	cpuprofile string
 	timeout    time.Duration
+	limits     limitFlags
 }
 
 func cmdRun(args []string, stdout, stderr io.Writer) int {
@@ -96,6 +109,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&f.profile, "profile", "", "")
 	fs.StringVar(&f.cpuprofile, "cpuprofile", "", "")
 	fs.DurationVar(&f.timeout, "timeout", 0, "")
+	f.limits.define(fs)
 	if err := fs.Parse(args); err != nil {
 		if err == flag.ErrHelp {
 			return exitOK

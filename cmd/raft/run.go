@@ -4,8 +4,11 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"math"
 	"os"
+	"runtime/debug"
 	"runtime/pprof"
+	"time"
 
 	"github.com/raftvm/raft/interp"
 	"github.com/raftvm/raft/jit"
@@ -38,16 +41,33 @@ func runProgram(prog *interp.Program, args []string, f runFlags, stdout, stderr 
 		prog.Prof = interp.NewProfile()
 		defer writeProfile(prog.Prof, f.profile, stderr)
 	}
+	// abandoned is set when a stopped program's workers did not stop in
+	// time: they may still run its native code, which then stays mapped.
+	abandoned := false
 	var native *jit.JIT
 	if f.jit != "" && jit.Supported {
 		native = jit.New(prog, jit.Options{Always: f.jit == "always"})
 		prog.Native = native
-		defer native.Close()
+		defer func() {
+			if !abandoned {
+				native.Close()
+			}
+		}()
 	}
 	out := interp.NewOutput(stdout)
 	defer out.Flush()
-	rt := sched.New(prog, sched.Options{Workers: f.workers, Out: out, Stderr: stderr, Count: f.stats})
-	defer rt.Stop()
+	limits := sched.Limits{Heap: int(min(f.limits.heap, math.MaxInt)), Actors: f.limits.actors,
+		Mailbox: f.limits.mailbox, Memory: f.limits.memory}
+	rt := sched.New(prog, sched.Options{Workers: f.workers, Out: out, Stderr: stderr, Count: f.stats, Limits: limits})
+	limits = rt.Limits()
+	// The Go collector works harder as the process nears the limit, so that
+	// only live memory passes it.
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(limits.Memory))
+	defer func() {
+		if !abandoned {
+			rt.Stop()
+		}
+	}()
 	m := rt.Main()
 	if err := m.SetArgs(args); err != nil {
 		fmt.Fprintf(stderr, "raft: %v\n", err)
@@ -61,10 +81,19 @@ func runProgram(prog *interp.Program, args []string, f runFlags, stdout, stderr 
 		}
 		return exitFailure
 	}
-	st, err := rt.RunMain(ctx)
-	rt.Stop() // the main actor has ended: so do the others
-	if f.stats {
+	st, err := runMain(ctx, rt)
+	if err != nil {
+		abandoned = !stopWithin(rt, stopGrace) // a worker in a long builtin (a huge print) must not hold the exit
+	} else {
+		rt.Stop() // the main actor has ended: so do the others
+	}
+	if f.stats && !abandoned {
 		defer printStats(stderr, rt, m, native)
+	}
+	if err == sched.ErrMemoryLimit {
+		out.Flush()
+		fmt.Fprintf(stderr, "raft: out of memory: the program passed --max-memory %s\n", formatSize(limits.Memory))
+		return exitMemory
 	}
 	if err != nil {
 		out.Flush()
@@ -85,6 +114,58 @@ func runProgram(prog *interp.Program, args []string, f runFlags, stdout, stderr 
 	out.Flush()
 	fmt.Fprint(stderr, m.Failure.Report())
 	return exitFailure
+}
+
+// stopGrace is how long a timed-out or out-of-memory program may take to
+// stop before raft exits without waiting for its workers.
+const stopGrace = 500 * time.Millisecond
+
+// runMain is rt.RunMain(ctx), except that once ctx has ended it waits
+// only stopGrace for the main actor to reach a slice boundary (it may be
+// in one long builtin, such as printing a huge value): then it returns
+// ctx.Err() and leaves main where it is.
+func runMain(ctx context.Context, rt *sched.Runtime) (interp.Status, error) {
+	type result struct {
+		st  interp.Status
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		st, err := rt.RunMain(ctx)
+		done <- result{st, err}
+	}()
+	select {
+	case r := <-done:
+		return r.st, r.err
+	case <-ctx.Done():
+	}
+	t := time.NewTimer(stopGrace)
+	defer t.Stop()
+	select {
+	case r := <-done:
+		return r.st, r.err
+	case <-t.C:
+		return interp.StatusYield, ctx.Err()
+	}
+}
+
+// stopWithin stops rt, or gives up waiting after d and reports false: its
+// workers leave at their next slice boundary, and one running a long
+// builtin leaves later (or with the process).
+func stopWithin(rt *sched.Runtime, d time.Duration) bool {
+	done := make(chan struct{})
+	go func() {
+		rt.Stop()
+		close(done)
+	}()
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-done:
+		return true
+	case <-t.C:
+		return false
+	}
 }
 
 // printStats writes the --stats lines: counts of the interpreter (every

@@ -1,0 +1,140 @@
+package main
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+// An actor whose heap passes --max-heap fails with :heap-limit; its
+// monitor sees that reason and the rest of the program goes on.
+func TestMaxHeapFailsTheActor(t *testing.T) {
+	path := writeScript(t, `[ receive drop 0 array | a | begin a 1 push again ] spawn | p |
+p monitor drop :go p send
+receive 3 get .
+"still here" .
+`)
+	for _, mode := range engines {
+		args := append(append([]string{"run", "--timeout", "60s", "--max-heap", "16M"}, mode.flags...), path)
+		code, out, errs := runCmd(args...)
+		if code != 0 || out != ":heap-limit\nstill here\n" {
+			t.Errorf("%s: exit %d, stdout %q, stderr %q; want the monitor to see :heap-limit", mode.name, code, out, errs)
+		}
+	}
+}
+
+// The main actor past --max-heap fails as for any error: the reason, where,
+// exit code 1.
+func TestMaxHeapFailsMain(t *testing.T) {
+	path := writeScript(t, "0 array | a | begin a 1 push again\n")
+	code, out, errs := runCmd("run", "--timeout", "60s", "--max-heap", "1M", path)
+	if code != exitFailure || out != "" || !strings.HasPrefix(errs, "error: :heap-limit in <main> at ") || !strings.Contains(errs, "t.raft:1:25") {
+		t.Errorf("exit %d, stdout %q, stderr %q", code, out, errs)
+	}
+}
+
+// A spawn that would make more than --max-actors alive fails the spawning
+// actor with :system-limit; the actors alive before are untouched.
+func TestMaxActorsFailsSpawn(t *testing.T) {
+	path := writeScript(t, `: waiter [ receive drop ] spawn ;
+[ receive drop waiter waiter waiter "three spawned" . waiter "four spawned" . ] spawn | p |
+p monitor drop :go p send
+receive 3 get .
+`)
+	code, out, errs := runCmd("run", "--timeout", "60s", "--max-actors", "5", path)
+	// main + the spawner + 3 waiters = 5: the fourth waiter is one too many.
+	if code != 0 || out != "three spawned\n:system-limit\n" {
+		t.Errorf("exit %d, stdout %q, stderr %q", code, out, errs)
+	}
+	path = writeScript(t, "begin [ receive drop ] spawn drop again\n")
+	code, out, errs = runCmd("run", "--timeout", "60s", "--max-actors", "1000", path)
+	if code != exitFailure || !strings.HasPrefix(errs, "error: :system-limit in <main> at ") {
+		t.Errorf("spawn storm: exit %d, stdout %q, stderr %q", code, out, errs)
+	}
+}
+
+// An actor with more than --max-mailbox messages waiting ends with
+// :mailbox-limit, also when it traps exits; what is sent to it after is
+// dropped, and the sender goes on.
+func TestMaxMailboxEndsTheReceiver(t *testing.T) {
+	path := writeScript(t, `[ true trap-exit 100000 sleep ] spawn | p |
+p monitor drop
+1000 0 do i p send loop
+"sent" .
+receive 3 get .
+`)
+	code, out, errs := runCmd("run", "--timeout", "60s", "--max-mailbox", "100", path)
+	if code != 0 || out != "sent\n:mailbox-limit\n" {
+		t.Errorf("exit %d, stdout %q, stderr %q", code, out, errs)
+	}
+	// Taken into the mailbox and skipped by receive-match: counted too.
+	path = writeScript(t, `[ [ :never = ] receive-match drop ] spawn | p |
+p monitor drop
+1000 0 do i p send 0 sleep loop
+receive 3 get .
+`)
+	code, out, errs = runCmd("run", "--timeout", "60s", "--max-mailbox", "100", path)
+	if code != 0 || out != ":mailbox-limit\n" {
+		t.Errorf("receive-match: exit %d, stdout %q, stderr %q", code, out, errs)
+	}
+}
+
+// A program whose memory passes --max-memory is stopped with a message
+// naming the limit and exit code 3, before the Go runtime runs out.
+func TestMaxMemoryStopsTheProgram(t *testing.T) {
+	path := writeScript(t, `: hog [ 1000000 array receive drop ] spawn drop ;
+begin hog again
+`)
+	code, out, errs := runCmd("run", "--timeout", "60s", "--max-memory", "256M", path)
+	if code != exitMemory || out != "" || errs != "raft: out of memory: the program passed --max-memory 256 MiB\n" {
+		t.Errorf("exit %d, stdout %q, stderr %q", code, out, errs)
+	}
+}
+
+// Sizes take K M G T (powers of 1024) with or without B or iB; bad ones
+// are usage errors that say what is wanted.
+func TestSizeFlag(t *testing.T) {
+	for in, want := range map[string]int64{"65536": 65536, "64K": 64 << 10, "512M": 512 << 20, "512MB": 512 << 20,
+		"2GiB": 2 << 30, "1.5g": 3 << 29, "1T": 1 << 40} {
+		if n, err := parseSize(in); err != nil || n != want {
+			t.Errorf("parseSize(%q) = %d, %v; want %d", in, n, err, want)
+		}
+	}
+	for _, in := range []string{"", "0", "-1G", "G", "12Q", "1e30", "NaN", "1.5.1M"} {
+		if n, err := parseSize(in); err == nil {
+			t.Errorf("parseSize(%q) = %d, want an error", in, n)
+		}
+	}
+	for n, want := range map[int64]string{100: "100 bytes", 512 << 20: "512 MiB", 3 << 29: "1.5 GiB", 1 << 40: "1 TiB"} {
+		if got := formatSize(n); got != want {
+			t.Errorf("formatSize(%d) = %q, want %q", n, got, want)
+		}
+	}
+	path := writeScript(t, "1 .\n")
+	for _, flag := range []string{"--max-heap=lots", "--max-memory=0", "--max-actors=0", "--max-mailbox=-5"} {
+		if code, _, errs := runCmd("run", flag, path); code != exitUsage || !strings.Contains(errs, "want a") {
+			t.Errorf("%s: exit %d, stderr %q", flag, code, errs)
+		}
+	}
+}
+
+// --timeout wins over everything: a receive that waits while another actor
+// spins, a long sleep, a spawn storm, an interpreted loop.
+func TestTimeoutWins(t *testing.T) {
+	for name, src := range map[string]string{
+		"receive":     "[ begin again ] spawn drop receive\n",
+		"sleep":       "100000000 sleep\n",
+		"spawn storm": "begin [ receive drop ] spawn drop again\n",
+		"loop":        "begin again\n",
+	} {
+		path := writeScript(t, src)
+		start := time.Now()
+		code, out, errs := runCmd("run", "--timeout", "300ms", path)
+		if code != exitTimeout || out != "" || errs != "raft: timeout after 300ms\n" {
+			t.Errorf("%s: exit %d, stdout %q, stderr %q", name, code, out, errs)
+		}
+		if d := time.Since(start); d > 10*time.Second {
+			t.Errorf("%s: stopped after %v", name, d)
+		}
+	}
+}

@@ -1,0 +1,113 @@
+package sched
+
+// This file defines the runtime's resource limits (Limits) and the memory
+// watchdog that stops a program passing Limits.Memory before the Go
+// runtime would abort it.
+
+import (
+	"errors"
+	"math"
+	"runtime/metrics"
+	"time"
+
+	"github.com/raftvm/raft/gc"
+	"github.com/raftvm/raft/internal/sysmem"
+	"github.com/raftvm/raft/interp"
+)
+
+// Limits bound what a program may use. A zero field takes its default.
+// What happens past each limit:
+//   - Heap: an allocation that would take an actor's heap past it fails the
+//     actor with :heap-limit;
+//   - Actors: a spawn (or supervisor) that would make more actors alive at
+//     once fails the spawning actor with :system-limit;
+//   - Mailbox: a message that would make more messages wait for an actor
+//     (in its inbox, or taken and skipped by selective receive) ends that
+//     actor with :mailbox-limit, which it cannot trap; the message and what
+//     is sent to it after are dropped, as for any ended actor;
+//   - Memory: when the process's memory (Go heap, arenas, stacks: what the
+//     Go runtime has mapped and not given back) passes it, RunMain returns
+//     ErrMemoryLimit, and the caller stops the runtime.
+type Limits struct {
+	Heap    int   // bytes of one actor's arena; default DefaultHeap, or a quarter of sysmem.Total when that is less
+	Actors  int   // actors alive at once, main included; default DefaultActors
+	Mailbox int   // messages waiting for one actor; default DefaultMailbox
+	Memory  int64 // bytes of the whole process; default: three quarters of sysmem.Total
+}
+
+// Defaults of Limits.
+const (
+	DefaultHeap    = 1 << 30  // 1 GiB: a program that fills it by mistake fails in about a second, not after minutes of page faults
+	DefaultActors  = 2 << 20  // 2,097,152 actors (about 2 GB of idle actors)
+	DefaultMailbox = 16 << 20 // 16,777,216 messages (0.5 GB of int messages)
+)
+
+// ErrMemoryLimit is returned by RunMain when the process has passed
+// Limits.Memory.
+var ErrMemoryLimit = errors.New("sched: memory limit passed")
+
+// errSystemLimit fails a spawn past Limits.Actors.
+var errSystemLimit = interp.Fail(gc.Sym(gc.SymSystemLimit))
+
+// DefaultLimits returns the limits a zero Limits stands for on this machine.
+func DefaultLimits() Limits { return Limits{}.withDefaults() }
+
+// withDefaults returns l with its zero fields set to their defaults.
+func (l Limits) withDefaults() Limits {
+	total := sysmem.Total()
+	if l.Heap <= 0 {
+		l.Heap = int(min(total/4, DefaultHeap, math.MaxInt))
+	}
+	if l.Actors <= 0 {
+		l.Actors = DefaultActors
+	}
+	if l.Mailbox <= 0 {
+		l.Mailbox = DefaultMailbox
+	}
+	if l.Memory <= 0 {
+		l.Memory = total / 4 * 3
+	}
+	return l
+}
+
+// memEvery is how often the watchdog looks at the process's memory. An
+// arena grows at a few GB/s at most, so the process passes the limit by
+// tens of MB before it is stopped.
+const memEvery = 10 * time.Millisecond
+
+// watchMemory closes rt.memOver when the process's memory passes
+// Limits.Memory, and leaves when the runtime stops.
+func (rt *Runtime) watchMemory() {
+	samples := []metrics.Sample{
+		{Name: "/memory/classes/total:bytes"},
+		{Name: "/memory/classes/heap/released:bytes"},
+	}
+	t := time.NewTicker(memEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-rt.memStop:
+			return
+		case <-t.C:
+		}
+		metrics.Read(samples)
+		used := int64(samples[0].Value.Uint64() - samples[1].Value.Uint64())
+		if used > rt.limits.Memory {
+			close(rt.memOver)
+			return
+		}
+	}
+}
+
+// MemoryOver reports whether the process has passed Limits.Memory.
+func (rt *Runtime) MemoryOver() bool {
+	select {
+	case <-rt.memOver:
+		return true
+	default:
+		return false
+	}
+}
+
+// Limits returns the runtime's limits, defaults filled in.
+func (rt *Runtime) Limits() Limits { return rt.limits }
