@@ -1,13 +1,15 @@
 package sched
 
 // This file defines the runtime's resource limits (Limits) and the memory
-// watchdog that stops a program passing Limits.Memory before the Go
-// runtime would abort it.
+// check that stops a program passing Limits.Memory before the Go runtime
+// would abort it.
 
 import (
 	"errors"
 	"math"
 	"runtime/metrics"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/raftvm/raft/gc"
@@ -70,32 +72,42 @@ func (l Limits) withDefaults() Limits {
 	return l
 }
 
-// memEvery is how often the watchdog looks at the process's memory. An
+// memEvery is how often the process's memory is looked at, at most. An
 // arena grows at a few GB/s at most, so the process passes the limit by
 // tens of MB before it is stopped.
 const memEvery = 10 * time.Millisecond
 
-// watchMemory closes rt.memOver when the process's memory passes
-// Limits.Memory, and leaves when the runtime stops.
-func (rt *Runtime) watchMemory() {
-	samples := []metrics.Sample{
-		{Name: "/memory/classes/total:bytes"},
-		{Name: "/memory/classes/heap/released:bytes"},
+// memWatch is the state of the memory check.
+type memWatch struct {
+	next    atomic.Int64 // the next check is due at this time (ns since the runtime's epoch)
+	mu      sync.Mutex   // serializes the reads of the runtime's metrics (samples)
+	samples []metrics.Sample
+	over    atomic.Bool // memOver is closed
+}
+
+// checkMemory closes rt.memOver when the process's memory passes
+// Limits.Memory. Workers call it between slices (so there is no goroutine
+// and no timer to preempt them: memory grows only while actors run); it
+// reads the Go runtime's metrics once per memEvery at most.
+func (rt *Runtime) checkMemory() {
+	mw := &rt.mem
+	now := int64(time.Since(rt.epoch))
+	next := mw.next.Load()
+	if now < next || !mw.next.CompareAndSwap(next, now+int64(memEvery)) {
+		return
 	}
-	t := time.NewTicker(memEvery)
-	defer t.Stop()
-	for {
-		select {
-		case <-rt.memStop:
-			return
-		case <-t.C:
+	mw.mu.Lock()
+	defer mw.mu.Unlock()
+	if mw.samples == nil {
+		mw.samples = []metrics.Sample{
+			{Name: "/memory/classes/total:bytes"},
+			{Name: "/memory/classes/heap/released:bytes"},
 		}
-		metrics.Read(samples)
-		used := int64(samples[0].Value.Uint64() - samples[1].Value.Uint64())
-		if used > rt.limits.Memory {
-			close(rt.memOver)
-			return
-		}
+	}
+	metrics.Read(mw.samples)
+	used := int64(mw.samples[0].Value.Uint64() - mw.samples[1].Value.Uint64())
+	if used > rt.limits.Memory && !mw.over.Swap(true) {
+		close(rt.memOver)
 	}
 }
 

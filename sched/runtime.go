@@ -81,8 +81,8 @@ type Runtime struct {
 	restarts atomic.Uint64 // supervisor restarts
 
 	limits  Limits        // Options.Limits with the defaults filled in; read-only
-	memOver chan struct{} // closed by the memory watchdog when Limits.Memory is passed
-	memStop chan struct{} // closed by Stop: the watchdog leaves
+	memOver chan struct{} // closed by checkMemory when Limits.Memory is passed
+	mem     memWatch      // checkMemory's state
 
 	machines sync.Pool // *interp.Machine of ended actors, released, for new ones (newMachine)
 }
@@ -107,7 +107,6 @@ func New(prog *interp.Program, opts Options) *Runtime {
 		mainDone: make(chan interp.Status, 1),
 		limits:   opts.Limits.withDefaults(),
 		memOver:  make(chan struct{}),
-		memStop:  make(chan struct{}),
 	}
 	if rt.budget <= 0 {
 		rt.budget = interp.DefaultBudget
@@ -131,7 +130,6 @@ func New(prog *interp.Program, opts Options) *Runtime {
 	for _, w := range rt.workers {
 		go w.loop()
 	}
-	go rt.watchMemory()
 	return rt
 }
 
@@ -248,7 +246,6 @@ func (rt *Runtime) Stop() {
 			w.wake <- struct{}{} // one token for one removal from idle
 		}
 		rt.wg.Wait()
-		close(rt.memStop)
 		close(rt.stopped)
 	})
 }

@@ -81,6 +81,7 @@ func (w *worker) loop() {
 			return
 		}
 		w.run(a)
+		w.rt.checkMemory()
 	}
 }
 
