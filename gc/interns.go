@@ -118,6 +118,22 @@ func (in *Interns) Intern(name string) Value {
 	return Sym(id)
 }
 
+// Has reports whether v, a symbol or a static string, names an entry of
+// the table (true for a value of any other kind). The verifier asks it of
+// every constant in code: an id past the table would index out of it.
+func (in *Interns) Has(v Value) bool {
+	var t *table
+	switch v.K {
+	case KSym:
+		t = in.syms.Load() // pairs with the Store in Intern
+	case KStaticStr:
+		t = in.statics.Load() // pairs with the Store in StaticString
+	default:
+		return true
+	}
+	return v.X < uint64(t.n)
+}
+
 // SymName returns the name of symbol v (without its colon).
 func (in *Interns) SymName(v Value) string {
 	t := in.syms.Load() // pairs with the Store in Intern

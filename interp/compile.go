@@ -237,7 +237,7 @@ func (p *Program) compile(file string, src []byte, lib, repl bool) (uint32, erro
 	}
 	main.Index = c.add(main)
 	for _, fn := range c.funcs[len(old):] {
-		if err := verify(fn, len(c.funcs)); err != nil {
+		if err := verify(fn, len(c.funcs), c.p.In); err != nil {
 			panic(fmt.Sprintf("interp: compiler produced bad code for %s: %v", fn.Name, err))
 		}
 	}
@@ -249,7 +249,7 @@ func (p *Program) compile(file string, src []byte, lib, repl bool) (uint32, erro
 	}
 	for _, slot := range c.redefined {
 		if int(slot) < len(old) {
-			if err := verify(c.funcs[slot], len(c.funcs)); err != nil {
+			if err := verify(c.funcs[slot], len(c.funcs), c.p.In); err != nil {
 				panic(fmt.Sprintf("interp: compiler produced bad code for %s: %v", c.funcs[slot].Name, err))
 			}
 		}

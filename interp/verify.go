@@ -21,7 +21,10 @@ import (
 	"github.com/raftvm/raft/gc"
 )
 
-func verify(fn *Func, nfuncs int) error {
+// verify checks fn's code for a program of nfuncs functions whose symbols
+// and static strings are in: it returns an error for code the interpreter
+// must not run.
+func verify(fn *Func, nfuncs int, in *gc.Interns) error {
 	code := fn.Code
 	if len(code) == 0 {
 		return fmt.Errorf("empty code")
@@ -54,7 +57,7 @@ func verify(fn *Func, nfuncs int) error {
 				return fmt.Errorf("pc %d: %s: slots %d %d of %d", pc, op, a, b, fn.NLocals)
 			}
 			if info.Operand == oU16U16Value {
-				if err := checkConst(code, pc+4, nfuncs); err != nil {
+				if err := checkConst(code, pc+4, nfuncs, in); err != nil {
 					return fmt.Errorf("pc %d: %v", pc, err)
 				}
 			}
@@ -75,7 +78,7 @@ func verify(fn *Func, nfuncs int) error {
 			if info.Operand == oValueRel {
 				targets = append(targets, jumpTarget(code, pc))
 			}
-			if err := checkConst(code, pc, nfuncs); err != nil {
+			if err := checkConst(code, pc, nfuncs, in); err != nil {
 				return fmt.Errorf("pc %d: %v", pc, err)
 			}
 		case oRel:
@@ -143,13 +146,16 @@ func leafRange(code []byte) (kind gc.Kind, lo, span uint64) {
 }
 
 // checkConst checks the inline value whose kind byte is at code[at+1].
-func checkConst(code []byte, at, nfuncs int) error {
+func checkConst(code []byte, at, nfuncs int, in *gc.Interns) error {
 	v := inlineValue(code, at)
 	if v.K >= gc.KStr || (v.K == gc.KBool && v.X > 1) {
 		return fmt.Errorf("bad constant of kind %d", v.K)
 	}
 	if v.K == gc.KQuot && v.X >= uint64(nfuncs) {
 		return fmt.Errorf("quotation %d of %d", v.X, nfuncs)
+	}
+	if !in.Has(v) {
+		return fmt.Errorf("%v %d not interned", v.K, v.X)
 	}
 	return nil
 }
