@@ -155,7 +155,11 @@ func (j *jitMode) Set(s string) error {
 func compileFile(file string, stderr io.Writer) (*interp.Program, int) {
 	src, err := os.ReadFile(file)
 	if err != nil {
-		fmt.Fprintf(stderr, "raft: %v\n", strings.TrimPrefix(err.Error(), "open "))
+		if fi, serr := os.Stat(file); serr == nil && fi.IsDir() {
+			fmt.Fprintf(stderr, "raft: %s: is a directory, not a source file\n", file)
+		} else {
+			fmt.Fprintf(stderr, "raft: %v\n", strings.TrimPrefix(err.Error(), "open "))
+		}
 		return nil, exitUsage
 	}
 	prog, err := interp.Compile(file, src)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -25,17 +26,39 @@ type lineReader interface {
 }
 
 // plainReader reads lines from a pipe or file, without prompts or editing.
-type plainReader struct{ sc *bufio.Scanner }
+type plainReader struct{ r *bufio.Reader }
 
-// Readline returns the next line without its newline, or io.EOF.
+// maxLine is the longest line the REPL reads from a pipe.
+const maxLine = 16 << 20
+
+// errLineTooLong reports a line longer than maxLine, which was skipped.
+var errLineTooLong = errors.New("raft repl: line longer than 16 MB skipped")
+
+// Readline returns the next line without its newline, or io.EOF. A line
+// longer than maxLine is read to its end and dropped, with errLineTooLong:
+// the session goes on with the next line (bufio.Scanner stopped there).
 func (r plainReader) Readline() (string, error) {
-	if r.sc.Scan() {
-		return r.sc.Text(), nil
+	var line []byte
+	long := false
+	for {
+		chunk, err := r.r.ReadSlice('\n')
+		if !long && len(line)+len(chunk) <= maxLine+1 {
+			line = append(line, chunk...)
+		} else {
+			long, line = true, nil
+		}
+		if err == bufio.ErrBufferFull {
+			continue
+		}
+		if long {
+			return "", errLineTooLong
+		}
+		if err != nil && len(line) == 0 {
+			return "", err
+		}
+		line = bytes.TrimSuffix(line, []byte("\n"))
+		return string(bytes.TrimSuffix(line, []byte("\r"))), nil
 	}
-	if err := r.sc.Err(); err != nil {
-		return "", err
-	}
-	return "", io.EOF
 }
 
 // SetPrompt does nothing: a pipe gets no prompt.
@@ -61,9 +84,7 @@ func newLineReader(stdin io.Reader, stdout, stderr io.Writer) lineReader {
 			return rl
 		}
 	}
-	sc := bufio.NewScanner(stdin)
-	sc.Buffer(make([]byte, 64<<10), 16<<20)
-	return plainReader{sc}
+	return plainReader{bufio.NewReaderSize(stdin, 64<<10)}
 }
 
 // unfinished reports whether a compile error only says that the input
@@ -96,6 +117,10 @@ func cmdRepl(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		if err == readline.ErrInterrupt {
 			pending = ""
 			in.SetPrompt("raft> ")
+			continue
+		}
+		if err == errLineTooLong {
+			fmt.Fprintln(stderr, err)
 			continue
 		}
 		if err != nil {

@@ -40,3 +40,13 @@ func TestReplLines(t *testing.T) {
 		})
 	}
 }
+
+// TestReplLongLine: a piped line longer than 16 MB is skipped with a
+// message, and the session goes on with the next line (bufio.Scanner
+// ended the session there, silently, with exit code 0).
+func TestReplLongLine(t *testing.T) {
+	out, errs := repl(t, "nope\n"+strings.Repeat("x", maxLine+1)+"\n1 2 +\r\n")
+	if want := "<repl>:1:1: unknown word nope\n" + errLineTooLong.Error() + "\n"; out != "<1> 3\n" || errs != want {
+		t.Errorf("stdout %q, stderr %.300q; want %q, %q", out, errs, "<1> 3\n", want)
+	}
+}
