@@ -10,9 +10,12 @@ package interp
 
 import (
 	"encoding/binary"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -284,28 +287,31 @@ func (c *compiler) checkName(t token) *Error {
 			return errorf(t.pos, "cannot redefine builtin word %s", t.text)
 		}
 		if !c.repl {
-			return errorf(t.pos, "redefinition of %s (first defined at %s)", t.text, e.pos)
+			return errorf(t.pos, "redefinition of %s (first defined at %s)", shown(t.text), e.pos)
 		}
 	}
 	return nil
 }
 
+// tokenText writes t for an error message: a string quoted, a symbol with
+// its colon, anything else as shown writes it.
 func tokenText(t token) string {
 	if t.kind == tString {
-		return quoteString(t.text)
+		return string(appendQuotedMax(nil, []byte(t.text), maxShown))
 	}
 	if t.kind == tSymbol {
-		return ":" + t.text
+		return shown(":" + t.text)
 	}
-	return t.text
+	return shown(t.text)
 }
 
 // collect is pass 1 over one file's tokens: definitions and constants go to
 // the dictionary, includes are followed, the rest is top-level code.
 // chain is the include chain that led here (for cycle errors).
 func (c *compiler) collect(file string, toks []token, chain []string) error {
-	depth := 0    // [ ] nesting in top-level code
-	lastLit := -1 // index in c.top of a literal just collected from this file
+	depth := 0                            // [ ] nesting in top-level code
+	lastLit := -1                         // index in c.top of a literal just collected from this file
+	c.top = slices.Grow(c.top, len(toks)) // room for this file's top level, at most all of it
 	for i := 0; i < len(toks); i++ {
 		t := toks[i]
 		if t.kind != tWord {
@@ -441,7 +447,15 @@ func (c *compiler) include(file string, t token, chain []string) error {
 	}
 	src, err := read(path)
 	if err != nil {
-		return errorf(t.pos, "include not found: %s", t.text)
+		if errors.Is(err, fs.ErrNotExist) {
+			return errorf(t.pos, "include not found: %s", shown(t.text))
+		}
+		// A directory, a file without read permission: say why.
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return errorf(t.pos, "cannot include %s: %v", shown(t.text), err)
 	}
 	c.included[path] = true
 	toks, lerr := lex(path, src)
@@ -504,6 +518,7 @@ type fcomp struct {
 	match  []int32 // for a [ in the tokens being compiled, the distance to its ]; 0 if none
 	ctl    []ctl
 	inLoop bool // the enclosing function is inside a do loop (for the quotation error)
+	outer  int  // structures open around a quotation, in the functions around it and its [
 	last   int  // pc of the last instruction emitted (-1: none)
 	prev   int  // pc of the one before it (-1: none)
 	label  int  // the latest pc a jump lands on (no fusing across it)
@@ -517,6 +532,20 @@ func (c *compiler) function(name string, pos Pos, toks []token, match []int32, p
 		match = matchBrackets(toks)
 	}
 	f := &fcomp{c: c, fn: &Func{Name: name, Pos: pos, Lib: c.lib, Quot: name == "<quot>"}, locals: map[string]int{}, parent: parent, match: match, inLoop: outerLoop, last: -1, prev: -1, label: -1}
+	// About an instruction per token of its own (a quotation inside is
+	// another function): grown once, not by doubling.
+	own := 0
+	for i := 0; i < len(toks); i++ {
+		own++
+		if toks[i].kind == tWord && toks[i].text == "[" {
+			i += int(match[i])
+		}
+	}
+	f.fn.lines = make([]lineEntry, 0, own+1)
+	f.fn.Code = make([]byte, 0, 2*own+1)
+	if parent != nil {
+		f.outer = parent.outer + len(parent.ctl) + 1
+	}
 	if err := f.body(toks); err != nil {
 		return nil, err
 	}
@@ -739,11 +768,26 @@ func (f *fcomp) patch(at int) {
 	binary.LittleEndian.PutUint32(f.fn.Code[at+targetOffset(Op(f.fn.Code[at])):], uint32(int32(f.pc()-at)))
 }
 
-// newSlot allocates a local slot.
-func (f *fcomp) newSlot(n int) (int, *Error) {
+// maxNesting is the deepest that structures (if, begin, do, { and [,
+// counted together) may nest inside one definition or top level. A
+// quotation is compiled by a recursive call, so without a bound a file of
+// a million [ would overflow the Go stack (docs/language.md §4.1).
+const maxNesting = 10000
+
+// nest reports an error when opening one more structure at t would nest
+// deeper than maxNesting.
+func (f *fcomp) nest(t token) *Error {
+	if f.outer+len(f.ctl)+1 > maxNesting {
+		return errorf(t.pos, "nesting deeper than %d", maxNesting)
+	}
+	return nil
+}
+
+// newSlot allocates n local slots for the token at pos.
+func (f *fcomp) newSlot(n int, pos Pos) (int, *Error) {
 	s := f.fn.NLocals
 	if s+n > 0xffff {
-		return 0, errorf(f.fn.Pos, "too many locals in %s", f.fn.Name)
+		return 0, errorf(pos, "too many locals in %s", shown(f.fn.Name))
 	}
 	f.fn.NLocals += n
 	return s, nil
@@ -809,6 +853,9 @@ func (f *fcomp) body(toks []token) error {
 			if f.match[i] == 0 {
 				return errorf(t.pos, "[ without ]")
 			}
+			if err := f.nest(t); err != nil {
+				return err
+			}
 			j := i + int(f.match[i])
 			q, err := f.c.function("<quot>", t.pos, toks[i+1:j], f.match[i+1:j], f, f.inLoop || f.enclosingDo(0) != nil)
 			if err != nil {
@@ -819,6 +866,9 @@ func (f *fcomp) body(toks []token) error {
 		case "]":
 			return errorf(t.pos, "] without [")
 		case "if":
+			if err := f.nest(t); err != nil {
+				return err
+			}
 			f.ctl = append(f.ctl, ctl{kind: cIf, pos: t.pos, fixup: f.emitJump(JumpIfFalse, 0, t.pos)})
 		case "else":
 			o := f.top()
@@ -836,6 +886,9 @@ func (f *fcomp) body(toks []token) error {
 			f.patch(o.fixup)
 			f.ctl = f.ctl[:len(f.ctl)-1]
 		case "begin":
+			if err := f.nest(t); err != nil {
+				return err
+			}
 			f.label = f.pc()
 			f.ctl = append(f.ctl, ctl{kind: cBegin, pos: t.pos, target: f.pc()})
 		case "until", "again":
@@ -866,7 +919,10 @@ func (f *fcomp) body(toks []token) error {
 			f.patch(o.fixup)
 			f.ctl = f.ctl[:len(f.ctl)-1]
 		case "do":
-			s, err := f.newSlot(2)
+			if err := f.nest(t); err != nil {
+				return err
+			}
+			s, err := f.newSlot(2, t.pos)
 			if err != nil {
 				return err
 			}
@@ -931,7 +987,10 @@ func (f *fcomp) body(toks []token) error {
 				f.emitLocalGet(o.slot, t.pos)
 			}
 		case "{":
-			s, err := f.newSlot(1)
+			if err := f.nest(t); err != nil {
+				return err
+			}
+			s, err := f.newSlot(1, t.pos)
 			if err != nil {
 				return err
 			}
@@ -960,7 +1019,7 @@ func (f *fcomp) body(toks []token) error {
 				if n.isLiteral() || syntaxWords[n.text] {
 					return errorf(n.pos, "bad local name %s", tokenText(n))
 				}
-				s, err := f.newSlot(1)
+				s, err := f.newSlot(1, n.pos)
 				if err != nil {
 					return err
 				}
@@ -981,9 +1040,9 @@ func (f *fcomp) body(toks []token) error {
 			slot, ok := f.locals[n.text]
 			if !ok {
 				if f.isOuter(n.text) {
-					return errorf(n.pos, "local %s is not visible inside a quotation", n.text)
+					return errorf(n.pos, "local %s is not visible inside a quotation", shown(n.text))
 				}
-				return errorf(n.pos, "to: unknown local %s", n.text)
+				return errorf(n.pos, "to: unknown local %s", shown(n.text))
 			}
 			f.emitU16(LocalSet, slot, t.pos)
 			i++
@@ -1065,15 +1124,15 @@ func (f *fcomp) word(t token) *Error {
 		return nil
 	}
 	if f.isOuter(t.text) {
-		return errorf(t.pos, "local %s is not visible inside a quotation", t.text)
+		return errorf(t.pos, "local %s is not visible inside a quotation", shown(t.text))
 	}
-	return errorf(t.pos, "unknown word %s", t.text)
+	return errorf(t.pos, "unknown word %s", shown(t.text))
 }
 
 // quote compiles ' name: push the word as a quotation.
 func (f *fcomp) quote(t token) *Error {
 	if _, ok := f.locals[t.text]; ok || syntaxWords[t.text] {
-		return errorf(t.pos, "cannot quote %s", t.text)
+		return errorf(t.pos, "cannot quote %s", shown(t.text))
 	}
 	if e, ok := f.c.dict[t.text]; ok && e.kind == eWord {
 		f.pushConst(gc.Quot(e.slot), t.pos)
@@ -1083,9 +1142,9 @@ func (f *fcomp) quote(t token) *Error {
 	w := &fcomp{c: f.c, fn: &Func{Name: t.text, Pos: t.pos, Lib: true}, locals: map[string]int{}, last: -1, prev: -1, label: -1}
 	if err := w.word(t); err != nil {
 		if f.isOuter(t.text) {
-			return errorf(t.pos, "local %s is not visible inside a quotation", t.text)
+			return errorf(t.pos, "local %s is not visible inside a quotation", shown(t.text))
 		}
-		return errorf(t.pos, "' of unknown word %s", t.text)
+		return errorf(t.pos, "' of unknown word %s", shown(t.text))
 	}
 	w.emit(Return, t.pos)
 	f.pushConst(gc.Quot(f.c.add(w.fn)), t.pos)

@@ -10,14 +10,14 @@ import (
 // and in many quotations inside a word with many locals (both were
 // quadratic: a 600 KB file of nested [ took 34 s, a 300 KB one of 20,000
 // locals and 20,000 quotations 100 s, and --timeout does not cover
-// compiling).
+// compiling). Quotations nest at most maxNesting deep: ten groups that deep.
 func TestCompileTimeLinear(t *testing.T) {
 	var locals []string
 	for i := range 20000 {
 		locals = append(locals, "a"+itoa(i))
 	}
 	tests := []struct{ name, src string }{
-		{"nested quotations", strings.Repeat("[ ", 100000) + strings.Repeat("] ", 100000) + "drop"},
+		{"nested quotations", strings.Repeat(strings.Repeat("[ ", maxNesting)+strings.Repeat("] ", maxNesting)+"drop ", 10)},
 		{"locals and quotations", "| " + strings.Join(locals, " ") + " | " + strings.Repeat("[ ] drop ", 20000)},
 	}
 	for _, tc := range tests {

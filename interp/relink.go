@@ -29,6 +29,9 @@ const maxTail = 32
 
 // relink applies tail duplication, unrolling, then returnIfs, to fn's code.
 func relink(fn *Func) {
+	if !hasBranch(fn.Code) {
+		return // every rewrite starts at a jump: straight code stays as it is
+	}
 	ins := decodeFunc(fn)
 	out, changed := tailDup(ins)
 	if unrolled, ok := unroll(out); ok {
@@ -275,14 +278,24 @@ func tailOf(ins []*instr, i int) []*instr {
 	return nil
 }
 
+// hasBranch reports whether code has a jump-like instruction.
+func hasBranch(code []byte) bool {
+	for pc := 0; pc < len(code); pc += Op(code[pc]).Size() {
+		if opTable[code[pc]].Flags&fBranch != 0 {
+			return true
+		}
+	}
+	return false
+}
+
 // decodeFunc splits fn's code into instructions with their targets.
 func decodeFunc(fn *Func) []*instr {
 	code := fn.Code
 	var ins []*instr
-	at := map[int]*instr{}
+	at := make([]*instr, len(code)) // the instruction starting at each pc
 	for pc := 0; pc < len(code); pc += Op(code[pc]).Size() {
 		op := Op(code[pc])
-		in := &instr{op: op, args: append([]byte(nil), code[pc+1:pc+op.Size()]...), pos: fn.PosAt(pc), pc: pc}
+		in := &instr{op: op, args: code[pc+1 : pc+op.Size() : pc+op.Size()], pos: fn.PosAt(pc), pc: pc}
 		if p, ok := fn.under[int32(pc)]; ok {
 			in.under = &p
 		}
@@ -291,7 +304,9 @@ func decodeFunc(fn *Func) []*instr {
 	}
 	for _, in := range ins {
 		if opTable[in.op].Flags&fBranch != 0 {
-			in.target = at[jumpTarget(code, in.pc)]
+			if t := jumpTarget(code, in.pc); t >= 0 && t < len(at) {
+				in.target = at[t]
+			}
 		}
 	}
 	return ins
