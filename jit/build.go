@@ -38,6 +38,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"time"
 
 	"github.com/raftvm/raft/gc"
 	"github.com/raftvm/raft/interp"
@@ -257,9 +258,23 @@ type callInfo struct {
 
 // build makes the intermediate form of fn.
 func build(fn *interp.Func, funcs []*interp.Func, fb *feedback) (*function, error) {
+	// Each block carries every local and stack slot as a parameter and a
+	// restart builds again: the work grows with blocks times slots times
+	// restarts, so generated code nested a hundred loops deep would take
+	// seconds. Such functions stay with the interpreter.
+	if fn.NLocals > maxLocals {
+		return nil, unsupported("%s: %d local slots, native code takes at most %d", fn.Name, fn.NLocals, maxLocals)
+	}
+	if len(fn.Code) > maxCode {
+		return nil, unsupported("%s: %d bytes of bytecode, native code takes at most %d", fn.Name, len(fn.Code), maxCode)
+	}
+	start := time.Now()
 	h := &hints{rebase: map[int]bool{}, widen: map[varKey]bool{}, narrow: map[varKey]gc.Kind{}, written: map[varKey]bool{}, dirty: map[varKey]bool{}}
 	es := newEffects(funcs)
 	for try := 0; try < 64; try++ {
+		if try > 0 && time.Since(start) > maxBuildTime {
+			return nil, unsupported("%s: its loops' states settle too slowly (%d builds in %v)", fn.Name, try, time.Since(start).Round(time.Millisecond))
+		}
 		b := &builder{fn: fn, funcs: funcs, hints: h, fb: fb, fx: es}
 		f, err := b.run()
 		if err == errRestart {
@@ -269,6 +284,13 @@ func build(fn *interp.Func, funcs []*interp.Func, fb *feedback) (*function, erro
 	}
 	return nil, unsupported("%s: the loops' states do not settle", fn.Name)
 }
+
+// Limits of what build takes (see build).
+const (
+	maxLocals    = 256
+	maxCode      = 64 << 10
+	maxBuildTime = 100 * time.Millisecond // a function that restarts past it is left to the interpreter
+)
 
 func (b *builder) run() (f *function, err error) {
 	defer func() {

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"runtime"
+	"strings"
 	"testing"
 
 	"github.com/google/pprof/profile"
@@ -56,6 +57,35 @@ func TestCompileSmall(t *testing.T) {
 			t.Errorf("%q: %d compiled, %d bytes, %d failed", src, st.Compiled, st.Bytes, st.Failed)
 		}
 		j.Close()
+	}
+}
+
+// A function too big for the builder (loops nested 150 deep: 300 local
+// slots) is left to the interpreter with the reason, at once, not after
+// seconds of building; the program still runs.
+func TestTooBigIsLeftToTheInterpreter(t *testing.T) {
+	src := ": f ( -- ) " + strings.Repeat("1 0 do ", 150) + strings.Repeat("loop ", 150) + "; f 7"
+	prog, err := interp.Compile("t.raft", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	j := New(prog, Options{Always: true})
+	defer j.Close()
+	for _, fn := range prog.Funcs() {
+		if fn.Name != "f" {
+			continue
+		}
+		j.mu.Lock()
+		s := j.fns[fn.Index]
+		j.compile(s)
+		j.mu.Unlock()
+		if !strings.Contains(s.failed, "local slots, native code takes at most 256") {
+			t.Errorf("f: failed = %q, want the local slots limit", s.failed)
+		}
+	}
+	always := true
+	if out, _, st := runWith(t, src, &always); st != interp.StatusDone || out != "7" {
+		t.Errorf("the program: %v, %q", st, out)
 	}
 }
 
