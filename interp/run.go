@@ -25,8 +25,14 @@ package interp
 // The slot at sp is stale while tos holds the top value. The state is
 // written back to the Machine (save) before anything that reads it there: a
 // builtin or host call, a yield, a block, a failure; load reads it again.
-// Cases keep the int fast path inline and call a named function for the
-// rest (arith, compare, Equal).
+// Cases keep the int fast path inline, and for Add Sub Mul Div, AddK...DivK,
+// AddLocal and the fused compare-and-branch cases the float one too (two
+// floats, or a float and a float constant: mandelbrot 56% and leibniz 35%
+// fewer instructions, ints level), and call a named function for the rest
+// (arith, compare, Equal). The float code is written out by hand: a call
+// (floatOp) keeps the loop's registers across it, and run is too near the
+// "big function" size for the compiler to inline one. TwoDup and SetK,
+// rare in any loop of bench/, went to cold to make room.
 
 // Measured and dropped (callgrind instruction counts of bench/ workloads,
 // see the commit messages for figures):
@@ -81,6 +87,7 @@ package interp
 
 import (
 	"encoding/binary"
+	"math"
 	"math/bits"
 	"unsafe"
 
@@ -146,7 +153,7 @@ func (m *Machine) Run(budget int) Status {
 // effect" of earlier notes: any change to the code before run flipped it.
 // TestDispatchInOneLine fails when the dispatch of the raft binary crosses
 // a line; then flip runPhase.
-const runPhase = 1
+const runPhase = 0
 
 // layoutPad is 32 or 64 bytes of code (runPhase) that moves run. NewProgram
 // calls it so that the linker keeps it; it counts into p.
@@ -242,18 +249,6 @@ loop:
 				ip, sp, tos, lp = freeLast(h, *(*gc.Value)(sp), ip, sp, tos, lp)
 			}
 			ip = unsafe.Add(ip, 1)
-		case TwoDup:
-			if short(sp, m, 2) {
-				err = errUnderflow
-				break loop
-			}
-			a := *slot(sp, -1)
-			h.Retain(a)
-			h.Retain(tos)
-			*(*gc.Value)(sp) = tos
-			*slot(sp, 1) = a
-			sp = unsafe.Add(sp, 2*vsize)
-			ip = unsafe.Add(ip, 1)
 		case Add, Sub, Mul, Div, Mod, Exp, Min, Max:
 			if short(sp, m, 2) {
 				err = errUnderflow
@@ -285,6 +280,19 @@ loop:
 					}
 					tos = r
 				}
+			} else if a.K == gc.KFloat && tos.K == gc.KFloat && op <= Div {
+				x, y := math.Float64frombits(a.X), math.Float64frombits(tos.X) // floatOp, by hand: a call would make Go keep the loop's registers across it
+				switch op {
+				case Add:
+					x += y
+				case Sub:
+					x -= y
+				case Mul:
+					x *= y
+				default:
+					x /= y
+				}
+				tos.X = math.Float64bits(x)
 			} else {
 				var r gc.Value
 				m.spill(ip, sp, tos, lp)
@@ -314,7 +322,8 @@ loop:
 		case Neg, Abs, Invert, ZeroEq, ZeroLt, Peek, Rot, MinusRot, Tuck, TwoSwap, Depth, Not,
 			And, Or, Xor, Lshift, Rshift, Set, Push, ArrPop, Builtin,
 			SpawnActor, SendMessage, SpawnSupervisor, SetStrategy, RestartChild,
-			ReceiveMessage, Eq, Ne, Lt, Gt, Le, Ge, EqK, NeK, LtK, GtK, LeK, GeK, TwoDrop:
+			ReceiveMessage, Eq, Ne, Lt, Gt, Le, Ge, EqK, NeK, LtK, GtK, LeK, GeK, TwoDrop,
+			TwoDup, SetK: // rare in loops: run stays under the compiler's 'big function' size (see Add)
 			// Inc and Dec fall through to here when not on an int.
 			if ip, sp, tos, lp, err = m.cold(ip, sp, tos, lp); err != nil {
 				break loop
@@ -654,6 +663,19 @@ loop:
 					}
 					tos = r
 				}
+			} else if tos.K == gc.KFloat && kk == gc.KFloat && op <= DivK {
+				x, y := math.Float64frombits(tos.X), math.Float64frombits(kx) // floatOp, by hand: a call would make Go keep the loop's registers across it
+				switch baseOp[op] {
+				case Add:
+					x += y
+				case Sub:
+					x -= y
+				case Mul:
+					x *= y
+				default:
+					x /= y
+				}
+				tos.X = math.Float64bits(x)
 			} else {
 				if short(sp, m, 1) {
 					err = errUnderflow
@@ -677,6 +699,22 @@ loop:
 			var r bool
 			if a := *slot(sp, -1); a.K == gc.KInt && tos.K == gc.KInt {
 				r = intTest(baseOp[*(*byte)(ip)], a.AsInt(), tos.AsInt())
+			} else if a.K == gc.KFloat && tos.K == gc.KFloat {
+				x, y := math.Float64frombits(a.X), math.Float64frombits(tos.X) // floatTest, by hand (see Add)
+				switch baseOp[*(*byte)(ip)] {
+				case Eq:
+					r = x == y
+				case Ne:
+					r = x != y
+				case Lt:
+					r = x < y
+				case Gt:
+					r = x > y
+				case Le:
+					r = x <= y
+				default:
+					r = x >= y
+				}
 			} else {
 				m.spill(ip, sp, tos, lp)
 				r, err = test(h, baseOp[*(*byte)(ip)], a, tos)
@@ -703,6 +741,22 @@ loop:
 			var r bool
 			if tos.K == gc.KInt && k.K == gc.KInt {
 				r = intTest(baseOp[*(*byte)(ip)], tos.AsInt(), k.AsInt())
+			} else if tos.K == gc.KFloat && k.K == gc.KFloat {
+				x, y := math.Float64frombits(tos.X), math.Float64frombits(k.X) // floatTest, by hand (see Add)
+				switch baseOp[*(*byte)(ip)] {
+				case Eq:
+					r = x == y
+				case Ne:
+					r = x != y
+				case Lt:
+					r = x < y
+				case Gt:
+					r = x > y
+				case Le:
+					r = x <= y
+				default:
+					r = x >= y
+				}
 			} else {
 				if short(sp, m, 1) {
 					err = errUnderflow
@@ -766,6 +820,8 @@ loop:
 				tos.X += l.X
 				ip = unsafe.Add(ip, 3)
 				continue // not through a block shared with the slow path: one jump less
+			} else if tos.K == gc.KFloat && l.K == gc.KFloat {
+				tos.X = math.Float64bits(math.Float64frombits(tos.X) + math.Float64frombits(l.X)) // a float is never the guard below the stack
 			} else {
 				if short(sp, m, 1) {
 					err = errUnderflow
@@ -851,43 +907,6 @@ loop:
 					break loop
 				}
 			}
-		case SetK:
-			if short(sp, m, 2) {
-				err = errUnderflow
-				break loop
-			}
-			a := *slot(sp, -1)
-			if a.K != gc.KArr || tos.K != gc.KInt {
-				err = errType
-				break loop
-			}
-			i := tos.AsInt()
-			if uint64(i) >= uint64(h.Len(a)) {
-				err = errOutOfBounds
-				break loop
-			}
-			k := gc.Value{K: gc.Kind(*(*byte)(unsafe.Add(ip, 1))), X: *(*uint64)(unsafe.Add(ip, 2))}
-			if e := h.Slot(a, int(i)); e != nil {
-				old := *e
-				*e = k
-				if h.Drop(old) { // after the store: a free never moves a slab
-					ip, sp, tos, lp = freeLast(h, old, ip, sp, tos, lp)
-				}
-			} else if !h.SetFlag(a, int(i), k) {
-				// A packed array, and a value it cannot hold: Set unpacks it.
-				m.spill(ip, sp, tos, lp)
-				err = h.Set(a, int(i), k)
-				if ip, sp, tos, lp = m.reload(); err != nil {
-					err = allocErr(err)
-					break loop
-				}
-			}
-			if h.Drop(a) {
-				ip, sp, tos, lp = freeLast(h, a, ip, sp, tos, lp)
-			}
-			sp = unsafe.Add(sp, -2*vsize)
-			tos = *(*gc.Value)(sp)
-			ip = unsafe.Add(ip, 10)
 		case LocalGet2:
 			a, b := *slot(lp, int(argU16(ip, 1))), *slot(lp, int(argU16(ip, 3)))
 			h.Retain(a)
@@ -1200,6 +1219,50 @@ func (m *Machine) cold(ip, sp unsafe.Pointer, tos gc.Value, lp unsafe.Pointer) (
 	h := m.Heap
 	var err error
 	switch Op(*(*byte)(ip)) {
+	case TwoDup:
+		if short(sp, m, 2) {
+			return ip, sp, tos, lp, errUnderflow
+		}
+		a := *slot(sp, -1)
+		h.Retain(a)
+		h.Retain(tos)
+		*(*gc.Value)(sp) = tos
+		*slot(sp, 1) = a
+		sp = unsafe.Add(sp, 2*vsize)
+		ip = unsafe.Add(ip, 1)
+	case SetK:
+		if short(sp, m, 2) {
+			return ip, sp, tos, lp, errUnderflow
+		}
+		a := *slot(sp, -1)
+		if a.K != gc.KArr || tos.K != gc.KInt {
+			return ip, sp, tos, lp, errType
+		}
+		i := tos.AsInt()
+		if uint64(i) >= uint64(h.Len(a)) {
+			return ip, sp, tos, lp, errOutOfBounds
+		}
+		k := gc.Value{K: gc.Kind(*(*byte)(unsafe.Add(ip, 1))), X: *(*uint64)(unsafe.Add(ip, 2))}
+		if e := h.Slot(a, int(i)); e != nil {
+			old := *e
+			*e = k
+			if h.Drop(old) { // after the store: a free never moves a slab
+				ip, sp, tos, lp = freeLast(h, old, ip, sp, tos, lp)
+			}
+		} else if !h.SetFlag(a, int(i), k) {
+			// A packed array, and a value it cannot hold: Set unpacks it.
+			m.spill(ip, sp, tos, lp)
+			err = h.Set(a, int(i), k)
+			if ip, sp, tos, lp = m.reload(); err != nil {
+				return ip, sp, tos, lp, allocErr(err)
+			}
+		}
+		if h.Drop(a) {
+			ip, sp, tos, lp = freeLast(h, a, ip, sp, tos, lp)
+		}
+		sp = unsafe.Add(sp, -2*vsize)
+		tos = *(*gc.Value)(sp)
+		ip = unsafe.Add(ip, 10)
 	case Peek:
 		if short(sp, m, 1) {
 			return ip, sp, tos, lp, errUnderflow
@@ -1456,6 +1519,8 @@ func (m *Machine) cold(ip, sp unsafe.Pointer, tos gc.Value, lp unsafe.Pointer) (
 		var r bool
 		if tos.K == gc.KInt && k.K == gc.KInt {
 			r = intTest(baseOp[*(*byte)(ip)], tos.AsInt(), k.AsInt())
+		} else if tos.K == gc.KFloat && k.K == gc.KFloat {
+			r = floatTest(baseOp[*(*byte)(ip)], tos.AsFloat(), k.AsFloat())
 		} else {
 			if short(sp, m, 1) {
 				return ip, sp, tos, lp, errUnderflow
@@ -1625,6 +1690,24 @@ func divModPos(div bool, x, y int64) int64 {
 
 // intTest evaluates comparison op on two ints (small enough to inline).
 func intTest(op Op, x, y int64) bool {
+	switch op {
+	case Eq:
+		return x == y
+	case Ne:
+		return x != y
+	case Lt:
+		return x < y
+	case Gt:
+		return x > y
+	case Le:
+		return x <= y
+	}
+	return x >= y
+}
+
+// floatTest is test for two floats: Go's comparisons are the language's
+// (a NaN is unordered and unequal to everything, itself included).
+func floatTest(op Op, x, y float64) bool {
 	switch op {
 	case Eq:
 		return x == y

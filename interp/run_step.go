@@ -3,6 +3,7 @@
 package interp
 
 import (
+	"math"
 	"unsafe"
 
 	"github.com/raftvm/raft/gc"
@@ -90,18 +91,6 @@ loop:
 				ip, sp, tos, lp = freeLast(h, *(*gc.Value)(sp), ip, sp, tos, lp)
 			}
 			ip = unsafe.Add(ip, 1)
-		case TwoDup:
-			if short(sp, m, 2) {
-				err = errUnderflow
-				break loop
-			}
-			a := *slot(sp, -1)
-			h.Retain(a)
-			h.Retain(tos)
-			*(*gc.Value)(sp) = tos
-			*slot(sp, 1) = a
-			sp = unsafe.Add(sp, 2*vsize)
-			ip = unsafe.Add(ip, 1)
 		case Add, Sub, Mul, Div, Mod, Exp, Min, Max:
 			if short(sp, m, 2) {
 				err = errUnderflow
@@ -133,6 +122,19 @@ loop:
 					}
 					tos = r
 				}
+			} else if a.K == gc.KFloat && tos.K == gc.KFloat && op <= Div {
+				x, y := math.Float64frombits(a.X), math.Float64frombits(tos.X) // floatOp, by hand: a call would make Go keep the loop's registers across it
+				switch op {
+				case Add:
+					x += y
+				case Sub:
+					x -= y
+				case Mul:
+					x *= y
+				default:
+					x /= y
+				}
+				tos.X = math.Float64bits(x)
 			} else {
 				var r gc.Value
 				m.spill(ip, sp, tos, lp)
@@ -162,7 +164,8 @@ loop:
 		case Neg, Abs, Invert, ZeroEq, ZeroLt, Peek, Rot, MinusRot, Tuck, TwoSwap, Depth, Not,
 			And, Or, Xor, Lshift, Rshift, Set, Push, ArrPop, Builtin,
 			SpawnActor, SendMessage, SpawnSupervisor, SetStrategy, RestartChild,
-			ReceiveMessage, Eq, Ne, Lt, Gt, Le, Ge, EqK, NeK, LtK, GtK, LeK, GeK, TwoDrop:
+			ReceiveMessage, Eq, Ne, Lt, Gt, Le, Ge, EqK, NeK, LtK, GtK, LeK, GeK, TwoDrop,
+			TwoDup, SetK: // rare in loops: run stays under the compiler's 'big function' size (see Add)
 			// Inc and Dec fall through to here when not on an int.
 			if ip, sp, tos, lp, err = m.cold(ip, sp, tos, lp); err != nil {
 				break loop
@@ -502,6 +505,19 @@ loop:
 					}
 					tos = r
 				}
+			} else if tos.K == gc.KFloat && kk == gc.KFloat && op <= DivK {
+				x, y := math.Float64frombits(tos.X), math.Float64frombits(kx) // floatOp, by hand: a call would make Go keep the loop's registers across it
+				switch baseOp[op] {
+				case Add:
+					x += y
+				case Sub:
+					x -= y
+				case Mul:
+					x *= y
+				default:
+					x /= y
+				}
+				tos.X = math.Float64bits(x)
 			} else {
 				if short(sp, m, 1) {
 					err = errUnderflow
@@ -525,6 +541,22 @@ loop:
 			var r bool
 			if a := *slot(sp, -1); a.K == gc.KInt && tos.K == gc.KInt {
 				r = intTest(baseOp[*(*byte)(ip)], a.AsInt(), tos.AsInt())
+			} else if a.K == gc.KFloat && tos.K == gc.KFloat {
+				x, y := math.Float64frombits(a.X), math.Float64frombits(tos.X) // floatTest, by hand (see Add)
+				switch baseOp[*(*byte)(ip)] {
+				case Eq:
+					r = x == y
+				case Ne:
+					r = x != y
+				case Lt:
+					r = x < y
+				case Gt:
+					r = x > y
+				case Le:
+					r = x <= y
+				default:
+					r = x >= y
+				}
 			} else {
 				m.spill(ip, sp, tos, lp)
 				r, err = test(h, baseOp[*(*byte)(ip)], a, tos)
@@ -551,6 +583,22 @@ loop:
 			var r bool
 			if tos.K == gc.KInt && k.K == gc.KInt {
 				r = intTest(baseOp[*(*byte)(ip)], tos.AsInt(), k.AsInt())
+			} else if tos.K == gc.KFloat && k.K == gc.KFloat {
+				x, y := math.Float64frombits(tos.X), math.Float64frombits(k.X) // floatTest, by hand (see Add)
+				switch baseOp[*(*byte)(ip)] {
+				case Eq:
+					r = x == y
+				case Ne:
+					r = x != y
+				case Lt:
+					r = x < y
+				case Gt:
+					r = x > y
+				case Le:
+					r = x <= y
+				default:
+					r = x >= y
+				}
 			} else {
 				if short(sp, m, 1) {
 					err = errUnderflow
@@ -614,6 +662,8 @@ loop:
 				tos.X += l.X
 				ip = unsafe.Add(ip, 3)
 				continue // not through a block shared with the slow path: one jump less
+			} else if tos.K == gc.KFloat && l.K == gc.KFloat {
+				tos.X = math.Float64bits(math.Float64frombits(tos.X) + math.Float64frombits(l.X)) // a float is never the guard below the stack
 			} else {
 				if short(sp, m, 1) {
 					err = errUnderflow
@@ -699,43 +749,6 @@ loop:
 					break loop
 				}
 			}
-		case SetK:
-			if short(sp, m, 2) {
-				err = errUnderflow
-				break loop
-			}
-			a := *slot(sp, -1)
-			if a.K != gc.KArr || tos.K != gc.KInt {
-				err = errType
-				break loop
-			}
-			i := tos.AsInt()
-			if uint64(i) >= uint64(h.Len(a)) {
-				err = errOutOfBounds
-				break loop
-			}
-			k := gc.Value{K: gc.Kind(*(*byte)(unsafe.Add(ip, 1))), X: *(*uint64)(unsafe.Add(ip, 2))}
-			if e := h.Slot(a, int(i)); e != nil {
-				old := *e
-				*e = k
-				if h.Drop(old) { // after the store: a free never moves a slab
-					ip, sp, tos, lp = freeLast(h, old, ip, sp, tos, lp)
-				}
-			} else if !h.SetFlag(a, int(i), k) {
-				// A packed array, and a value it cannot hold: Set unpacks it.
-				m.spill(ip, sp, tos, lp)
-				err = h.Set(a, int(i), k)
-				if ip, sp, tos, lp = m.reload(); err != nil {
-					err = allocErr(err)
-					break loop
-				}
-			}
-			if h.Drop(a) {
-				ip, sp, tos, lp = freeLast(h, a, ip, sp, tos, lp)
-			}
-			sp = unsafe.Add(sp, -2*vsize)
-			tos = *(*gc.Value)(sp)
-			ip = unsafe.Add(ip, 10)
 		case LocalGet2:
 			a, b := *slot(lp, int(argU16(ip, 1))), *slot(lp, int(argU16(ip, 3)))
 			h.Retain(a)
