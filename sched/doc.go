@@ -144,8 +144,9 @@
 // non-trapping one ignores :normal and is dying with any other reason. A
 // dying actor ends at the end of its slice (the rest of its inbox is kept
 // for finish, which answers the links, monitors and requests in it with
-// :noproc). Links and monitors are owned by their actor: linking sends a
-// link signal to the other side, which adds the link when it drains; an
+// :noproc, and so the requests a supervisor had taken but not answered).
+// Links and monitors are owned by their actor: linking sends a link signal
+// to the other side, which adds the link when it drains; an
 // actor that has ended answers a link with an exit signal :noproc and a
 // monitor with a DOWN :noproc, as Erlang does.
 //

@@ -207,6 +207,9 @@ func (rt *Runtime) giveMain(a *actor, st interp.Status) {
 			a.w.answer(r, gc.SymBadarg, gc.Nil, nil)
 		}
 		a.x.pending = nil
+		if a.x.sup != nil {
+			a.x.sup.abandon(a.w)
+		}
 		a.x.sup = nil // a main actor that ran supervise runs Raft code again on its next run
 	}
 	if st == interp.StatusExited && a.m.Failure == nil && a.m.ExitReason != gc.Sym(gc.SymNormal) {

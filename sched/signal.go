@@ -259,7 +259,8 @@ func (w *worker) signal(t *actor, kind itemKind, from uint64, ref int64) bool {
 }
 
 // finish ends actor a (not main) with reason (a value of its heap): its
-// inbox closes, it answers the signals it never took, a failure nobody
+// inbox closes, it answers the signals it never took (and a supervisor the
+// requests it held), a failure nobody
 // watched is reported, it is dead (alive? is false), its name is free, and
 // the actors linked to it get exit signals and those monitoring it DOWN
 // messages.
@@ -296,6 +297,9 @@ func (w *worker) finish(a *actor, reason gc.Value, fi *failInfo, failed bool) {
 	}
 	for _, r := range x.pending {
 		w.answer(r, gc.SymNoproc, gc.Nil, nil)
+	}
+	if x.sup != nil {
+		x.sup.abandon(w)
 	}
 	watched := len(x.links) > 0 || len(x.monitoredBy) > 0
 	if failed && !watched {

@@ -207,6 +207,24 @@ func (s *supervisor) do(w *worker, op supOp) bool {
 	return false
 }
 
+// abandon answers the requests an ending supervisor still holds, taken
+// from its inbox but not yet answered (in its events, or a reply in its
+// work in hand), with :noproc, as finish answers those left in the inbox:
+// a caller never waits for ever for a supervisor that was killed.
+func (s *supervisor) abandon(w *worker) {
+	for _, op := range s.ops {
+		if op.kind == opReply {
+			w.answer(op.req, gc.SymNoproc, gc.Nil, nil)
+		}
+	}
+	for _, ev := range s.events {
+		if ev.req != nil {
+			w.answer(ev.req, gc.SymNoproc, gc.Nil, nil)
+		}
+	}
+	s.ops, s.events = nil, nil
+}
+
 // gone records that child c's process ended.
 func (s *supervisor) gone(c *child) {
 	if c.pid != 0 {
