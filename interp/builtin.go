@@ -23,6 +23,12 @@ type builtin struct {
 	in, out int // values popped and pushed; out < 0: a variable count (fn makes room)
 	fn      BuiltinFunc
 	lib     bool // visible only to library code
+
+	// num, when set, is fn for a number on top of the stack (in = out = 1),
+	// taking and giving the value itself: the interpreter calls it without
+	// writing its registers back. ok false: fn decides (an error, a case
+	// num leaves to it).
+	num func(x gc.Value) (r gc.Value, ok bool)
 }
 
 var (
@@ -37,6 +43,13 @@ func defBuiltin(name string, in, out int, fn BuiltinFunc) {
 	}
 	builtinIndex[name] = len(builtins)
 	builtins = append(builtins, builtin{name: name, in: in, out: out, fn: fn})
+}
+
+// defNum adds a builtin of one number in and one value out with a fast
+// path num (see builtin.num).
+func defNum(name string, fn BuiltinFunc, num func(gc.Value) (gc.Value, bool)) {
+	defBuiltin(name, 1, 1, fn)
+	builtins[len(builtins)-1].num = num
 }
 
 func defLibBuiltin(name string, in, out int, fn BuiltinFunc) {
@@ -187,17 +200,32 @@ func init() {
 	})
 
 	// Numbers.
-	defBuiltin("float", 1, 1, bFloat)
-	defBuiltin("int", 1, 1, bInt)
-	defBuiltin("sqrt", 1, 1, floatFn(math.Sqrt))
-	defBuiltin("sin", 1, 1, floatFn(math.Sin))
-	defBuiltin("cos", 1, 1, floatFn(math.Cos))
-	defBuiltin("tan", 1, 1, floatFn(math.Tan))
-	defBuiltin("exp", 1, 1, floatFn(math.Exp))
-	defBuiltin("log", 1, 1, floatFn(math.Log))
-	defBuiltin("floor", 1, 1, roundFn(math.Floor))
-	defBuiltin("ceil", 1, 1, roundFn(math.Ceil))
-	defBuiltin("round", 1, 1, roundFn(math.Round))
+	defNum("float", bFloat, func(x gc.Value) (gc.Value, bool) { return gc.Float(toFloat(x)), true })
+	defNum("int", bInt, func(x gc.Value) (gc.Value, bool) {
+		if x.K == gc.KInt {
+			return x, true
+		}
+		n, ok := floatToInt(x.AsFloat())
+		return gc.Int(n), ok
+	})
+	for _, f := range []struct {
+		name string
+		f    func(float64) float64
+	}{{"sqrt", math.Sqrt}, {"sin", math.Sin}, {"cos", math.Cos}, {"tan", math.Tan}, {"exp", math.Exp}, {"log", math.Log}} {
+		defNum(f.name, floatFn(f.f), func(x gc.Value) (gc.Value, bool) { return gc.Float(f.f(toFloat(x))), true })
+	}
+	for _, f := range []struct {
+		name string
+		f    func(float64) float64
+	}{{"floor", math.Floor}, {"ceil", math.Ceil}, {"round", math.Round}} {
+		defNum(f.name, roundFn(f.f), func(x gc.Value) (gc.Value, bool) {
+			if x.K == gc.KInt {
+				return x, true
+			}
+			n, ok := floatToInt(f.f(x.AsFloat()))
+			return gc.Int(n), ok
+		})
+	}
 	defBuiltin("atan2", 2, 1, func(m *Machine) error {
 		y, _ := m.Peek(1)
 		x, _ := m.Peek(0)

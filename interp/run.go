@@ -1403,6 +1403,13 @@ func (m *Machine) cold(ip, sp unsafe.Pointer, tos gc.Value, lp unsafe.Pointer) (
 		ip = unsafe.Add(ip, 1)
 	case Builtin:
 		b := &builtins[argU16(ip, 1)]
+		if b.num != nil && (tos.K == gc.KInt || tos.K == gc.KFloat) { // a number is never the guard below the stack
+			if r, ok := b.num(tos); ok {
+				tos = r
+				ip = unsafe.Add(ip, 3)
+				break
+			}
+		}
 		m.spill(ip, sp, tos, lp)
 		if m.sp < b.in {
 			err = errUnderflow
