@@ -9,6 +9,8 @@ import (
 	"math"
 	"strconv"
 	"strings"
+
+	"github.com/raftvm/raft/sched"
 )
 
 // sizeFlag is a byte count written as a number with an optional unit: K, M,
@@ -103,4 +105,9 @@ func (l *limitFlags) define(fs *flag.FlagSet) {
 	fs.Var(sizeFlag{&l.memory}, "max-memory", "")
 	fs.Var(countFlag{&l.actors}, "max-actors", "")
 	fs.Var(countFlag{&l.mailbox}, "max-mailbox", "")
+}
+
+// limits returns the flags as sched.Limits (zero fields: the defaults).
+func (l *limitFlags) limits() sched.Limits {
+	return sched.Limits{Heap: int(min(l.heap, math.MaxInt)), Actors: l.actors, Mailbox: l.mailbox, Memory: l.memory}
 }

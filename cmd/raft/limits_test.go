@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"strings"
 	"testing"
 	"time"
@@ -29,7 +30,7 @@ func TestMaxHeapFailsMain(t *testing.T) {
 	path := writeScript(t, "0 array | a | begin a 1 push again\n")
 	code, out, errs := runCmd("run", "--timeout", "60s", "--max-heap", "1M", path)
 	if code != exitFailure || out != "" || !strings.HasPrefix(errs, "error: :heap-limit in <main> at ") || !strings.Contains(errs, "t.raft:1:25") {
-		t.Errorf("exit %d, stdout %q, stderr %q", code, out, errs)
+		t.Errorf("exit %d, stdout %q, stderr %q", code, cut(out), cut(errs))
 	}
 }
 
@@ -44,7 +45,7 @@ receive 3 get .
 	code, out, errs := runCmd("run", "--timeout", "60s", "--max-actors", "5", path)
 	// main + the spawner + 3 waiters = 5: the fourth waiter is one too many.
 	if code != 0 || out != "three spawned\n:system-limit\n" {
-		t.Errorf("exit %d, stdout %q, stderr %q", code, out, errs)
+		t.Errorf("exit %d, stdout %q, stderr %q", code, cut(out), cut(errs))
 	}
 	path = writeScript(t, "begin [ receive drop ] spawn drop again\n")
 	code, out, errs = runCmd("run", "--timeout", "60s", "--max-actors", "1000", path)
@@ -65,7 +66,7 @@ receive 3 get .
 `)
 	code, out, errs := runCmd("run", "--timeout", "60s", "--max-mailbox", "100", path)
 	if code != 0 || out != "sent\n:mailbox-limit\n" {
-		t.Errorf("exit %d, stdout %q, stderr %q", code, out, errs)
+		t.Errorf("exit %d, stdout %q, stderr %q", code, cut(out), cut(errs))
 	}
 	// Taken into the mailbox and skipped by receive-match: counted too.
 	path = writeScript(t, `[ [ :never = ] receive-match drop ] spawn | p |
@@ -87,7 +88,7 @@ begin hog again
 `)
 	code, out, errs := runCmd("run", "--timeout", "60s", "--max-memory", "256M", path)
 	if code != exitMemory || out != "" || errs != "raft: out of memory: the program passed --max-memory 256 MiB\n" {
-		t.Errorf("exit %d, stdout %q, stderr %q", code, out, errs)
+		t.Errorf("exit %d, stdout %q, stderr %q", code, cut(out), cut(errs))
 	}
 }
 
@@ -131,10 +132,34 @@ func TestTimeoutWins(t *testing.T) {
 		start := time.Now()
 		code, out, errs := runCmd("run", "--timeout", "300ms", path)
 		if code != exitTimeout || out != "" || errs != "raft: timeout after 300ms\n" {
-			t.Errorf("%s: exit %d, stdout %q, stderr %q", name, code, out, errs)
+			t.Errorf("%s: exit %d, stdout %q, stderr %q", name, code, cut(out), cut(errs))
 		}
 		if d := time.Since(start); d > 10*time.Second {
 			t.Errorf("%s: stopped after %v", name, d)
 		}
 	}
+}
+
+// The REPL takes the limit flags: past --max-heap a line fails and the
+// session goes on; past --max-memory the session ends with exit code 3
+// (its actors hold the memory).
+func TestReplLimits(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	in := "0 array | a | begin a 1 push again\n1 2 +\n: hog [ 1000000 array receive drop ] spawn drop ;\nbegin hog again\n3 4 +\n"
+	code := realMain([]string{"repl", "--max-heap", "16M", "--max-memory", "256M"}, strings.NewReader(in), &stdout, &stderr)
+	if code != exitMemory || stdout.String() != "<1> 3\n<1> 3\n" ||
+		stderr.String() != "error: :heap-limit in <main> at <repl>:1:25\nraft: out of memory: the program passed --max-memory 256 MiB\n" {
+		t.Errorf("exit %d, stdout %q, stderr %q", code, cut(stdout.String()), cut(stderr.String()))
+	}
+	if code, _, errs := runCmd("repl", "extra"); code != exitUsage || !strings.Contains(errs, "takes no arguments") {
+		t.Errorf("repl extra: exit %d, stderr %q", code, errs)
+	}
+}
+
+// cut shortens s for a test's message.
+func cut(s string) string {
+	if len(s) > 300 {
+		return s[:300] + "..."
+	}
+	return s
 }

@@ -31,7 +31,7 @@ const usage = `Raft is a concatenative language with Erlang-style actors.
 
 Usage:
   raft run [flags] file.raft [args...]   run a program
-  raft repl                              read, run and print, line by line
+  raft repl [limits]                     read, run and print, line by line
   raft disasm file.raft                  print the bytecode of a program
   raft --version                         print the version
   raft help                              print this help
@@ -45,7 +45,7 @@ Flags of run:
   --cpuprofile out.pprof  write a Go CPU profile of the runtime itself
   --timeout 10s         stop the program after this long (exit code 124)
 
-Limits of run (sizes in bytes or with K M G T; defaults from this machine's memory):
+Limits of run and repl (sizes in bytes or with K M G T; defaults from this machine's memory):
   --max-heap 1G         bytes of one actor's heap; past it the actor fails with :heap-limit
                         (default 1G, or a quarter of memory when that is less)
   --max-actors N        actors alive at once; a spawn past it fails with :system-limit

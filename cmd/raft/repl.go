@@ -5,11 +5,13 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 
 	"github.com/chzyer/readline"
@@ -103,14 +105,26 @@ func unfinished(err error) bool {
 }
 
 func cmdRepl(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	if len(args) != 0 {
-		fmt.Fprintf(stderr, "raft repl: takes no arguments\n\n%s", usage)
+	fs := flag.NewFlagSet("repl", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() { fmt.Fprint(stderr, usage) }
+	var lf limitFlags
+	lf.define(fs)
+	if err := fs.Parse(args); err != nil {
+		if err == flag.ErrHelp {
+			return exitOK
+		}
+		return exitUsage
+	}
+	if fs.NArg() != 0 {
+		fmt.Fprintf(stderr, "raft repl: takes no arguments but the limit flags\n\n%s", usage)
 		return exitUsage
 	}
 	in := newLineReader(stdin, stdout, stderr)
 	defer in.Close()
-	s := newSession(stdout, stderr)
+	s := newSession(stdout, stderr, lf.limits())
 	defer s.close()
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(s.rt.Limits().Memory)) // as raft run does
 	pending := ""
 	for {
 		line, err := in.Readline()
@@ -147,7 +161,9 @@ func cmdRepl(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 		pending = ""
 		in.SetPrompt("raft> ")
-		s.runLine(fn)
+		if !s.runLine(fn) {
+			return exitMemory
+		}
 	}
 	return exitOK
 }
@@ -163,10 +179,10 @@ type session struct {
 	main   *interp.Machine
 }
 
-func newSession(stdout, stderr io.Writer) *session {
+func newSession(stdout, stderr io.Writer, limits sched.Limits) *session {
 	prog := interp.NewProgram()
 	out := interp.NewOutput(stdout)
-	rt := sched.New(prog, sched.Options{Out: out, Stderr: stderr})
+	rt := sched.New(prog, sched.Options{Out: out, Stderr: stderr, Limits: limits})
 	m := rt.Main()
 	m.SetArgs(nil)
 	return &session{prog: prog, out: out, stderr: stderr, rt: rt, main: m}
@@ -175,17 +191,22 @@ func newSession(stdout, stderr io.Writer) *session {
 // runLine runs the top-level code of one line on the main actor, then
 // prints the stack as .s does; after a failure it reports it and clears the
 // stack (as gforth does), and the session goes on. Ctrl-C stops the line.
-func (s *session) runLine(fn uint32) {
+// It reports false when the process has passed its memory limit: the
+// session's actors hold that memory, so the session ends.
+func (s *session) runLine(fn uint32) bool {
 	m := s.main
 	if err := m.StartFunc(fn); err != nil {
 		fmt.Fprintf(s.stderr, "raft: %v\n", err)
-		return
+		return true
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	st, err := s.rt.RunMain(ctx)
 	stop()
 	s.out.Flush()
 	switch {
+	case err == sched.ErrMemoryLimit:
+		fmt.Fprintf(s.stderr, "raft: out of memory: the program passed --max-memory %s\n", formatSize(s.rt.Limits().Memory))
+		return false
 	case err != nil:
 		fmt.Fprintln(s.stderr, "interrupted")
 		m.Reset()
@@ -199,6 +220,7 @@ func (s *session) runLine(fn uint32) {
 		fmt.Fprint(s.stderr, m.Failure.Report())
 		m.Reset()
 	}
+	return true
 }
 
 func (s *session) close() {

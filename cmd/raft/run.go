@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"math"
 	"os"
 	"runtime/debug"
 	"runtime/pprof"
@@ -56,10 +55,8 @@ func runProgram(prog *interp.Program, args []string, f runFlags, stdout, stderr 
 	}
 	out := interp.NewOutput(stdout)
 	defer out.Flush()
-	limits := sched.Limits{Heap: int(min(f.limits.heap, math.MaxInt)), Actors: f.limits.actors,
-		Mailbox: f.limits.mailbox, Memory: f.limits.memory}
-	rt := sched.New(prog, sched.Options{Workers: f.workers, Out: out, Stderr: stderr, Count: f.stats, Limits: limits})
-	limits = rt.Limits()
+	rt := sched.New(prog, sched.Options{Workers: f.workers, Out: out, Stderr: stderr, Count: f.stats, Limits: f.limits.limits()})
+	limits := rt.Limits()
 	// The Go collector works harder as the process nears the limit, so that
 	// only live memory passes it.
 	defer debug.SetMemoryLimit(debug.SetMemoryLimit(limits.Memory))
