@@ -313,6 +313,7 @@ func init() {
 		m.Heap.Release(a)
 		return m.Push(gc.Int(int64(n)))
 	})
+	builtinUnpack = builtinIndex["unpack"]
 	defBuiltin("slice", 3, 1, bSlice)
 	defBuiltin("str", 1, 1, func(m *Machine) error {
 		v, _ := m.Peek(0)

@@ -439,8 +439,10 @@ func (m *Machine) fastStep(s *NativeState, fn *Func, pc int, op Op) bool {
 	return false
 }
 
-// builtinUnpack is the index of the unpack builtin (fastStep).
-var builtinUnpack = builtinIndex["unpack"]
+// builtinUnpack is the index of the unpack builtin (fastStep), set by the
+// init that defines it: a package-level initializer runs before any init,
+// when builtinIndex is still empty.
+var builtinUnpack = -1
 
 // fastOps are the instructions fastStep may run.
 var fastOps = [256]bool{MakeArray: true, Push: true, Builtin: true}
