@@ -94,6 +94,7 @@ const (
 	AwStartChild                      // sup spec|args -- pid
 	AwTerminateChild                  // sup name --
 	AwWhichChildren                   // sup -- children
+	AwMakeRef                         // -- ref
 	NumActorWords
 )
 
@@ -112,6 +113,7 @@ var actorWords = [NumActorWords]struct {
 	AwSupervisor: {"supervisor", 2, 1}, AwSupervise: {"supervise", 2, 0}, AwSetStrategy: {"set-strategy", 2, 0},
 	AwRestartChild: {"restart-child", 2, 1}, AwStartChild: {"start-child", 2, 1},
 	AwTerminateChild: {"terminate-child", 2, 0}, AwWhichChildren: {"which-children", 1, 1},
+	AwMakeRef: {"make-ref", 0, 1},
 }
 
 // String returns the word's name.

@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
@@ -112,6 +113,12 @@ type Program struct {
 	// --jit); Run uses it. Set it before any machine runs.
 	Native Native
 
+	// Seed is the program-wide seed of random and random-float: each
+	// actor's generator starts from it and the actor's pid. NewProgram
+	// picks a random one; set it before any machine runs (raft run --seed)
+	// to make a run reproducible.
+	Seed uint64
+
 	// Prof, when set, collects samples of the program's Raft call stacks
 	// (raft run --profile).
 	Prof *Profile
@@ -146,7 +153,7 @@ var syntaxWords = map[string]bool{
 
 // NewProgram returns an empty program with the library words defined.
 func NewProgram() *Program {
-	p := &Program{In: gc.NewInterns(), dict: map[string]*entry{}, included: map[string]bool{}}
+	p := &Program{In: gc.NewInterns(), dict: map[string]*entry{}, included: map[string]bool{}, Seed: rand.Uint64()}
 	var pad [8]uint32
 	layoutPad(&pad) // see runPhase
 	empty := []*Func{}

@@ -108,6 +108,11 @@ type Machine struct {
 	natOpen   bool
 	natParked bool // a run of native code yielded with its frames kept (it holds a native stack)
 
+	// The generator of random and random-float (words.go): its state,
+	// seeded at the first use from Prog.Seed and ID.
+	rng       uint64
+	rngSeeded bool
+
 	// Ext belongs to the host (the scheduler's per-actor data).
 	Ext any
 }

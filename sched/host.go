@@ -87,6 +87,10 @@ func (rt *Runtime) Actor(m *interp.Machine, word interp.ActorWord) error {
 		}
 		m.Pop()
 		return m.Push(gc.Int(ref))
+	case interp.AwMakeRef:
+		// A ref from the counter of monitor refs: no two refs of a run are
+		// equal, whichever word made them.
+		return m.Push(gc.Int(rt.nextRef.Add(1)))
 	case interp.AwDemonitor:
 		r, _ := m.Peek(0)
 		if r.K != gc.KInt {

@@ -67,7 +67,7 @@ type Runtime struct {
 	tm      timers
 	pids    *pidTable
 	nextPid atomic.Uint64 // last pid given
-	nextRef atomic.Int64  // last monitor ref given
+	nextRef atomic.Int64  // last monitor ref given (also make-ref and supervisor stops)
 	live    atomic.Int64  // actors alive, main included
 
 	regMu sync.RWMutex      // guards names and every actor's name and named fields

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -44,6 +45,7 @@ Flags of run:
   --profile out.pb.gz   write a pprof profile of the Raft words that ran
   --cpuprofile out.pprof  write a Go CPU profile of the runtime itself
   --timeout 10s         stop the program after this long (exit code 124)
+  --seed N              seed random and random-float, so that runs repeat (default: a random seed)
 
 Limits of run and repl (sizes in bytes or with K M G T; defaults from this machine's memory):
   --max-heap 1G         bytes of one actor's heap; past it the actor fails with :heap-limit
@@ -95,6 +97,7 @@ type runFlags struct {
 	profile    string
 	cpuprofile string
 	timeout    time.Duration
+	seed       *uint64 // --seed; nil: the program's random seed
 	limits     limitFlags
 }
 
@@ -109,6 +112,11 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&f.profile, "profile", "", "")
 	fs.StringVar(&f.cpuprofile, "cpuprofile", "", "")
 	fs.DurationVar(&f.timeout, "timeout", 0, "")
+	fs.Func("seed", "", func(s string) error {
+		n, err := parseSeed(s)
+		f.seed = &n
+		return err
+	})
 	f.limits.define(fs)
 	if err := fs.Parse(args); err != nil {
 		if err == flag.ErrHelp {
@@ -130,6 +138,19 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 		return code
 	}
 	return runProgram(prog, fs.Args()[1:], f, stdout, stderr)
+}
+
+// parseSeed reads the value of --seed: an integer, negative or up to
+// 2^64-1, in any base a Raft literal may use (0x1F).
+func parseSeed(s string) (uint64, error) {
+	if n, err := strconv.ParseInt(s, 0, 64); err == nil {
+		return uint64(n), nil
+	}
+	n, err := strconv.ParseUint(s, 0, 64)
+	if err != nil {
+		return 0, fmt.Errorf("want an integer")
+	}
+	return n, nil
 }
 
 // jitMode is the value of --jit: off, hot (--jit) or always (--jit=always).

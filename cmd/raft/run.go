@@ -36,6 +36,9 @@ func runProgram(prog *interp.Program, args []string, f runFlags, stdout, stderr 
 		ctx, cancel = context.WithTimeout(ctx, f.timeout)
 		defer cancel()
 	}
+	if f.seed != nil {
+		prog.Seed = *f.seed
+	}
 	if f.profile != "" {
 		prog.Prof = interp.NewProfile()
 		defer writeProfile(prog.Prof, f.profile, stderr)
