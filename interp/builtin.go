@@ -57,6 +57,19 @@ func defLibBuiltin(name string, in, out int, fn BuiltinFunc) {
 	builtins[len(builtins)-1].lib = true
 }
 
+// extensionWords are the words Raft has beyond LANGUAGE.md. A program
+// written to LANGUAGE.md may well define its own reverse or sort: a
+// definition of one of these names is allowed, and that program's code
+// calls its own word (library code keeps the builtin). The other builtin
+// words may not be redefined.
+var extensionWords = map[string]bool{
+	"split": true, "join": true, "trim": true, "index-of": true, "starts-with?": true,
+	"ends-with?": true, "upper": true, "lower": true, "char": true, "chr": true,
+	"pad-left": true, "pad-right": true, "sort": true, "sort-by": true, "reverse": true,
+	"fill": true, "insert": true, "remove-at": true, "random": true, "random-float": true,
+	"make-ref": true,
+}
+
 // isBuiltinWord reports whether name is a word of the language itself
 // (opcode, builtin or library word), which programs may not redefine.
 func isBuiltinWord(name string) bool {

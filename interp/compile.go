@@ -286,11 +286,14 @@ func (c *compiler) checkName(t token) *Error {
 	if t.isLiteral() {
 		return errorf(t.pos, "bad word name %s", tokenText(t))
 	}
-	if syntaxWords[t.text] || isBuiltinWord(t.text) {
+	if syntaxWords[t.text] || isBuiltinWord(t.text) && (c.lib || !extensionWords[t.text]) {
 		return errorf(t.pos, "cannot redefine builtin word %s", t.text)
 	}
 	if e, ok := c.dict[t.text]; ok {
 		if e.lib && !c.lib {
+			if extensionWords[t.text] {
+				return nil // the program's own word of that name (see extensionWords)
+			}
 			return errorf(t.pos, "cannot redefine builtin word %s", t.text)
 		}
 		if !c.repl {
@@ -354,7 +357,7 @@ func (c *compiler) collect(file string, toks []token, chain []string) error {
 				return errorf(t.pos, ": without ;")
 			}
 			slot := uint32(0)
-			if e, ok := c.dict[name.text]; ok && e.kind == eWord && c.repl {
+			if e, ok := c.dict[name.text]; ok && e.kind == eWord && c.repl && !e.lib {
 				slot = e.slot // a redefinition in the REPL replaces the function
 			} else {
 				slot = c.add(nil)
@@ -1113,13 +1116,23 @@ func (f *fcomp) isOuter(name string) bool {
 	return false
 }
 
+// ownWord reports whether the program (not library code) defines a word or
+// constant named name, one of the extensionWords it may redefine.
+func (c *compiler) ownWord(name string) bool {
+	if c.lib || !extensionWords[name] {
+		return false
+	}
+	e, ok := c.dict[name]
+	return ok && !e.lib
+}
+
 // word compiles a use of the word t.
 func (f *fcomp) word(t token) *Error {
 	if op, ok := wordOps[t.text]; ok {
 		f.emitOp(op, t.pos)
 		return nil
 	}
-	if b, ok := builtinIndex[t.text]; ok && (!builtins[b].lib || f.c.lib) {
+	if b, ok := builtinIndex[t.text]; ok && (!builtins[b].lib || f.c.lib) && !f.c.ownWord(t.text) {
 		f.emitU16(Builtin, b, t.pos)
 		return nil
 	}

@@ -2,6 +2,9 @@ package main
 
 import (
 	"bytes"
+	"runtime"
+	"runtime/metrics"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -86,8 +89,9 @@ func TestMaxMemoryStopsTheProgram(t *testing.T) {
 	path := writeScript(t, `: hog [ 1000000 array receive drop ] spawn drop ;
 begin hog again
 `)
-	code, out, errs := runCmd("run", "--timeout", "60s", "--max-memory", "256M", path)
-	if code != exitMemory || out != "" || errs != "raft: out of memory: the program passed --max-memory 256 MiB\n" {
+	limit := memoryNow() + 256<<20
+	code, out, errs := runCmd("run", "--timeout", "60s", "--max-memory", strconv.FormatInt(limit, 10), path)
+	if code != exitMemory || out != "" || errs != "raft: out of memory: the program passed --max-memory "+formatSize(limit)+"\n" {
 		t.Errorf("exit %d, stdout %q, stderr %q", code, cut(out), cut(errs))
 	}
 }
@@ -146,9 +150,10 @@ func TestTimeoutWins(t *testing.T) {
 func TestReplLimits(t *testing.T) {
 	var stdout, stderr bytes.Buffer
 	in := "0 array | a | begin a 1 push again\n1 2 +\n: hog [ 1000000 array receive drop ] spawn drop ;\nbegin hog again\n3 4 +\n"
-	code := realMain([]string{"repl", "--max-heap", "16M", "--max-memory", "256M"}, strings.NewReader(in), &stdout, &stderr)
+	limit := memoryNow() + 256<<20
+	code := realMain([]string{"repl", "--max-heap", "16M", "--max-memory", strconv.FormatInt(limit, 10)}, strings.NewReader(in), &stdout, &stderr)
 	if code != exitMemory || stdout.String() != "<1> 3\n<1> 3\n" ||
-		stderr.String() != "error: :heap-limit in <main> at <repl>:1:25\nraft: out of memory: the program passed --max-memory 256 MiB\n" {
+		stderr.String() != "error: :heap-limit in <main> at <repl>:1:25\nraft: out of memory: the program passed --max-memory "+formatSize(limit)+"\n" {
 		t.Errorf("exit %d, stdout %q, stderr %q", code, cut(stdout.String()), cut(stderr.String()))
 	}
 	if code, _, errs := runCmd("repl", "extra"); code != exitUsage || !strings.Contains(errs, "takes no arguments") {
@@ -162,4 +167,13 @@ func cut(s string) string {
 		return s[:300] + "..."
 	}
 	return s
+}
+
+// memoryNow is what the memory limit counts of this test process now (the
+// tests before have left it bigger): a limit is set above it.
+func memoryNow() int64 {
+	runtime.GC()
+	samples := []metrics.Sample{{Name: "/memory/classes/total:bytes"}, {Name: "/memory/classes/heap/released:bytes"}}
+	metrics.Read(samples)
+	return int64(samples[0].Value.Uint64() - samples[1].Value.Uint64())
 }
