@@ -244,11 +244,39 @@ const segLen = 256
 
 // put appends it to a's inbox and reports whether a took it (false once a
 // has ended). Any goroutine.
-func (a *actor) put(it item) bool {
+func (a *actor) put(it item) bool { return a.putLimited(it, 0) == putTaken }
+
+// Results of putMsg and putLimited.
+const (
+	putDropped = iota // a has ended: the item was not taken
+	putTaken          // the item is in a's inbox
+	putOver           // a's inbox is full (Limits.Mailbox): the message was dropped and a must wake to end
+)
+
+// putMsg appends message it to a's inbox unless limit messages wait there
+// already: then a gets an itemLimit signal (once) instead and the message
+// is dropped. Any goroutine.
+func (a *actor) putMsg(it item, limit int) int { return a.putLimited(it, limit) }
+
+// putLimited is put with the inbox limit of putMsg when limit > 0, under
+// one hold of a.mu.
+func (a *actor) putLimited(it item, limit int) int {
 	a.mu.Lock()
-	if a.closed {
+	if a.closed || (limit > 0 && a.over) {
 		a.mu.Unlock()
-		return false
+		return putDropped
+	}
+	r := putTaken
+	if limit > 0 {
+		n := len(a.inbox)
+		if a.backlog != nil {
+			n += len(a.backlog.segs) * segLen
+		}
+		if n >= limit {
+			it = item{sig: &signal{kind: itemLimit, from: a.pid}}
+			a.over = true
+			r = putOver
+		}
 	}
 	if len(a.inbox) >= segLen {
 		if a.backlog == nil {
@@ -262,41 +290,7 @@ func (a *actor) put(it item) bool {
 		a.flags.Or(flagSig) // read by the owner before and after slices (hasSig); cleared by take
 	}
 	a.mu.Unlock()
-	return true
-}
-
-// Results of putMsg.
-const (
-	putDropped = iota // a has ended: the message was not taken
-	putTaken          // the message is in a's inbox
-	putOver           // a's inbox is full (Limits.Mailbox): the message was dropped and a must wake to end
-)
-
-// putMsg appends message it to a's inbox unless limit messages wait there
-// already: then a gets an itemLimit signal (once) instead and the message
-// is dropped. Any goroutine.
-func (a *actor) putMsg(it item, limit int) int {
-	a.mu.Lock()
-	if a.closed || a.over {
-		a.mu.Unlock()
-		return putDropped
-	}
-	n := len(a.inbox)
-	if a.backlog != nil {
-		n += len(a.backlog.segs) * segLen
-	}
-	if n >= limit {
-		it = item{sig: &signal{kind: itemLimit, from: a.pid}}
-		a.over = true
-	}
-	a.mu.Unlock()
-	if !a.put(it) {
-		return putDropped
-	}
-	if it.sig != nil {
-		return putOver
-	}
-	return putTaken
+	return r
 }
 
 // take removes items from the head of a's inbox and returns them, oldest

@@ -77,6 +77,12 @@ func (l Limits) withDefaults() Limits {
 // tens of MB before it is stopped.
 const memEvery = 10 * time.Millisecond
 
+// memSlices is how many slices a worker runs between two calls of
+// checkMemory (each reads the clock): a slice is short when actors pass
+// messages, and reading the clock at each cost pingpong a few percent. A slice does at most a
+// budget's work, so 64 of them take milliseconds.
+const memSlices = 64
+
 // memWatch is the state of the memory check.
 type memWatch struct {
 	next    atomic.Int64 // the next check is due at this time (ns since the runtime's epoch)

@@ -41,9 +41,10 @@ type worker struct {
 	expired []*actor               // scratch of fire
 	buf     []item                 // scratch of drain: the items taken from an inbox
 
-	st    workerStats
-	count *interp.Counters // instruction counts (Options.Count); written by the worker only
-	loops atomic.Uint64    // scheduling rounds, for the test that an idle runtime does not spin; read by tests
+	st       workerStats
+	count    *interp.Counters // instruction counts (Options.Count); written by the worker only
+	sinceMem int              // slices since the last checkMemory; owner only
+	loops    atomic.Uint64    // scheduling rounds, for the test that an idle runtime does not spin; read by tests
 }
 
 // workerStats are a worker's counters: written by the worker only, atomic
@@ -81,7 +82,10 @@ func (w *worker) loop() {
 			return
 		}
 		w.run(a)
-		w.rt.checkMemory()
+		if w.sinceMem++; w.sinceMem >= memSlices {
+			w.sinceMem = 0
+			w.rt.checkMemory()
+		}
 	}
 }
 
