@@ -30,6 +30,8 @@ func TestReplLines(t *testing.T) {
 		{"a compile error changes nothing", ": f 1 ;\n: f nope ;\nf\n", "<0>\n<1> 1\n", "<repl>:1:5: unknown word nope\n"},
 		{"actors live across lines", "self :main register\n[ receive 1+ :main send ] spawn :w register\n41 :w send\nreceive\n", "<0>\n<0>\n<0>\n<1> 42\n", ""},
 		{"the main actor receives across lines", "self 5 swap send\nreceive\n", "<0>\n<1> 5\n", ""},
+		{"a word beyond LANGUAGE.md may be defined", ": reverse 1 ;\nreverse { 2 1 } sort\n", "<0>\n<2> 1 { 1 2 }\n", ""},
+		{"a LANGUAGE.md word may not", ": map 1 ;\n", "", "<repl>:1:3: cannot redefine builtin word map\n"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
