@@ -72,6 +72,11 @@ package interp
 //     (see unroll in relink.go).
 //   - Unrolling +loop by a local as well (a PlusLoopStep): sieve 3% fewer
 //     instructions, 2% faster, within noise; not worth the opcode.
+//   - The slow paths' spill, arith and reload folded into one call
+//     (arithSlow, passing and returning the registers as cold does), to
+//     make room for int fast paths of and/or/xor: fib 9%, loop 16% more
+//     instructions with the folding alone, run still under the big size;
+//     with and/or/xor, xorshift 0.83x but collatz 1.21x. Dropped.
 //   - The frame pointer in a register (a pointer to frames[fp]) to shorten
 //     the chain of loads from a return to the next dispatch: one register
 //     too many, one spill at the dispatch, 5-20% more instructions. The
