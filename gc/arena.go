@@ -323,6 +323,24 @@ func (h *Heap) pushGrow(arr uint32, x Value) error {
 	c := uint8(minPushClass)
 	if p.class != noBlock {
 		c = p.class + 1
+		if end := int(p.off) + 1<<p.class; end == len(h.vals) {
+			// The block ends the slab: it grows where it is, by the
+			// slab's end, without a copy and without leaving a free
+			// block behind (an array pushed to in a loop takes half the
+			// arena it took, and a limit's worth of elements fit).
+			add := 1 << p.class
+			if uint64(end)+uint64(add) > maxUnits || !h.fits(uint64(add*valSize)) {
+				h.Release(x)
+				return ErrOutOfMemory
+			}
+			room := max(0, h.limit()-h.size) / valSize
+			h.vals = growSlab(h.vals, add, room, minValCap)
+			h.grew(add * valSize)
+			h.vals[p.off+p.n] = x
+			q := &h.hdrs[arr]
+			q.class, q.n = c, p.n+1
+			return nil
+		}
 	}
 	if grow, ok := h.blockGrowth(slabVals, c); !ok || !h.fits(grow) {
 		h.Release(x)

@@ -317,6 +317,49 @@ func TestPushGrowth(t *testing.T) {
 	check(t, h)
 }
 
+// An array at the end of the slab grows where it is: pushed to alone, it
+// leaves no free block behind and the arena is the array; two arrays
+// pushed to in turn move, as before, and both keep their elements.
+func TestPushGrowsInPlace(t *testing.T) {
+	h := newHeap()
+	a, _ := h.NewArray(0)
+	const n = 1 << 16
+	for i := range n {
+		if err := h.Push(a, gc.Int(int64(i))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if off, c := h.Block(a); off != 0 || c != 16 {
+		t.Fatalf("block at %d, class %d; want 0 and 16", off, c)
+	}
+	if got, want := h.ArenaBytes(), n*16+gc.HdrSize; got != want {
+		t.Errorf("the arena holds %d bytes, want the array's %d", got, want)
+	}
+	b, _ := h.NewArray(0)
+	for i := range 3000 {
+		if err := h.Push(a, gc.Int(int64(-i))); err != nil {
+			t.Fatal(err)
+		}
+		if err := h.Push(b, gc.Int(int64(i))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := range n {
+		if h.Get(a, i) != gc.Int(int64(i)) {
+			t.Fatalf("a[%d] = %v", i, h.Get(a, i))
+		}
+	}
+	for i := range 3000 {
+		if h.Get(a, n+i) != gc.Int(int64(-i)) || h.Get(b, i) != gc.Int(int64(i)) {
+			t.Fatalf("a[%d] = %v, b[%d] = %v", n+i, h.Get(a, n+i), i, h.Get(b, i))
+		}
+	}
+	check(t, h)
+	h.Release(a)
+	h.Release(b)
+	check(t, h)
+}
+
 func TestCurry(t *testing.T) {
 	h := newHeap()
 	s := mustStr(t, h, "arg")

@@ -33,6 +33,7 @@ func runProgram(name string, src []byte, maxSlices int) (string, string, Status,
 	if err != nil {
 		return "", err.Error(), StatusFailed, nil
 	}
+	prog.Seed = 1 // random gives both runs the same numbers
 	var out bytes.Buffer
 	o := NewOutput(&out)
 	m := NewMachine(prog, nil, o)
