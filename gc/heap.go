@@ -500,6 +500,11 @@ func (h *Heap) CurryParts(c Value) (x, q Value) {
 // NeedsCollect reports whether the arena has grown past the threshold at
 // which the caller should run Collect at its next safe point.
 //
+// Room returns the bytes the arena may still grow by under its limit: a
+// caller that builds a large object in Go memory first (a string of n
+// bytes) checks n against it, so that a failing allocation costs nothing.
+func (h *Heap) Room() int { return max(0, h.limit()-h.size) }
+
 // The threshold counts live objects: 64Ki at first, then twice the number
 // that survived the last collection (never below 64Ki).
 func (h *Heap) NeedsCollect() bool {

@@ -91,6 +91,9 @@ func arith(h *gc.Heap, op Op, a, b gc.Value) (gc.Value, error) {
 			h.Release(a) // nothing to add: the result is b
 			return b, nil
 		}
+		if len(x)+len(y) > h.Room() {
+			return gc.Nil, errHeapLimit // before the Go memory is spent on it
+		}
 		buf := make([]byte, 0, len(x)+len(y))
 		buf = append(append(buf, x...), y...)
 		r, err := h.NewString(buf)

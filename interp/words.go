@@ -144,6 +144,9 @@ func bJoin(m *Machine) error {
 			return errBadarg
 		}
 	}
+	if total > m.Heap.Room() {
+		return errHeapLimit
+	}
 	b := make([]byte, 0, total)
 	for i, v := range elems {
 		if i > 0 {
@@ -296,6 +299,9 @@ func (m *Machine) pad(left bool) error {
 	if int64(len(b)) >= n {
 		m.sp-- // n is an int: nothing to release
 		return nil
+	}
+	if n > int64(m.Heap.Room()) {
+		return errHeapLimit // before n bytes of Go memory are spent on it
 	}
 	out := make([]byte, n)
 	spaces := out[len(b):]

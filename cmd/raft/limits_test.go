@@ -177,3 +177,26 @@ func memoryNow() int64 {
 	metrics.Read(samples)
 	return int64(samples[0].Value.Uint64() - samples[1].Value.Uint64())
 }
+
+// Words that build a string in Go memory first check it against the heap's
+// room: past --max-heap they fail with :heap-limit before the memory is
+// spent (a pad to 100 MB under a 1 MiB heap).
+func TestStringBuildersCheckTheHeap(t *testing.T) {
+	for name, src := range map[string]string{
+		"pad-left": "\"x\" 100000000 pad-left\n",
+		"join":     "\"x\" 16 0 do dup + loop | s | 0 array | a | 20 0 do a s push loop a \"\" join\n", // 20 x 64 KiB of one string
+		"+":        "\"x\" 21 0 do dup + loop\n",
+	} {
+		path := writeScript(t, src)
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		code, out, errs := runCmd("run", "--timeout", "60s", "--max-heap", "1M", path)
+		runtime.ReadMemStats(&after)
+		if code != exitFailure || out != "" || !strings.HasPrefix(errs, "error: :heap-limit in <main> at ") {
+			t.Errorf("%s: exit %d, stdout %q, stderr %q", name, code, cut(out), cut(errs))
+		}
+		if spent := after.TotalAlloc - before.TotalAlloc; spent > 32<<20 {
+			t.Errorf("%s: %d MB of Go memory allocated for a string the heap could not hold", name, spent>>20)
+		}
+	}
+}
