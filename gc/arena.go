@@ -101,7 +101,7 @@ func (h *Heap) limit() int {
 // fits reports whether the arena may grow by n bytes. (Limit may have been
 // lowered below the arena's size.)
 func (h *Heap) fits(n uint64) bool {
-	return n <= uint64(max(0, h.limit()-h.size))
+	return n <= uint64(h.Room())
 }
 
 // slabUnits returns the length of slab s in units.
@@ -201,16 +201,21 @@ func (h *Heap) takeBlock(s int, c uint8) uint32 {
 		}
 		return off
 	}
-	units := 1 << c
-	room := max(0, h.limit()-h.size) / unitSize(s) // most units the slab may grow by
 	off := uint32(h.slabUnits(s))
+	h.extend(s, 1<<c)
+	return off
+}
+
+// extend lengthens slab s by units at its end. The caller has checked the
+// limit.
+func (h *Heap) extend(s, units int) {
+	room := h.Room() / unitSize(s) // most units the slab may grow by
 	if s == slabBytes {
 		h.bytes = growSlab(h.bytes, units<<granShift, room<<granShift, minByteCap)
 	} else {
 		h.vals = growSlab(h.vals, units, room, minValCap)
 	}
 	h.grew(units * unitSize(s))
-	return off
 }
 
 // growSlab returns s lengthened by add elements. When it must reallocate,
@@ -333,9 +338,7 @@ func (h *Heap) pushGrow(arr uint32, x Value) error {
 				h.Release(x)
 				return ErrOutOfMemory
 			}
-			room := max(0, h.limit()-h.size) / valSize
-			h.vals = growSlab(h.vals, add, room, minValCap)
-			h.grew(add * valSize)
+			h.extend(slabVals, add)
 			h.vals[p.off+p.n] = x
 			q := &h.hdrs[arr]
 			q.class, q.n = c, p.n+1

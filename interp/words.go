@@ -82,6 +82,16 @@ func (m *Machine) newString(b []byte) (gc.Value, error) {
 	return s, nil
 }
 
+// replaceString pops n operands, releasing them, and pushes a new heap
+// string of b (see newString); nothing changes when that fails.
+func (m *Machine) replaceString(n int, b []byte) error {
+	s, err := m.newString(b)
+	if err != nil {
+		return err
+	}
+	return m.replace(n, s)
+}
+
 // bSplit: split ( s sep -- arr ). The parts between the separators, as
 // Go's bytes.Split gives them: "" gives { "" }; an empty sep is :badarg.
 // The parts go into the heap array one by one, so that a string of a
@@ -154,11 +164,7 @@ func bJoin(m *Machine) error {
 		}
 		b = append(b, m.Heap.Bytes(v)...)
 	}
-	s, err := m.newString(b)
-	if err != nil {
-		return err
-	}
-	return m.replace(2, s)
+	return m.replaceString(2, b)
 }
 
 // bTrim: trim ( s -- s' ). s without the white space (as the lexer
@@ -179,11 +185,7 @@ func bTrim(m *Machine) error {
 	if i == 0 && j == len(b) {
 		return nil // unchanged: the same string
 	}
-	s, err := m.newString(bytes.Clone(b[i:j]))
-	if err != nil {
-		return err
-	}
-	return m.replace(1, s)
+	return m.replaceString(1, bytes.Clone(b[i:j]))
 }
 
 // bIndexOf: index-of ( s sub -- i|-1 ) the first byte offset of sub in s;
@@ -241,11 +243,7 @@ func (m *Machine) mapBytes(lo, hi byte, d int) error {
 			out[i] = byte(int(c) + d)
 		}
 	}
-	s, err := m.newString(out)
-	if err != nil {
-		return err
-	}
-	return m.replace(1, s)
+	return m.replaceString(1, out)
 }
 
 // bChar: char ( s i -- code ). The byte at offset i, 0..255.
@@ -274,11 +272,7 @@ func bChr(m *Machine) error {
 	if c < 0 || c > 255 {
 		return errBadarg
 	}
-	s, err := m.newString([]byte{byte(c)})
-	if err != nil {
-		return err
-	}
-	return m.replace(1, s)
+	return m.replaceString(1, []byte{byte(c)})
 }
 
 // pad: pad-left pad-right ( s n -- s' ). s with spaces added before it
@@ -314,11 +308,7 @@ func (m *Machine) pad(left bool) error {
 	for i := range spaces {
 		spaces[i] = ' '
 	}
-	s, err := m.newString(out)
-	if err != nil {
-		return err
-	}
-	return m.replace(2, s)
+	return m.replaceString(2, out)
 }
 
 // sortPairs sorts, stably, the array of keys k values below the top and

@@ -244,23 +244,20 @@ const segLen = 256
 
 // put appends it to a's inbox and reports whether a took it (false once a
 // has ended). Any goroutine.
-func (a *actor) put(it item) bool { return a.putLimited(it, 0) == putTaken }
+func (a *actor) put(it item) bool { return a.putMsg(it, 0) == putTaken }
 
-// Results of putMsg and putLimited.
+// Results of putMsg.
 const (
 	putDropped = iota // a has ended: the item was not taken
 	putTaken          // the item is in a's inbox
 	putOver           // a's inbox is full (Limits.Mailbox): the message was dropped and a must wake to end
 )
 
-// putMsg appends message it to a's inbox unless limit messages wait there
-// already: then a gets an itemLimit signal (once) instead and the message
-// is dropped. Any goroutine.
-func (a *actor) putMsg(it item, limit int) int { return a.putLimited(it, limit) }
-
-// putLimited is put with the inbox limit of putMsg when limit > 0, under
-// one hold of a.mu.
-func (a *actor) putLimited(it item, limit int) int {
+// putMsg appends it to a's inbox, under one hold of a.mu. With limit > 0 it
+// is a message that is not taken when limit messages wait there already:
+// then a gets an itemLimit signal (once) instead and the message is
+// dropped. Any goroutine.
+func (a *actor) putMsg(it item, limit int) int {
 	a.mu.Lock()
 	if a.closed || (limit > 0 && a.over) {
 		a.mu.Unlock()

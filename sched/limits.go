@@ -51,9 +51,6 @@ var ErrMemoryLimit = errors.New("sched: memory limit passed")
 // errSystemLimit fails a spawn past Limits.Actors.
 var errSystemLimit = interp.Fail(gc.Sym(gc.SymSystemLimit))
 
-// DefaultLimits returns the limits a zero Limits stands for on this machine.
-func DefaultLimits() Limits { return Limits{}.withDefaults() }
-
 // withDefaults returns l with its zero fields set to their defaults.
 func (l Limits) withDefaults() Limits {
 	total := sysmem.Total()
@@ -79,16 +76,26 @@ const memEvery = 10 * time.Millisecond
 
 // memSlices is how many slices a worker runs between two calls of
 // checkMemory (each reads the clock): a slice is short when actors pass
-// messages, and reading the clock at each cost pingpong a few percent. A slice does at most a
-// budget's work, so 64 of them take milliseconds.
+// messages, and reading the clock after each cost pingpong a few percent.
+// A slice does at most a budget's work, so 64 of them take milliseconds.
 const memSlices = 64
 
 // memWatch is the state of the memory check.
 type memWatch struct {
-	next    atomic.Int64 // the next check is due at this time (ns since the runtime's epoch)
-	mu      sync.Mutex   // serializes the reads of the runtime's metrics (samples)
-	samples []metrics.Sample
-	over    atomic.Bool // memOver is closed
+	next atomic.Int64 // the next check is due at this time (ns since the runtime's epoch)
+	once sync.Once    // closes memOver
+}
+
+// MemoryInUse returns the bytes of memory the process holds as the memory
+// limit counts them: what the Go runtime has mapped (heap, arenas, stacks,
+// its own structures) and not given back to the system.
+func MemoryInUse() int64 {
+	samples := []metrics.Sample{
+		{Name: "/memory/classes/total:bytes"},
+		{Name: "/memory/classes/heap/released:bytes"},
+	}
+	metrics.Read(samples)
+	return int64(samples[0].Value.Uint64() - samples[1].Value.Uint64())
 }
 
 // checkMemory closes rt.memOver when the process's memory passes
@@ -100,30 +107,10 @@ func (rt *Runtime) checkMemory() {
 	now := int64(time.Since(rt.epoch))
 	next := mw.next.Load()
 	if now < next || !mw.next.CompareAndSwap(next, now+int64(memEvery)) {
-		return
+		return // not due, or another worker checks
 	}
-	mw.mu.Lock()
-	defer mw.mu.Unlock()
-	if mw.samples == nil {
-		mw.samples = []metrics.Sample{
-			{Name: "/memory/classes/total:bytes"},
-			{Name: "/memory/classes/heap/released:bytes"},
-		}
-	}
-	metrics.Read(mw.samples)
-	used := int64(mw.samples[0].Value.Uint64() - mw.samples[1].Value.Uint64())
-	if used > rt.limits.Memory && !mw.over.Swap(true) {
-		close(rt.memOver)
-	}
-}
-
-// MemoryOver reports whether the process has passed Limits.Memory.
-func (rt *Runtime) MemoryOver() bool {
-	select {
-	case <-rt.memOver:
-		return true
-	default:
-		return false
+	if MemoryInUse() > rt.limits.Memory {
+		mw.once.Do(func() { close(rt.memOver) })
 	}
 }
 

@@ -111,3 +111,9 @@ func (l *limitFlags) define(fs *flag.FlagSet) {
 func (l *limitFlags) limits() sched.Limits {
 	return sched.Limits{Heap: int(min(l.heap, math.MaxInt)), Actors: l.actors, Mailbox: l.mailbox, Memory: l.memory}
 }
+
+// outOfMemory is the line raft run and the REPL end with when the process
+// passes --max-memory limit.
+func outOfMemory(limit int64) string {
+	return "raft: out of memory: the program passed --max-memory " + formatSize(limit)
+}

@@ -3,11 +3,12 @@ package main
 import (
 	"bytes"
 	"runtime"
-	"runtime/metrics"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/raftvm/raft/sched"
 )
 
 // An actor whose heap passes --max-heap fails with :heap-limit; its
@@ -173,9 +174,7 @@ func cut(s string) string {
 // tests before have left it bigger): a limit is set above it.
 func memoryNow() int64 {
 	runtime.GC()
-	samples := []metrics.Sample{{Name: "/memory/classes/total:bytes"}, {Name: "/memory/classes/heap/released:bytes"}}
-	metrics.Read(samples)
-	return int64(samples[0].Value.Uint64() - samples[1].Value.Uint64())
+	return sched.MemoryInUse()
 }
 
 // Words that build a string in Go memory first check it against the heap's

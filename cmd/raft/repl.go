@@ -205,7 +205,7 @@ func (s *session) runLine(fn uint32) bool {
 	s.out.Flush()
 	switch {
 	case err == sched.ErrMemoryLimit:
-		fmt.Fprintf(s.stderr, "raft: out of memory: the program passed --max-memory %s\n", formatSize(s.rt.Limits().Memory))
+		fmt.Fprintln(s.stderr, outOfMemory(s.rt.Limits().Memory))
 		return false
 	case err != nil:
 		fmt.Fprintln(s.stderr, "interrupted")

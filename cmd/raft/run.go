@@ -92,7 +92,7 @@ func runProgram(prog *interp.Program, args []string, f runFlags, stdout, stderr 
 	}
 	if err == sched.ErrMemoryLimit {
 		out.Flush()
-		fmt.Fprintf(stderr, "raft: out of memory: the program passed --max-memory %s\n", formatSize(limits.Memory))
+		fmt.Fprintln(stderr, outOfMemory(limits.Memory))
 		return exitMemory
 	}
 	if err != nil {
