@@ -26,7 +26,7 @@ import (
 type hdr struct {
 	off   uint32 // start of the block in its slab, in units (Values, or 8-byte granules)
 	n     uint32 // length: elements or bytes
-	kind  Kind   // KStr, KArr, kFlags (a packed array) or KCurry; kFree for a free handle
+	kind  Kind   // KStr, KArr, kFlags (a packed array), KCurry or KMap; kFree for a free handle
 	class uint8  // size class of the block, noBlock when the object has none (length 0)
 }
 
@@ -328,25 +328,38 @@ func (h *Heap) pushGrow(arr uint32, x Value) error {
 	c := uint8(minPushClass)
 	if p.class != noBlock {
 		c = p.class + 1
+	}
+	if err := h.regrow(arr, c); err != nil {
+		h.Release(x)
+		return err
+	}
+	q := &h.hdrs[arr] // the block may have moved
+	h.vals[q.off+q.n] = x
+	q.n++
+	return nil
+}
+
+// regrow gives Values object x a block of class c, bigger than its own,
+// keeping its elements (and its length: the caller lengthens it). It
+// fails with ErrOutOfMemory before changing anything.
+func (h *Heap) regrow(x uint32, c uint8) error {
+	p := h.hdrs[x]
+	if p.class != noBlock {
 		if end := int(p.off) + 1<<p.class; end == len(h.vals) {
 			// The block ends the slab: it grows where it is, by the
 			// slab's end, without a copy and without leaving a free
 			// block behind (an array pushed to in a loop takes half the
 			// arena it took, and a limit's worth of elements fit).
-			add := 1 << p.class
+			add := 1<<c - 1<<p.class
 			if uint64(end)+uint64(add) > maxUnits || !h.fits(uint64(add*valSize)) {
-				h.Release(x)
 				return ErrOutOfMemory
 			}
 			h.extend(slabVals, add)
-			h.vals[p.off+p.n] = x
-			q := &h.hdrs[arr]
-			q.class, q.n = c, p.n+1
+			h.hdrs[x].class = c
 			return nil
 		}
 	}
 	if grow, ok := h.blockGrowth(slabVals, c); !ok || !h.fits(grow) {
-		h.Release(x)
 		return ErrOutOfMemory
 	}
 	off := h.takeBlock(slabVals, c)
@@ -354,9 +367,8 @@ func (h *Heap) pushGrow(arr uint32, x Value) error {
 	if p.class != noBlock {
 		h.putBlock(slabVals, p.class, p.off)
 	}
-	h.vals[off+p.n] = x
-	q := &h.hdrs[arr]
-	q.off, q.class, q.n = off, c, p.n+1
+	q := &h.hdrs[x]
+	q.off, q.class = off, c
 	return nil
 }
 

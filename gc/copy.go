@@ -34,7 +34,7 @@ func Copy(dst, src *Heap, v Value) (Value, error) {
 	switch v.K {
 	case KStr:
 		return dst.NewString(src.strBytes(uint32(v.X)))
-	case KArr, KCurry:
+	case KArr, KCurry, KMap:
 		if src.hdrs[v.X].kind == kFlags {
 			x, err := dst.newObject(kFlags, int(src.hdrs[v.X].n))
 			if err != nil {
@@ -48,7 +48,7 @@ func Copy(dst, src *Heap, v Value) (Value, error) {
 	return v, nil
 }
 
-// copyGraph is Copy for an array or a curry.
+// copyGraph is Copy for an array, a curry or a map.
 func copyGraph(dst, src *Heap, v Value) (Value, error) {
 	root := uint32(v.X)
 	droot, err := dst.newObject(v.K, int(src.hdrs[root].n))

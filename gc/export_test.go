@@ -77,7 +77,7 @@ func (h *Heap) Check() error {
 			continue
 		}
 		live++
-		if p.kind != KStr && p.kind != KArr && p.kind != KCurry && p.kind != kFlags {
+		if p.kind != KStr && p.kind != KArr && p.kind != KCurry && p.kind != kFlags && p.kind != KMap {
 			return fmt.Errorf("handle %d has kind %v", x, p.kind)
 		}
 		if h.rcs[x] == 0 {
@@ -100,6 +100,11 @@ func (h *Heap) Check() error {
 		}
 		if p.kind == KCurry && p.n != 2 {
 			return fmt.Errorf("curry %d has length %d", x, p.n)
+		}
+		if p.kind == KMap {
+			if err := h.checkMap(uint32(x)); err != nil {
+				return err
+			}
 		}
 		if p.kind == kFlags {
 			o := int(p.off) << granShift
@@ -174,7 +179,7 @@ func valueKind(k Kind) Kind {
 func (h *Heap) InRefs(v Value) int {
 	n := 0
 	for _, p := range h.hdrs {
-		if p.kind == KArr || p.kind == KCurry {
+		if p.kind == KArr || p.kind == KCurry || p.kind == KMap {
 			for _, e := range h.vals[p.off : p.off+p.n] {
 				if e.K >= KStr && e.X == v.X {
 					n++
@@ -194,4 +199,53 @@ func (h *Heap) Objects() []Value {
 		}
 	}
 	return vs
+}
+
+// checkMap checks the layout of map x (see map.go): the counts match the
+// pairs, a map with an index finds every live key through it, and a small
+// one has none.
+func (h *Heap) checkMap(x uint32) error {
+	p := h.hdrs[x]
+	if p.n < mapHead || (p.n-mapHead)%2 != 0 {
+		return fmt.Errorf("map %d has length %d", x, p.n)
+	}
+	e := h.vals[p.off : p.off+p.n]
+	if e[0].K != KInt {
+		return fmt.Errorf("map %d: counts are a %v", x, e[0].K)
+	}
+	live, dead := h.mapCounts(x)
+	n, d := 0, 0
+	for i := mapHead; i < len(e); i += 2 {
+		if e[i] == deadKey {
+			d++
+			if e[i+1] != Nil {
+				return fmt.Errorf("map %d: dead pair %d holds a value", x, i)
+			}
+			continue
+		}
+		n++
+		if !h.validKey(e[i], 0) {
+			return fmt.Errorf("map %d: key %v is not a key", x, e[i])
+		}
+		if e[i].K == KArr && h.rcs[e[i].X] != 1 {
+			return fmt.Errorf("map %d: array key shared (count %d)", x, h.rcs[e[i].X])
+		}
+		if j := h.find(x, e[i]); j != (i-mapHead)/2 {
+			return fmt.Errorf("map %d: key of pair %d found at %d", x, (i-mapHead)/2, j)
+		}
+	}
+	if n != live || d != dead {
+		return fmt.Errorf("map %d: %d live and %d dead pairs, counts say %d and %d", x, n, d, live, dead)
+	}
+	switch {
+	case e[1].K == KNil:
+		if n+d > smallPairs {
+			return fmt.Errorf("map %d: %d pairs and no index", x, n+d)
+		}
+	case e[1].K != KStr:
+		return fmt.Errorf("map %d: index is a %v", x, e[1].K)
+	case 2*(n+d) > int(h.hdrs[e[1].X].n)/slotSize:
+		return fmt.Errorf("map %d: %d pairs in an index of %d slots", x, n+d, h.hdrs[e[1].X].n/slotSize)
+	}
+	return nil
 }

@@ -21,13 +21,14 @@ const (
 	KStr                   // payload: heap handle of a string (refcounted)
 	KArr                   // payload: heap handle of an array (refcounted)
 	KCurry                 // payload: heap handle of a curried quotation { value quotation } (refcounted)
+	KMap                   // payload: heap handle of a map (refcounted; see map.go)
 	numKinds
 )
 
 var kindNames = [numKinds]string{
 	KNil: "nil", KBool: "bool", KInt: "int", KFloat: "float", KSym: "symbol",
 	KPid: "pid", KQuot: "quotation", KStaticStr: "string", KStr: "string",
-	KArr: "array", KCurry: "quotation",
+	KArr: "array", KCurry: "quotation", KMap: "map",
 }
 
 // String returns the user-facing name of the kind ("int", "string", ...).
