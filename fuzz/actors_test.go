@@ -29,6 +29,7 @@ func FuzzActors(f *testing.F) {
 		}
 	}
 	f.Add([]byte("[ receive . ] spawn 1 swap send 10 sleep"))
+	f.Add([]byte("new-map | m | m :me m put m { 1 2 } \"v\" put [ receive dup :x 1 put . ] spawn m swap send 10 sleep m ."))
 	f.Add([]byte("{ { :a [ 1 0 / ] :permanent } } { :one-for-one 2 100 } supervisor which-children ."))
 	f.Fuzz(func(t *testing.T, src []byte) {
 		if len(src) > maxInput || !strings.Contains(string(src), "spawn") && !strings.Contains(string(src), "supervis") {
@@ -38,7 +39,7 @@ func FuzzActors(f *testing.F) {
 		if err != nil {
 			return
 		}
-		rt := sched.New(prog, sched.Options{Workers: 2, Out: interp.NewOutput(io.Discard), Stderr: io.Discard})
+		rt := sched.New(prog, sched.Options{Workers: 2, Out: interp.NewOutput(io.Discard), Stderr: io.Discard, NoFiles: true})
 		m := rt.Main()
 		m.SetArgs(nil)
 		if m.StartFunc(prog.Main) != nil {

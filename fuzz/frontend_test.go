@@ -615,6 +615,13 @@ func checkHeap(t *testing.T, m *interp.Machine) {
 			x, q := h.CurryParts(v)
 			see(x, "a curry")
 			see(q, "a curry")
+		case gc.KMap:
+			for i := range h.MapSlots(v) {
+				if k, x, live := h.MapPair(v, i); live {
+					see(k, "a map")
+					see(x, "a map")
+				}
+			}
 		}
 	}
 	for v, n := range refs {

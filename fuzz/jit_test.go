@@ -913,6 +913,7 @@ func init() {
 		{8, (*gen).opIdiom},
 		{3, (*gen).opClassic},
 		{4, (*gen).opPoly},
+		{3, (*gen).opMap},
 	}
 	for _, o := range genOps {
 		genOpsTotal += o.w
@@ -1923,6 +1924,69 @@ func (g *gen) opClassic(c *ctx, s *astack) bool {
 		return true
 	case "sieve":
 		g.emit(strconv.Itoa(g.n(200)), name)
+	}
+	s.push(vInt)
+	return true
+}
+
+// opMap writes a loop that puts, reads, counts and deletes keys of mixed
+// kinds (ints, floats equal to them, strings, symbols, tuples, literals)
+// in a map, and leaves an int or prints the map: map words run in loops
+// that the JIT compiles, and their results and printing are compared.
+func (g *gen) opMap(c *ctx, s *astack) bool {
+	trips := 5 + g.n(60)
+	if _, ok := g.loopCtx(c, trips); !ok {
+		return false
+	}
+	m := g.local()
+	mod := strconv.Itoa(1 + g.n(12))
+	g.emit("new-map", "|", m, "|", strconv.Itoa(trips), "0", "do")
+	for range 1 + g.n(3) {
+		var key []string
+		switch g.n(6) {
+		case 0:
+			key = []string{"i", mod, "mod"}
+		case 1:
+			key = []string{"i", mod, "mod", "float"}
+		case 2:
+			key = []string{"i", mod, "mod", "str"}
+		case 3:
+			key = []string{"{", "i", mod, "mod", ":k", "}"}
+		case 4:
+			key = []string{"i", "2", "mod", "0=", "if", ":even", "else", ":odd", "then"}
+		default:
+			lit, _ := g.scalarLit(kAny)
+			key = []string{lit}
+		}
+		g.emit(m)
+		g.emit(key...)
+		switch g.n(5) {
+		case 0:
+			g.emit("i", "put")
+		case 1:
+			g.emit(m)
+			g.emit(key...)
+			g.emit("at", "dup", "nil", "=", "if", "drop", "0", "then", "1", "+", "put")
+		case 2:
+			g.emit("del")
+		case 3:
+			g.emit("has?", "drop")
+		default:
+			g.emit("at", "drop")
+		}
+	}
+	g.emit("loop")
+	switch g.n(5) {
+	case 0:
+		g.emit(m, "keys", "len")
+	case 1:
+		g.emit(m, "values", "0", "[", "+", "]", "fold")
+	case 2:
+		g.emit(m, ".", "0")
+	case 3:
+		g.emit(m, "pairs", ">map", m, "=", "if", "1", "else", "2", "then")
+	default:
+		g.emit(m, "len")
 	}
 	s.push(vInt)
 	return true

@@ -334,7 +334,7 @@ func equalLeaf(a, b gc.Value, h *gc.Heap) (eq, ok bool) {
 	if a.K != b.K {
 		return false, true
 	}
-	if (a.K == gc.KArr || a.K == gc.KCurry) && a.X != b.X {
+	if (a.K == gc.KArr || a.K == gc.KCurry || a.K == gc.KMap) && a.X != b.X {
 		return false, false
 	}
 	return a.X == b.X, true
@@ -349,6 +349,16 @@ func equalSmall(h *gc.Heap, a, b gc.Value, budget *int) (eq, ok bool) {
 	if *budget--; *budget < 0 {
 		return false, false
 	}
+	if a.K == gc.KMap {
+		xs, ys, same := mapValues(h, a, b)
+		for i := 0; same && i < len(xs); i++ {
+			eq, ok := equalSmall(h, xs[i], ys[i], budget)
+			if !ok || !eq {
+				return eq, ok
+			}
+		}
+		return same, true
+	}
 	n := containerLen(h, a)
 	if n != containerLen(h, b) {
 		return false, true
@@ -360,6 +370,27 @@ func equalSmall(h *gc.Heap, a, b gc.Value, budget *int) (eq, ok bool) {
 		}
 	}
 	return true, true
+}
+
+// mapValues returns the values of maps a and b under each key of a, in
+// a's order, and true; false when the maps' keys differ. (Keys are compared
+// as keys are: numbers and strings by value, arrays by contents.)
+func mapValues(h *gc.Heap, a, b gc.Value) (xs, ys []gc.Value, same bool) {
+	if h.MapLen(a) != h.MapLen(b) {
+		return nil, nil, false
+	}
+	for i := range h.MapSlots(a) {
+		k, x, live := h.MapPair(a, i)
+		if !live {
+			continue
+		}
+		y, ok, _ := h.MapGet(b, k)
+		if !ok {
+			return nil, nil, false
+		}
+		xs, ys = append(xs, x), append(ys, y)
+	}
+	return xs, ys, true
 }
 
 // equalGraph compares a and b without recursion, visiting each pair of
@@ -383,6 +414,16 @@ func equalGraph(h *gc.Heap, a, b gc.Value) bool {
 			continue
 		}
 		seen[p] = true
+		if p.a.K == gc.KMap {
+			xs, ys, same := mapValues(h, p.a, p.b)
+			if !same {
+				return false
+			}
+			for i := len(xs) - 1; i >= 0; i-- {
+				work = append(work, pair{xs[i], ys[i]})
+			}
+			continue
+		}
 		n := containerLen(h, p.a)
 		if n != containerLen(h, p.b) {
 			return false

@@ -67,7 +67,9 @@ var extensionWords = map[string]bool{
 	"ends-with?": true, "upper": true, "lower": true, "char": true, "chr": true,
 	"pad-left": true, "pad-right": true, "sort": true, "sort-by": true, "reverse": true,
 	"fill": true, "insert": true, "remove-at": true, "random": true, "random-float": true,
-	"make-ref": true,
+	"make-ref": true, "read-line": true, "read-all": true, "read-file": true, "write-file": true,
+	"new-map": true, ">map": true, "at": true, "put": true, "del": true, "has?": true,
+	"keys": true, "values": true, "pairs": true, "each-pair": true,
 }
 
 // isBuiltinWord reports whether name is a word of the language itself
@@ -80,7 +82,9 @@ func isBuiltinWord(name string) bool {
 	return ok
 }
 
-// ActorWord names the actor and supervisor words the Host performs.
+// ActorWord names the words the Host performs: the actor and supervisor
+// words, and the input and file words (which wait for the operating
+// system off the workers).
 type ActorWord uint8
 
 // Actor words, with their stack effects.
@@ -108,6 +112,10 @@ const (
 	AwTerminateChild                  // sup name --
 	AwWhichChildren                   // sup -- children
 	AwMakeRef                         // -- ref
+	AwReadLine                        // -- s|nil
+	AwReadAll                         // -- s
+	AwReadFile                        // path -- s
+	AwWriteFile                       // s path --
 	NumActorWords
 )
 
@@ -126,7 +134,9 @@ var actorWords = [NumActorWords]struct {
 	AwSupervisor: {"supervisor", 2, 1}, AwSupervise: {"supervise", 2, 0}, AwSetStrategy: {"set-strategy", 2, 0},
 	AwRestartChild: {"restart-child", 2, 1}, AwStartChild: {"start-child", 2, 1},
 	AwTerminateChild: {"terminate-child", 2, 0}, AwWhichChildren: {"which-children", 1, 1},
-	AwMakeRef: {"make-ref", 0, 1},
+	AwMakeRef:  {"make-ref", 0, 1},
+	AwReadLine: {"read-line", 0, 1}, AwReadAll: {"read-all", 0, 1}, AwReadFile: {"read-file", 1, 1},
+	AwWriteFile: {"write-file", 2, 0},
 }
 
 // String returns the word's name.

@@ -44,10 +44,13 @@ func AppendValue(b []byte, h *gc.Heap, funcs []*Func, v gc.Value, quoted bool) [
 	return p.append(b, v, quoted)
 }
 
-// arrayFrame is an array being printed: its handle and the next index.
+// arrayFrame is an array or a map being printed: its handle and the next
+// index (of a map: 2*pair for its key, 2*pair+1 for its value).
 type arrayFrame struct {
-	h uint32
-	i int
+	h     uint32
+	i     int
+	isMap bool
+	shown bool // a pair of the map is printed
 }
 
 // append prints v without recursion: nested arrays are kept on an explicit
@@ -63,13 +66,19 @@ func (p *printer) append(b []byte, v gc.Value, quoted bool) []byte {
 		if len(b) > limit {
 			return append(b[:limit], "..."...)
 		}
-		if v.K != gc.KArr {
+		if v.K != gc.KArr && v.K != gc.KMap {
 			b = p.scalar(b, v, quoted || len(stack) > 0, limit)
 		} else if p.open(stack, onPath, v.Handle()) {
+			if v.K == gc.KMap {
+				b = append(b, '#')
+			}
 			b = append(b, "{ ... }"...)
 		} else {
+			if v.K == gc.KMap {
+				b = append(b, '#')
+			}
 			b = append(b, '{')
-			stack = append(stack, arrayFrame{h: v.Handle()})
+			stack = append(stack, arrayFrame{h: v.Handle(), isMap: v.K == gc.KMap})
 			if onPath != nil {
 				onPath.set(v.Handle(), true)
 			} else if len(stack) > 32 {
@@ -88,8 +97,11 @@ func (p *printer) append(b []byte, v gc.Value, quoted bool) []byte {
 				return b
 			}
 			top := &stack[len(stack)-1]
+			if top.isMap && p.nextInMap(top, &v, &b) {
+				break
+			}
 			arr := gc.Value{K: gc.KArr, X: uint64(top.h)}
-			if top.i < p.h.Len(arr) {
+			if !top.isMap && top.i < p.h.Len(arr) {
 				v = p.h.Get(arr, top.i)
 				top.i++
 				b = append(b, ' ')
@@ -102,6 +114,35 @@ func (p *printer) append(b []byte, v gc.Value, quoted bool) []byte {
 			stack = stack[:len(stack)-1]
 		}
 	}
+}
+
+// nextInMap finds the next key or value of the map of frame f, appends
+// what goes before it (" " before the first key, ", " before the others,
+// " =>" before a value) and reports true; false at the end of the map.
+func (p *printer) nextInMap(f *arrayFrame, v *gc.Value, b *[]byte) bool {
+	m := gc.Value{K: gc.KMap, X: uint64(f.h)}
+	for f.i < 2*p.h.MapSlots(m) {
+		k, x, live := p.h.MapPair(m, f.i/2)
+		switch {
+		case !live:
+			f.i += 2
+			continue
+		case f.i%2 == 1:
+			*v = x
+			*b = append(*b, " => "...)
+		default:
+			*v = k
+			if f.shown {
+				*b = append(*b, ", "...)
+			} else {
+				*b = append(*b, ' ')
+			}
+			f.shown = true
+		}
+		f.i++
+		return true
+	}
+	return false
 }
 
 // pathSet is a set of array handles, a bit per handle (handles are dense

@@ -13,6 +13,7 @@ const prelude = `
   | a q | 0 array | r |
   a len 0 do a i get | x | x q call if r x push then loop r ;
 : fold ( arr init q -- acc ) | a acc q | acc a len 0 do a i get q call loop ;
+: each-pair ( m q -- ) | m q | m pairs | ps | ps len 0 do ps i get unpack drop q call loop ;
 : sort-by ( arr q -- arr' ) (sort-by-check) | a q | a q map a (sort-pairs) ;
 : receive-match ( q -- msg )
   | q | 0 | k |

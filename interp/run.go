@@ -158,7 +158,7 @@ func (m *Machine) Run(budget int) Status {
 // effect" of earlier notes: any change to the code before run flipped it.
 // TestDispatchInOneLine fails when the dispatch of the raft binary crosses
 // a line; then flip runPhase.
-const runPhase = 0
+const runPhase = 1
 
 // layoutPad is 32 or 64 bytes of code (runPhase) that moves run. NewProgram
 // calls it so that the linker keeps it; it counts into p.
@@ -324,12 +324,26 @@ loop:
 				continue
 			}
 			fallthrough
+		case Len:
+			// An array or a string (never the guard, a nil, below the
+			// stack); a map, an empty stack and a type error in cold.
+			if Op(*(*byte)(ip)) == Len && (tos.K == gc.KArr || tos.IsString()) {
+				n := h.Len(tos)
+				if h.Drop(tos) {
+					ip, sp, tos, lp = freeLast(h, tos, ip, sp, tos, lp)
+				}
+				tos = gc.Int(int64(n))
+				ip = unsafe.Add(ip, 1)
+				continue
+			}
+			fallthrough
 		case Neg, Abs, Invert, ZeroEq, ZeroLt, Peek, Rot, MinusRot, Tuck, TwoSwap, Depth, Not,
 			And, Or, Xor, Lshift, Rshift, Set, Push, ArrPop, Builtin,
 			SpawnActor, SendMessage, SpawnSupervisor, SetStrategy, RestartChild,
 			ReceiveMessage, Eq, Ne, Lt, Gt, Le, Ge, EqK, NeK, LtK, GtK, LeK, GeK, TwoDrop,
 			TwoDup, SetK: // rare in loops: run stays under the compiler's 'big function' size (see Add)
-			// Inc and Dec fall through to here when not on an int.
+			// Inc and Dec fall through to here when not on an int, Len
+			// when not on an array or a string.
 			if ip, sp, tos, lp, err = m.cold(ip, sp, tos, lp); err != nil {
 				break loop
 			}
@@ -625,21 +639,6 @@ loop:
 			}
 			sp = unsafe.Add(sp, -vsize)
 			tos = x
-			ip = unsafe.Add(ip, 1)
-		case Len:
-			if short(sp, m, 1) {
-				err = errUnderflow
-				break loop
-			}
-			if tos.K != gc.KArr && !tos.IsString() {
-				err = errType
-				break loop
-			}
-			n := h.Len(tos)
-			if h.Drop(tos) {
-				ip, sp, tos, lp = freeLast(h, tos, ip, sp, tos, lp)
-			}
-			tos = gc.Int(int64(n))
 			ip = unsafe.Add(ip, 1)
 
 		case AddK, SubK, MulK, DivK, ModK:
@@ -1224,6 +1223,19 @@ func (m *Machine) cold(ip, sp unsafe.Pointer, tos gc.Value, lp unsafe.Pointer) (
 	h := m.Heap
 	var err error
 	switch Op(*(*byte)(ip)) {
+	case Len:
+		if short(sp, m, 1) {
+			return ip, sp, tos, lp, errUnderflow
+		}
+		if tos.K != gc.KMap {
+			return ip, sp, tos, lp, errType
+		}
+		n := h.MapLen(tos)
+		if h.Drop(tos) {
+			ip, sp, tos, lp = freeLast(h, tos, ip, sp, tos, lp)
+		}
+		tos = gc.Int(int64(n))
+		ip = unsafe.Add(ip, 1)
 	case TwoDup:
 		if short(sp, m, 2) {
 			return ip, sp, tos, lp, errUnderflow

@@ -155,12 +155,26 @@ loop:
 				continue
 			}
 			fallthrough
+		case Len:
+			// An array or a string (never the guard, a nil, below the
+			// stack); a map, an empty stack and a type error in cold.
+			if Op(*(*byte)(ip)) == Len && (tos.K == gc.KArr || tos.IsString()) {
+				n := h.Len(tos)
+				if h.Drop(tos) {
+					ip, sp, tos, lp = freeLast(h, tos, ip, sp, tos, lp)
+				}
+				tos = gc.Int(int64(n))
+				ip = unsafe.Add(ip, 1)
+				continue
+			}
+			fallthrough
 		case Neg, Abs, Invert, ZeroEq, ZeroLt, Peek, Rot, MinusRot, Tuck, TwoSwap, Depth, Not,
 			And, Or, Xor, Lshift, Rshift, Set, Push, ArrPop, Builtin,
 			SpawnActor, SendMessage, SpawnSupervisor, SetStrategy, RestartChild,
 			ReceiveMessage, Eq, Ne, Lt, Gt, Le, Ge, EqK, NeK, LtK, GtK, LeK, GeK, TwoDrop,
 			TwoDup, SetK: // rare in loops: run stays under the compiler's 'big function' size (see Add)
-			// Inc and Dec fall through to here when not on an int.
+			// Inc and Dec fall through to here when not on an int, Len
+			// when not on an array or a string.
 			if ip, sp, tos, lp, err = m.cold(ip, sp, tos, lp); err != nil {
 				break loop
 			}
@@ -456,21 +470,6 @@ loop:
 			}
 			sp = unsafe.Add(sp, -vsize)
 			tos = x
-			ip = unsafe.Add(ip, 1)
-		case Len:
-			if short(sp, m, 1) {
-				err = errUnderflow
-				break loop
-			}
-			if tos.K != gc.KArr && !tos.IsString() {
-				err = errType
-				break loop
-			}
-			n := h.Len(tos)
-			if h.Drop(tos) {
-				ip, sp, tos, lp = freeLast(h, tos, ip, sp, tos, lp)
-			}
-			tos = gc.Int(int64(n))
 			ip = unsafe.Add(ip, 1)
 
 		case AddK, SubK, MulK, DivK, ModK:

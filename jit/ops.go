@@ -1451,7 +1451,7 @@ func (b *builder) length() bool {
 		}
 	}
 	if k != gc.KArr && k != gc.KStr {
-		if k == gc.KStaticStr {
+		if k == gc.KStaticStr || k == gc.KMap {
 			return b.step()
 		}
 		b.leave(whySlow)

@@ -24,9 +24,10 @@ const (
 	stWaiting                    // blocked for a message, a signal, a reply or a timer; any wake-up schedules it
 	stSleeping                   // blocked in sleep: only a signal or its timer schedules it
 	stDead                       // ended; wake-ups do nothing
+	stIO                         // blocked in an input or file word: only a signal or the operation's end schedules it
 )
 
-var stateNames = [...]string{"idle", "runnable", "running", "notified", "waiting", "sleeping", "dead"}
+var stateNames = [...]string{"idle", "runnable", "running", "notified", "waiting", "sleeping", "dead", "io"}
 
 // String returns the state's name.
 func (s actorState) String() string {
@@ -43,6 +44,7 @@ const (
 	wakeMsg    wakeKind = iota // a message arrived
 	wakeSignal                 // a signal or a supervisor's reply arrived
 	wakeTimer                  // its timer expired
+	wakeIO                     // its input or file operation ended
 )
 
 // itemKind is the kind of an inbox item. Only itemMsg is a plain message;
@@ -110,7 +112,7 @@ type actor struct {
 
 	state   atomic.Uint32 // an actorState; see wake and doc.go
 	name    uint32        // registered name (a symbol id) when named; guarded by Runtime.regMu
-	blockAs actorState    // owner: the state a StatusBlocked slice ends in: stWaiting or stSleeping
+	blockAs actorState    // owner: the state a StatusBlocked slice ends in: stWaiting, stSleeping or stIO
 	trap    bool          // owner: trap-exit
 	closed  bool          // the actor has ended: nothing more is queued; guarded by mu
 	over    bool          // the inbox passed Limits.Mailbox and holds an itemLimit: messages are dropped; guarded by mu
@@ -154,6 +156,7 @@ type actorExt struct {
 	dying       *death           // a fatal signal arrived: end at the end of the slice
 	rest        []item           // items after the fatal signal, for finish
 	tpos        int32            // index+1 of its timer in the timer heap, 0 when none; guarded by timers.mu
+	io          *ioReq           // the input or file request it waits for (io.go)
 }
 
 // monitor is one monitor on an actor: who holds it, under which ref.

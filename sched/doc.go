@@ -66,11 +66,13 @@
 //	notified  running, and a wake-up arrived during the slice
 //	waiting   blocked (receive, receive-timeout, a supervisor's reply, a supervisor between events)
 //	sleeping  blocked in sleep: only a signal or its timer wakes it, messages wait
+//	io        blocked in an input or file word: only a signal or the operation's end wakes it
 //	dead      ended: wake-ups do nothing
 //
 // A waker (a sender, a signal, a timer) appends to the inbox under the
 // actor's mutex first, then calls wake: waiting (or sleeping, for a signal
-// or timer) is CASed to runnable and the waker queues the actor; running
+// or timer; io, for a signal or the end of its operation, whose goroutine
+// is the waker) is CASed to runnable and the waker queues the actor; running
 // is CASed to notified and the waker is done; any other state needs
 // nothing. The worker takes an actor from a queue, CASes runnable to
 // running (anything else is a broken invariant: it panics), drains the
@@ -79,7 +81,7 @@
 //   - after StatusYield, stores runnable and puts it at its queue's tail
 //     (waking a parked worker only if the queue holds other work too);
 //   - after StatusBlocked, drains signals that came, then CASes running to
-//     waiting (or sleeping). If the CAS fails the state is notified: a
+//     waiting (or sleeping, or io). If the CAS fails the state is notified: a
 //     wake-up came after the actor last looked at its inbox, so the worker
 //     stores runnable and queues it again instead. Either the waker sees
 //     waiting and queues it, or the worker sees notified: a wake-up is
@@ -120,7 +122,28 @@
 // The last worker to park, when no timer is set and every queue is empty
 // (it re-reads nidle after its second look), checks for a deadlock: if the
 // main actor waits, nothing can ever wake it, and RunMain returns
-// StatusBlocked.
+// StatusBlocked. Not while an input or file operation is pending
+// (Runtime.ioPending): its end wakes an actor, which may wake main. A
+// request counts from when its actor makes it until that actor takes the
+// result on its worker (or drops it, ending), not until the operation
+// ends: in between the actor is runnable, and a deadlock check then must
+// not see nothing pending while main waits for that actor.
+//
+// # Input and files
+//
+// read-line, read-all, read-file and write-file may wait on the operating
+// system for ever (a terminal), so no worker does them (io.go). The
+// actor's first run of the word makes an ioReq, queues it and blocks in
+// io; a goroutine of the queue performs it, stores done and wakes the
+// actor (wakeIO); the word runs again and takes the result into the
+// actor's heap on its worker (the goroutine never touches a heap).
+// Standard input has one such goroutine at a time and one bufio.Reader,
+// so that requests are served in order and lines go whole to one actor;
+// files have up to maxFileOps. An actor that ends, or a main actor taken
+// back by RunMain, drops its request (dropIO): it is skipped if not begun,
+// and its result is dropped (a line read for it is lost). A read that
+// never ends leaves its goroutine blocked, but no actor, worker or Stop
+// waits for it.
 //
 // # Messages and signals
 //
@@ -171,6 +194,15 @@
 //
 //   - Runtime.mu: the global queue, the idle list, the keeper and each
 //     worker's idle flag. Runtime.nidle mirrors len(idle) for lock-free reads.
+//   - ioQueue.mu (Runtime.stdin, Runtime.files): the queue of requests and
+//     the count of goroutines serving it. The stdin bufio.Reader is touched
+//     only by the one goroutine serving Runtime.stdin (handed over under its
+//     mu when one leaves and the next starts).
+//   - ioReq.done: the serving goroutine writes the result, then stores done;
+//     the owner loads it before reading the result. ioReq.cancel: stored by
+//     the owner (dropIO), loaded by the serving goroutine, which then skips
+//     the request or its wake-up. Runtime.ioPending: added to and taken from
+//     by owners, loaded by the deadlock check.
 //   - actor.mu: the actor's inbox (inbox, backlog, closed). The flagSig bit
 //     of actor.flags is a hint stored under it.
 //   - actor.state: the state machine above.
@@ -183,5 +215,5 @@
 //   - Runtime.machines (a sync.Pool) holds released machines nobody owns.
 //
 // Lock order: Runtime.mu and actor.mu are never held together; timers.mu is
-// taken alone; regMu alone.
+// taken alone; regMu alone; ioQueue.mu alone.
 package sched

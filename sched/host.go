@@ -176,6 +176,8 @@ func (rt *Runtime) Actor(m *interp.Machine, word interp.ActorWord) error {
 		return rt.supervise(a)
 	case interp.AwSetStrategy, interp.AwRestartChild, interp.AwStartChild, interp.AwTerminateChild, interp.AwWhichChildren:
 		return rt.request(w, a, word)
+	case interp.AwReadLine, interp.AwReadAll, interp.AwReadFile, interp.AwWriteFile:
+		return rt.io(a, word)
 	}
 	panic("sched: Actor: unknown word " + word.String())
 }

@@ -22,6 +22,8 @@ type Options struct {
 	Workers int            // workers (OS threads' worth of parallelism); 0: runtime.GOMAXPROCS(0)
 	Out     *interp.Output // the program's standard output
 	Stderr  io.Writer      // where failures nobody watches are reported (whole lines); nil: discarded
+	Input   io.Reader      // the program's standard input, for read-line and read-all; nil: an empty one
+	NoFiles bool           // read-file and write-file fail with :eacces without touching the file system (fuzzing, sandboxes)
 	Budget  int            // reductions per slice; 0: interp.DefaultBudget
 	Count   bool           // count instructions and opcode pairs (interp.Counters, for --stats; slower)
 	Limits  Limits         // resource limits; zero fields take their defaults (see Limits)
@@ -80,6 +82,11 @@ type Runtime struct {
 
 	restarts atomic.Uint64 // supervisor restarts
 
+	stdin     ioQueue      // read-line and read-all, one at a time (io.go)
+	files     ioQueue      // read-file and write-file (io.go)
+	noFiles   bool         // Options.NoFiles; set before the first actor runs, then only read
+	ioPending atomic.Int64 // input and file requests made and not yet taken or dropped by their actor (the deadlock check reads it)
+
 	limits  Limits        // Options.Limits with the defaults filled in; read-only
 	memOver chan struct{} // closed by checkMemory when Limits.Memory is passed
 	mem     memWatch      // checkMemory's state
@@ -115,6 +122,8 @@ func New(prog *interp.Program, opts Options) *Runtime {
 		rt.out = interp.NewOutput(io.Discard)
 	}
 	rt.tm.init()
+	rt.initIO(opts.Input)
+	rt.noFiles = opts.NoFiles
 	m := interp.NewMachine(prog, rt, rt.out)
 	m.Heap.Limit = rt.limits.Heap
 	m.ID = rt.nextPid.Add(1)
@@ -185,7 +194,7 @@ func (rt *Runtime) RunMain(ctx context.Context) (interp.Status, error) {
 	}
 	// Take main back: directly if it waits, else from the worker that has it.
 	rt.mainStop.Store(true) // read by the worker at the next slice boundary
-	for _, s := range []actorState{stWaiting, stSleeping} {
+	for _, s := range []actorState{stWaiting, stSleeping, stIO} {
 		if a.state.CompareAndSwap(uint32(s), uint32(stIdle)) { // no worker has it: it is ours
 			rt.resetWait(a)
 			return interp.StatusYield, err
@@ -227,6 +236,7 @@ func (rt *Runtime) resetWait(a *actor) {
 			a.x.deadline = 0
 		}
 		a.x.req = nil
+		rt.dropIO(a)
 	}
 	a.blockAs = stWaiting
 }
@@ -310,9 +320,16 @@ func (rt *Runtime) wake(w *worker, a *actor, kind wakeKind) {
 		s := actorState(a.state.Load()) // pairs with the worker's Store/CAS at slice boundaries
 		switch s {
 		case stWaiting:
+			if kind == wakeIO {
+				return // the end of a request it gave up (dropIO)
+			}
 		case stSleeping:
-			if kind == wakeMsg {
-				return // a message does not end a sleep; it stays in the inbox
+			if kind == wakeMsg || kind == wakeIO {
+				return // a message does not end a sleep (it stays in the inbox), nor the end of a request given up
+			}
+		case stIO:
+			if kind == wakeMsg || kind == wakeTimer {
+				return // messages wait in the inbox until the operation ends
 			}
 		case stRunning:
 			if a.state.CompareAndSwap(uint32(stRunning), uint32(stNotified)) { // the worker sees it when the slice blocks

@@ -310,6 +310,7 @@ func (w *worker) finish(a *actor, reason gc.Value, fi *failInfo, failed bool) {
 	if x.deadline != 0 {
 		rt.tm.cancel(a)
 	}
+	rt.dropIO(a) // a read it waited for goes on, and its result is dropped
 	for _, l := range x.links {
 		w.sendExit(l, a.pid, h, reason, fi, true)
 	}

@@ -10,13 +10,21 @@ import (
 )
 
 // TestGolden runs every testdata/*.raft through the command, as
-// `raft run name.raft` from testdata/, and compares stdout, stderr and the
-// exit code with name.out, name.err and name.exit (see testdata/README.md).
+// `raft run name.raft` from testdata/ with name.in (if any) as standard
+// input, and compares stdout, stderr and the exit code with name.out,
+// name.err and name.exit (see testdata/README.md).
 // Each script runs three ways: in the interpreter, with --jit (hot code
 // native) and with --jit=always (every function native from its first
 // call): the same files, as wazero runs one spec suite on both engines.
-func TestGolden(t *testing.T) {
-	dir := filepath.Join("..", "..", "testdata")
+func TestGolden(t *testing.T) { goldenDir(t, filepath.Join("..", "..", "testdata")) }
+
+// TestExamples runs examples/*.raft as TestGolden runs testdata/: each
+// example has its expected output beside it (and its input, if it reads
+// standard input), so the examples of the README stay true.
+func TestExamples(t *testing.T) { goldenDir(t, filepath.Join("..", "..", "examples")) }
+
+// goldenDir runs the golden scripts of dir, each in every engine.
+func goldenDir(t *testing.T, dir string) {
 	files, err := filepath.Glob(filepath.Join(dir, "*.raft"))
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no golden scripts in %s: %v", dir, err)
@@ -56,9 +64,10 @@ func golden(t *testing.T, name string, flags []string) {
 		}
 		wantExit = n
 	}
+	stdin := readGolden(t, name+".in", false)
 	var stdout, stderr bytes.Buffer
 	args := append(append([]string{"run", "--timeout", "20s"}, flags...), name+".raft")
-	code := realMain(args, strings.NewReader(""), &stdout, &stderr)
+	code := realMain(args, strings.NewReader(stdin), &stdout, &stderr)
 	if code != wantExit {
 		t.Errorf("exit code %d, want %d\nstderr:\n%s", code, wantExit, stderr.String())
 	}

@@ -73,7 +73,7 @@ func realMain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	switch args[0] {
 	case "run":
-		return cmdRun(args[1:], stdout, stderr)
+		return cmdRun(args[1:], stdin, stdout, stderr)
 	case "repl":
 		return cmdRepl(args[1:], stdin, stdout, stderr)
 	case "disasm":
@@ -101,7 +101,7 @@ type runFlags struct {
 	limits     limitFlags
 }
 
-func cmdRun(args []string, stdout, stderr io.Writer) int {
+func cmdRun(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() { fmt.Fprint(stderr, usage) }
@@ -137,7 +137,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 	if prog == nil {
 		return code
 	}
-	return runProgram(prog, fs.Args()[1:], f, stdout, stderr)
+	return runProgram(prog, fs.Args()[1:], f, stdin, stdout, stderr)
 }
 
 // parseSeed reads the value of --seed: an integer, negative or up to

@@ -179,10 +179,14 @@ type session struct {
 	main   *interp.Machine
 }
 
+// newSession starts a session. Its actors see an empty standard input
+// (read-line gives nil, read-all ""): the REPL's input is its own lines,
+// and a read taking one of them, or racing the prompt for it while
+// actors run between lines, would make the session hard to follow.
 func newSession(stdout, stderr io.Writer, limits sched.Limits) *session {
 	prog := interp.NewProgram()
 	out := interp.NewOutput(stdout)
-	rt := sched.New(prog, sched.Options{Out: out, Stderr: stderr, Limits: limits})
+	rt := sched.New(prog, sched.Options{Out: out, Stderr: stderr, Limits: limits}) // no Input: an empty one
 	m := rt.Main()
 	m.SetArgs(nil)
 	return &session{prog: prog, out: out, stderr: stderr, rt: rt, main: m}

@@ -19,7 +19,7 @@ import (
 const msgDeadlock = "raft: the main actor waits for a message that cannot come"
 
 // runProgram runs a compiled program as raft run does and returns the exit code.
-func runProgram(prog *interp.Program, args []string, f runFlags, stdout, stderr io.Writer) int {
+func runProgram(prog *interp.Program, args []string, f runFlags, stdin io.Reader, stdout, stderr io.Writer) int {
 	if f.cpuprofile != "" {
 		pf, err := os.Create(f.cpuprofile)
 		if err != nil {
@@ -58,7 +58,7 @@ func runProgram(prog *interp.Program, args []string, f runFlags, stdout, stderr 
 	}
 	out := interp.NewOutput(stdout)
 	defer out.Flush()
-	rt := sched.New(prog, sched.Options{Workers: f.workers, Out: out, Stderr: stderr, Count: f.stats, Limits: f.limits.limits()})
+	rt := sched.New(prog, sched.Options{Workers: f.workers, Out: out, Stderr: stderr, Input: stdin, Count: f.stats, Limits: f.limits.limits()})
 	limits := rt.Limits()
 	// The Go collector works harder as the process nears the limit, so that
 	// only live memory passes it.
