@@ -105,30 +105,35 @@ func bSplit(m *Machine) error {
 		return errBadarg
 	}
 	s, sep = bytes.Clone(s), bytes.Clone(sep) // the views go stale at the first allocation
-	h := m.Heap
-	arr, aerr := h.NewArray(0)
-	if aerr != nil {
-		return allocErr(aerr)
-	}
+	parts := make([]gc.Value, 0, bytes.Count(s, sep)+1)
 	for {
 		i := bytes.Index(s, sep)
 		if i < 0 {
 			i = len(s)
 		}
 		part, err := m.newString(s[:i])
-		if err == nil {
-			if perr := h.Push(arr, part); perr != nil { // Push releases part when it fails
-				err = allocErr(perr)
-			}
-		}
 		if err != nil {
-			h.Release(arr)
+			releaseAll(m.Heap, parts)
 			return err
 		}
+		parts = append(parts, part)
 		if i == len(s) {
-			return m.replace(2, arr)
+			break
 		}
 		s = s[i+len(sep):]
+	}
+	arr, err := m.Heap.ArrayOf(parts) // the array takes over the parts
+	if err != nil {
+		releaseAll(m.Heap, parts)
+		return allocErr(err)
+	}
+	return m.replace(2, arr)
+}
+
+// releaseAll releases each of vs.
+func releaseAll(h *gc.Heap, vs []gc.Value) {
+	for _, v := range vs {
+		h.Release(v)
 	}
 }
 
