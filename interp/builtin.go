@@ -7,7 +7,9 @@ package interp
 
 import (
 	"math"
+	"sort"
 	"strconv"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -70,6 +72,30 @@ var extensionWords = map[string]bool{
 	"make-ref": true, "read-line": true, "read-all": true, "read-file": true, "write-file": true,
 	"new-map": true, ">map": true, "at": true, "put": true, "del": true, "has?": true,
 	"keys": true, "values": true, "pairs": true, "each-pair": true,
+}
+
+// WordNames returns, sorted, the names of the words every program has: the
+// words of opcodes, the builtins and the library words. The library's own
+// helpers, named in parentheses, are left out.
+func WordNames() []string {
+	seen := map[string]bool{}
+	for n := range wordOps {
+		seen[n] = true
+	}
+	for n := range builtinIndex {
+		seen[n] = true
+	}
+	for n := range NewProgram().dict {
+		seen[n] = true
+	}
+	var names []string
+	for n := range seen {
+		if !strings.HasPrefix(n, "(") {
+			names = append(names, n)
+		}
+	}
+	sort.Strings(names)
+	return names
 }
 
 // isBuiltinWord reports whether name is a word of the language itself

@@ -1223,19 +1223,6 @@ func (m *Machine) cold(ip, sp unsafe.Pointer, tos gc.Value, lp unsafe.Pointer) (
 	h := m.Heap
 	var err error
 	switch Op(*(*byte)(ip)) {
-	case Len:
-		if short(sp, m, 1) {
-			return ip, sp, tos, lp, errUnderflow
-		}
-		if tos.K != gc.KMap {
-			return ip, sp, tos, lp, errType
-		}
-		n := h.MapLen(tos)
-		if h.Drop(tos) {
-			ip, sp, tos, lp = freeLast(h, tos, ip, sp, tos, lp)
-		}
-		tos = gc.Int(int64(n))
-		ip = unsafe.Add(ip, 1)
 	case TwoDup:
 		if short(sp, m, 2) {
 			return ip, sp, tos, lp, errUnderflow
@@ -1558,6 +1545,19 @@ func (m *Machine) cold(ip, sp unsafe.Pointer, tos gc.Value, lp unsafe.Pointer) (
 		}
 		tos = gc.Bool(r)
 		ip = unsafe.Add(ip, 10)
+	case Len:
+		if short(sp, m, 1) {
+			return ip, sp, tos, lp, errUnderflow
+		}
+		if tos.K != gc.KMap {
+			return ip, sp, tos, lp, errType
+		}
+		n := h.MapLen(tos)
+		if h.Drop(tos) {
+			ip, sp, tos, lp = freeLast(h, tos, ip, sp, tos, lp)
+		}
+		tos = gc.Int(int64(n))
+		ip = unsafe.Add(ip, 1)
 	default:
 		panic("interp: not a cold opcode: " + Op(*(*byte)(ip)).String())
 	}

@@ -36,6 +36,7 @@ Usage:
   raft disasm file.raft                  print the bytecode of a program
   raft --version                         print the version
   raft help                              print this help
+  raft help words                        print every word with its stack effect
 
 Flags of run:
   --jit                 compile hot functions and loops to native code (amd64, arm64)
@@ -82,6 +83,10 @@ func realMain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stdout, "raft %s\n", Version)
 		return exitOK
 	case "help", "--help", "-help", "-h":
+		if len(args) > 1 && args[1] == "words" {
+			fmt.Fprint(stdout, wordsHelp)
+			return exitOK
+		}
 		fmt.Fprint(stdout, usage)
 		return exitOK
 	}
