@@ -543,9 +543,14 @@ var helperWords = map[string]string{
 	"sumarr":  ": sumarr ( arr -- n ) | a | 0 a len 0 do a i get + loop ;",
 	"fill":    ": fill ( n -- arr ) | n | n array | a | n 0 do a i i set loop a ;",
 	"sieve":   ": sieve ( n -- count ) | n | n 1+ array | a | 0 n 1+ 2 do a i get not if 1+ i i * n <= if n 1+ i i * do a i true set j +loop then then loop ;",
+	// Small words the JIT inlines (jit/inline.go).
+	"sq":     ": sq ( x -- y ) dup * ;",
+	"second": ": second ( arr -- x ) 1 get ;",
+	"mid":    ": mid ( a b -- c ) + 2 / ;",
+	"swapm":  ": swapm ( a b -- c ) swap - 3 mod ;",
 }
 
-var helperNames = []string{"deep", "deepl", "deeps", "fib", "tri", "collatz", "sumarr", "fill", "sieve"}
+var helperNames = []string{"deep", "deepl", "deeps", "fib", "tri", "collatz", "sumarr", "fill", "sieve", "sq", "second", "mid", "swapm"}
 
 func (g *gen) next() int {
 	if g.pos >= len(g.src) {
@@ -914,6 +919,7 @@ func init() {
 		{3, (*gen).opClassic},
 		{4, (*gen).opPoly},
 		{3, (*gen).opMap},
+		{3, (*gen).opInline},
 	}
 	for _, o := range genOps {
 		genOpsTotal += o.w
@@ -1926,6 +1932,44 @@ func (g *gen) opClassic(c *ctx, s *astack) bool {
 		g.emit(strconv.Itoa(g.n(200)), name)
 	}
 	s.push(vInt)
+	return true
+}
+
+// opInline writes a loop that calls a small word the JIT inlines, on
+// values whose kind may change on some pass (a guard inside the inlined
+// body fails, or the word fails: the report must name the word) and on
+// arrays too short for it.
+func (g *gen) opInline(c *ctx, s *astack) bool {
+	trips := 3 + g.n(40)
+	if _, ok := g.loopCtx(c, trips); !ok {
+		return false
+	}
+	vals := []string{"i", "i float", "i 2.5 *", "i 7 mod 5 = if 1.5 else i then"}
+	if g.chance(1, 6) {
+		lit, _ := g.scalarLit(kAny)
+		vals = append(vals, "i "+strconv.Itoa(5+g.n(30))+" = if "+lit+" else i then") // fails (or not) on one pass
+	}
+	v := vals[g.n(len(vals))]
+	g.emit("0", strconv.Itoa(trips), "0", "do")
+	switch name := []string{"sq", "second", "mid", "swapm"}[g.n(4)]; name {
+	case "second":
+		g.helpers[name] = true
+		arrs := []string{"{ 1 2.5 3 }", "{ i 1+ i 2 * }", "{ :a i }", "{ 1 }", "i 3 mod array", "70 array", "70 array dup 1 true set"} // 70: packed (gc.PackMin)
+		g.emit(arrs[g.n(len(arrs))], "second", "dup", "nil", "=", "if", "drop", "0", "then")
+		if g.chance(1, 2) {
+			g.emit("dup", "float", "=", "if", "1", "else", "2", "then") // a number, or fail on a symbol as the interpreter does
+		} else {
+			g.emit("drop", "1")
+		}
+	case "mid", "swapm":
+		g.helpers[name] = true
+		g.emit(v, "i", "3", "+", name)
+	default:
+		g.helpers[name] = true
+		g.emit(v, name)
+	}
+	g.emit("+", "loop")
+	s.push(vAny)
 	return true
 }
 

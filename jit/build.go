@@ -180,6 +180,7 @@ type hints struct {
 	narrow  map[varKey]gc.Kind // header variables whose back edges bring one kind: entries check it
 	written map[varKey]bool    // header locals whose back edges may leave memory not nil
 	dirty   map[varKey]bool    // header variables whose back edges may bring a value memory does not hold
+	whole   map[int]bool       // calls (by pc) not to inline: their body changed memory before a check (see inline.go)
 }
 
 type varKey struct {
@@ -230,6 +231,8 @@ type builder struct {
 	pre      *state // the state before the current instruction
 	in       *inst  // the current instruction
 	effects  bool   // the current instruction changed memory
+	inlined  bool   // the current instruction is a call whose callee's body is built in its place
+	operand  int    // added to operand numbers of feedback sites: parts of an inlined body have sites of their own
 	lastPart bool   // the plain instruction being built is the last of the current one
 	slow     []pend // slow paths of the current instruction that go on after it
 
@@ -269,7 +272,7 @@ func build(fn *interp.Func, funcs []*interp.Func, fb *feedback) (*function, erro
 		return nil, unsupported("%s: %d bytes of bytecode, native code takes at most %d", fn.Name, len(fn.Code), maxCode)
 	}
 	start := time.Now()
-	h := &hints{rebase: map[int]bool{}, widen: map[varKey]bool{}, narrow: map[varKey]gc.Kind{}, written: map[varKey]bool{}, dirty: map[varKey]bool{}}
+	h := &hints{rebase: map[int]bool{}, widen: map[varKey]bool{}, narrow: map[varKey]gc.Kind{}, written: map[varKey]bool{}, dirty: map[varKey]bool{}, whole: map[int]bool{}}
 	es := newEffects(funcs)
 	for try := 0; try < 64; try++ {
 		if try > 0 && time.Since(start) > maxBuildTime {
@@ -469,7 +472,7 @@ func (b *builder) exitHere(kind, why, pc int, st *state) int {
 // with the state from before it.
 func (b *builder) exitPre(why int) int {
 	if b.effects {
-		panic(unsupported("%s pc %d: %s checks after it changed memory", b.fn.Name, b.in.pc, b.in.op))
+		b.changedMemory("%s pc %d: %s checks after it changed memory", b.fn.Name, b.in.pc, b.in.op)
 	}
 	return b.exitHere(interp.ExitInterp, why, b.in.pc, b.pre)
 }
@@ -506,7 +509,7 @@ func (b *builder) guardSite(x vid, k gc.Kind, operand int) {
 	e := b.exitPre(whyGuard)
 	b.f.exits[e].guard = x
 	b.f.exits[e].site = len(b.sites)
-	b.sites = append(b.sites, siteKey{b.in.pc, operand})
+	b.sites = append(b.sites, siteKey{b.in.pc, operand + b.operand})
 	b.emit3(opCheck, tVoid, x, b.f.constant(int64(k)), 0, int64(e), int32(cEq))
 }
 
@@ -515,7 +518,7 @@ func (b *builder) seen(operand int) uint16 {
 	if b.fb == nil {
 		return 0
 	}
-	return b.fb.kinds[siteKey{b.in.pc, operand}]
+	return b.fb.kinds[siteKey{b.in.pc, operand + b.operand}]
 }
 
 // leave ends the current block with an exit to the interpreter before the
@@ -551,6 +554,12 @@ func (b *builder) entryCheck() {
 // instr builds one instruction.
 func (b *builder) instr(in *inst) {
 	b.in, b.pre, b.effects, b.slow = in, b.st.copy(), false, nil
+	parts := b.inline(in)
+	b.inlined = len(parts) > 0
+	if !b.inlined {
+		parts = in.parts
+	}
+	defer func() { b.inlined, b.operand = false, 0 }()
 	func() {
 		defer func() {
 			if r := recover(); r != nil && r != errDead {
@@ -558,12 +567,15 @@ func (b *builder) instr(in *inst) {
 			}
 		}()
 		w := weight(b.loops[b.at[in.pc]])
-		for i := range in.parts {
+		for i := range parts {
 			if b.cur < 0 {
 				return
 			}
-			b.lastPart = i == len(in.parts)-1
-			if b.part(&in.parts[i]) {
+			b.lastPart = i == len(parts)-1
+			if b.inlined {
+				b.operand = (i + 1) * inlineSites
+			}
+			if b.part(&parts[i]) {
 				b.f.steps += w
 				return // the instruction is done (a step ran all of it)
 			}
@@ -860,7 +872,11 @@ func (b *builder) connect(p pend, bb *bblock) {
 			}
 		}
 	}
+	// What a back edge teaches (hints) is all taken before the build starts
+	// again: a loop that keeps many locals in registers would otherwise
+	// take a restart for each.
 	var args []vid
+	restart := false
 	for _, r := range bb.vars {
 		var s, w slot
 		if r.local {
@@ -883,7 +899,8 @@ func (b *builder) connect(p pend, bb *bblock) {
 				case bb.joined:
 					// A back edge that does not keep the kind.
 					b.hints.widen[key] = true
-					panic(errRestart)
+					restart = true
+					continue
 				case !ok && narrowed && nk == gc.Kind(kv):
 					// A forward edge into a loop the back edges keep at
 					// kind kv: check it on the way in.
@@ -899,7 +916,8 @@ func (b *builder) connect(p pend, bb *bblock) {
 					// on this edge) and it is not the one the back edges
 					// bring: the loop takes any kind here.
 					b.hints.widen[key] = true
-					panic(errRestart)
+					restart = true
+					continue
 				default:
 					panic("jit: a join's fixed kind from a path that does not have it")
 				}
@@ -911,7 +929,8 @@ func (b *builder) connect(p pend, bb *bblock) {
 			if sk, ok := b.f.isConst(s.k); ok && !b.hints.widen[key] && b.narrowOK(key, gc.Kind(sk)) {
 				if _, done := b.hints.narrow[key]; !done {
 					b.hints.narrow[key] = gc.Kind(sk)
-					panic(errRestart)
+					restart = true
+					continue
 				}
 			}
 		}
@@ -932,19 +951,22 @@ func (b *builder) connect(p pend, bb *bblock) {
 			key := varKey{bb.pc, true, i}
 			if w.memNil && !st.locals[i].memNil {
 				b.hints.written[key] = true
-				panic(errRestart)
+				restart = true
 			}
 			if !w.dirty && st.locals[i].dirty {
 				b.hints.dirty[key] = true
-				panic(errRestart)
+				restart = true
 			}
 		}
 		for pos := want.lo; pos <= want.top && !bb.rebase; pos++ {
 			if w, s := want.at(pos), st.at(pos); !w.lazy() && !w.dirty && s.dirty {
 				b.hints.dirty[varKey{bb.pc, false, pos}] = true
-				panic(errRestart)
+				restart = true
 			}
 		}
+	}
+	if restart {
+		panic(errRestart)
 	}
 	if !bb.rebase {
 		// Values the join keeps without a parameter are the same on every

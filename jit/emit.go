@@ -136,6 +136,7 @@ type code struct {
 	steps   []atomic.Int64 // by exit index: how often it left an instruction to the interpreter (statistics)
 	sites   []siteKey      // guard sites for feedback
 	size    int
+	inlined int // calls built as their callee's body
 }
 
 // goEntry is an entry from the interpreter at pc: the offset of its thunk.

@@ -279,6 +279,8 @@ type function struct {
 	// leaves to the interpreter (steps), each weighted by its loops
 	// (builder.weight): an estimate of where its time goes.
 	work, steps float64
+
+	inlined int // calls whose callee's body is built in their place (inline.go)
 }
 
 func newFunction(name string) *function {

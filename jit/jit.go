@@ -279,6 +279,7 @@ func (j *JIT) compile(s *fnState) {
 	j.stats.compiled.Add(1)
 	j.stats.bytes.Add(int64(c.size))
 	j.stats.loops.Add(int64(len(c.entries) - 1))
+	j.stats.inlined.Add(int64(c.inlined))
 	j.setCall(s, c.base()+uintptr(c.native))
 	j.publish()
 }
@@ -334,7 +335,7 @@ func (j *JIT) compileFunc(s *fnState) (c *code, err error) {
 	}
 	f.optimize()
 	a := f.allocate(archGPRs, archFPRs)
-	c = &code{id: len(j.codes), fn: s.fn, sites: f.sites}
+	c = &code{id: len(j.codes), fn: s.fn, sites: f.sites, inlined: f.inlined}
 	bytes, err := assemble(f, a, c, int(s.fn.Index))
 	if err != nil {
 		return nil, err
@@ -679,14 +680,15 @@ func (c *code) base() uintptr { return uintptr(unsafe.Pointer(&c.mem[0])) }
 // counters are the statistics of a JIT (atomic: machines count
 // concurrently).
 type counters struct {
-	compiled, failed, recompiled, bytes, loops, entries, compileTime, parks, blocks atomic.Int64
-	why                                                                             [numWhy]atomic.Int64 // exits by reason; 0 is a return
+	compiled, failed, recompiled, bytes, loops, entries, compileTime, parks, blocks, inlined atomic.Int64
+	why                                                                                      [numWhy]atomic.Int64 // exits by reason; 0 is a return
 }
 
 // Stats are what --stats shows of the JIT.
 type Stats struct {
 	Compiled, Failed, Recompiled int // functions
 	Loops                        int // loop headers native code can be entered at
+	Inlined                      int // calls built as their callee's body (inline.go)
 	Bytes                        int // of machine code
 	CompileTime                  time.Duration
 	Entries                      int              // runs of native code begun
@@ -700,7 +702,7 @@ type Stats struct {
 func (j *JIT) Stats() Stats {
 	s := Stats{
 		Compiled: int(j.stats.compiled.Load()), Failed: int(j.stats.failed.Load()), Recompiled: int(j.stats.recompiled.Load()),
-		Loops: int(j.stats.loops.Load()), Bytes: int(j.stats.bytes.Load()), CompileTime: time.Duration(j.stats.compileTime.Load()),
+		Loops: int(j.stats.loops.Load()), Inlined: int(j.stats.inlined.Load()), Bytes: int(j.stats.bytes.Load()), CompileTime: time.Duration(j.stats.compileTime.Load()),
 		Entries: int(j.stats.entries.Load()), Parks: int(j.stats.parks.Load()), Exits: map[string]int64{},
 	}
 	s.Exits["return"] = j.stats.why[0].Load()
@@ -732,8 +734,8 @@ func (j *JIT) Stats() Stats {
 
 // Write writes the statistics as the jit: lines of --stats.
 func (s Stats) Write(w io.Writer) {
-	fmt.Fprintf(w, "jit: %d functions compiled (%d not, %d again), %d entries at loops and returns, %d bytes of code, %v compiling\n",
-		s.Compiled, s.Failed, s.Recompiled, s.Loops, s.Bytes, s.CompileTime.Round(time.Microsecond))
+	fmt.Fprintf(w, "jit: %d functions compiled (%d not, %d again), %d entries at loops and returns, %d calls inlined, %d bytes of code, %v compiling\n",
+		s.Compiled, s.Failed, s.Recompiled, s.Loops, s.Inlined, s.Bytes, s.CompileTime.Round(time.Microsecond))
 	var names []string
 	for k := range s.Exits {
 		names = append(names, k)

@@ -268,3 +268,26 @@ func TestSizes(t *testing.T) {
 			fn.Name, len(fn.Code), len(f.values), len(f.blocks), params, len(f.exits), len(f.entries), a.spills, len(b))
 	}
 }
+
+// TestInline checks which calls are inlined (inline.go): small plain words
+// are, words with locals, branches, calls or a step in their body are not.
+// (A call site may count twice: the interpreter unrolls short loops.)
+func TestInline(t *testing.T) {
+	for _, c := range []struct {
+		src    string
+		inline bool
+	}{
+		{": x@ 0 get ; { 1.5 } | b | 0.0 10 0 do b x@ + loop", true},
+		{": sq dup * ; : hyp sq swap sq + ; 3 4 hyp", true}, // sq in hyp; hyp calls, so it stays a call
+		{": f | a | a 1+ ; 10 0 do i f drop loop", false},   // locals
+		{": g dup 0 < if neg then ; -3 g", false},           // a branch
+		{": h 2.5 1.5 mod ; h", false},                      // mod of floats is a step
+		{": r dup 0 > if 1- r then ; 5 r", false},           // recursion (and a branch)
+	} {
+		j := compileAll(t, c.src)
+		if got := j.Stats().Inlined; (got > 0) != c.inline {
+			t.Errorf("%q: %d calls inlined, want inlining %v", c.src, got, c.inline)
+		}
+		j.Close()
+	}
+}

@@ -720,7 +720,7 @@ func (b *builder) slowUnless(t vid) {
 		return
 	}
 	if b.effects {
-		panic(unsupported("%s pc %d: a slow path after a change to memory", b.fn.Name, b.in.pc))
+		b.changedMemory("%s pc %d: a slow path after a change to memory", b.fn.Name, b.in.pc)
 	}
 	fast, slow := b.newEdge(), b.newEdge()
 	b.f.blocks[b.cur].term = term{kind: tkBranch, cond: cNe, a: t, b: b.f.constant(0), succ: [2]int{fast.id, slow.id}}
@@ -1171,8 +1171,9 @@ func (b *builder) plusLoop(in *interp.Instr) {
 // state before it, with its own stack effect) and reports true: the
 // instruction is done.
 func (b *builder) step() bool {
+	b.noStepInline()
 	if b.effects {
-		panic(unsupported("%s pc %d: a step after a change to memory", b.fn.Name, b.in.pc))
+		b.changedMemory("%s pc %d: a step after a change to memory", b.fn.Name, b.in.pc)
 	}
 	b.st = b.pre.copy()
 	b.stepFrom()
@@ -1182,8 +1183,9 @@ func (b *builder) step() bool {
 // stepEffect is step for an instruction that pops in values and pushes
 // out (-1: not known, the region ends).
 func (b *builder) stepEffect(in, out int) bool {
+	b.noStepInline()
 	if b.effects {
-		panic(unsupported("%s pc %d: a step after a change to memory", b.fn.Name, b.in.pc))
+		b.changedMemory("%s pc %d: a step after a change to memory", b.fn.Name, b.in.pc)
 	}
 	b.st = b.pre.copy()
 	b.stepWith(in, out)
@@ -1209,7 +1211,17 @@ func (b *builder) effectOf() (int, int) {
 			return -1, -1
 		}
 		return in, out
-	case interp.MakeArray, interp.Call, interp.CallQuot:
+	case interp.Call:
+		// Of a call whose body is inlined, stepped (a slow path, a step in
+		// the body): the callee's effect, which inlined bodies have, so
+		// that the step keeps the region the fast path is in.
+		if fn := int(b.in.parts[0].Fn); b.inlined && len(b.in.parts) == 1 {
+			if ce := b.fx.of(b.funcs[fn]); ce.known {
+				return 1 - ce.min, ce.top - ce.min + 1
+			}
+		}
+		return -1, -1
+	case interp.MakeArray, interp.CallQuot:
 		return -1, -1
 	}
 	return op.Effect()
