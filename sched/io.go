@@ -120,9 +120,6 @@ func (rt *Runtime) io(a *actor, word interp.ActorWord) error {
 		rt.ioPending.Add(-1)
 		return rt.ioResult(m, r)
 	}
-	if rt.noFiles && (word == interp.AwReadFile || word == interp.AwWriteFile) {
-		return interp.Fail(m.Heap.In.Intern("eacces"))
-	}
 	r := &ioReq{word: word, a: a, max: min(m.Heap.Room(), gc.MaxObjectLen)}
 	q := &rt.stdin
 	switch word {
@@ -139,6 +136,9 @@ func (rt *Runtime) io(a *actor, word interp.ActorWord) error {
 			return errType
 		}
 		r.data, r.path, q = bytes.Clone(m.Heap.Bytes(s)), string(m.Heap.Bytes(p)), &rt.files
+	}
+	if rt.noFiles && q == &rt.files {
+		return interp.Fail(m.Heap.In.Intern("eacces"))
 	}
 	a.ext().io = r
 	rt.ioPending.Add(1) // before the request can end: the deadlock check must see it pending
