@@ -335,7 +335,7 @@ func (m *Machine) runNative(code uintptr, left *int, resume bool) (Status, bool)
 			return m.leave(s)
 		case ExitGrowLocals:
 			m.ltop = int(s.LB)
-			if n := m.ltop + int(s.Aux); n <= len(m.locals) || m.growLocals(n) == nil {
+			if n := m.ltop + int(s.Aux); n < len(m.locals) || m.growLocals(n) == nil { // a slot to spare: see fillNative
 				code = s.Resume
 				continue
 			}
@@ -450,7 +450,12 @@ var fastOps = [256]bool{MakeArray: true, Push: true, Builtin: true}
 // fillNative writes the machine's memory into s before native code runs.
 func (m *Machine) fillNative(s *NativeState) {
 	s.StackBase, s.StackLast = m.stackBase, m.stackLast
-	s.LocalsBase, s.LocalsLen = uintptr(unsafe.Pointer(&m.locals[0])), int64(len(m.locals))
+	// One slot is kept back from native code, as the interpreter's calls
+	// keep it (a callee's base is inside the array even when it has no
+	// locals): a step or an exit in a function of no locals called at the
+	// end of the locals would otherwise start the interpreter at
+	// m.locals[len].
+	s.LocalsBase, s.LocalsLen = uintptr(unsafe.Pointer(&m.locals[0])), int64(len(m.locals)-1)
 	s.Rcs, s.Hdrs, s.Vals, s.Bytes = m.Heap.Arena()
 	s.Exit = 0
 }
