@@ -1,8 +1,9 @@
 package jit
 
 // This file defines the inlining of small words: a call of a word whose
-// body is a few plain instructions (no locals, no branches, no calls) is
-// built as if those instructions stood in the caller in place of the call.
+// body is a few plain instructions (no locals, no branches, and no calls
+// but of such words) is built as if those instructions stood in the caller
+// in place of the call.
 // nbody's field words (: x@ 0 get ;) called in its inner loop cost a native
 // call each, which writes the caller's registers back to memory; inlined,
 // the loop keeps its values in registers.
@@ -25,8 +26,10 @@ package jit
 import "github.com/raftvm/raft/interp"
 
 const (
-	maxInlineCode = 32 // bytes of bytecode of a word that is inlined, its Return included
-	inlineSites   = 16 // feedback site numbers per inlined part (operands of one part are fewer)
+	maxInlineCode  = 32 // bytes of bytecode of a word that is inlined, its Return included
+	maxInlineDepth = 3  // words inlined in words inlined in a call, at most
+	maxInlineParts = 32 // plain instructions an inlined call becomes, at most
+	inlineSites    = 16 // feedback site numbers per inlined part (operands of one part are fewer)
 )
 
 // inlineOps are the plain instructions an inlined body may hold.
@@ -57,7 +60,7 @@ func (b *builder) inline(in *inst) []interp.Instr {
 	for i, p := range in.parts {
 		var body []interp.Instr
 		if p.Op == interp.Call {
-			body = b.body(int(p.Fn))
+			body = b.body(int(p.Fn), 0)
 		}
 		if body == nil {
 			if parts != nil {
@@ -77,9 +80,11 @@ func (b *builder) inline(in *inst) []interp.Instr {
 }
 
 // body returns the instructions of function fn without its Return, when
-// fn is a word small and plain enough to inline; else nil.
-func (b *builder) body(fn int) []interp.Instr {
-	if fn < 0 || fn >= len(b.funcs) {
+// fn is a word small and plain enough to inline; else nil. A call in it of
+// such a word is replaced by that word's body in turn (depth counts the
+// words being inlined around fn), up to maxInlineParts in all.
+func (b *builder) body(fn, depth int) []interp.Instr {
+	if fn < 0 || fn >= len(b.funcs) || depth >= maxInlineDepth {
 		return nil
 	}
 	c := b.funcs[fn]
@@ -97,13 +102,21 @@ func (b *builder) body(fn int) []interp.Instr {
 			break
 		}
 		for _, p := range interp.Expand(in) {
+			if p.Op == interp.Call {
+				sub := b.body(int(p.Fn), depth+1)
+				if sub == nil {
+					return nil
+				}
+				body = append(body, sub...)
+				continue
+			}
 			if p.Target >= 0 || !inlineOps[p.Op] {
 				return nil
 			}
 			body = append(body, p)
 		}
 	}
-	if len(body) == 0 {
+	if len(body) == 0 || len(body) > maxInlineParts {
 		return nil
 	}
 	return body

@@ -278,11 +278,12 @@ func TestInline(t *testing.T) {
 		inline bool
 	}{
 		{": x@ 0 get ; { 1.5 } | b | 0.0 10 0 do b x@ + loop", true},
-		{": sq dup * ; : hyp sq swap sq + ; 3 4 hyp", true}, // sq in hyp; hyp calls, so it stays a call
-		{": f | a | a 1+ ; 10 0 do i f drop loop", false},   // locals
-		{": g dup 0 < if neg then ; -3 g", false},           // a branch
-		{": h 2.5 1.5 mod ; h", false},                      // mod of floats is a step
-		{": r dup 0 > if 1- r then ; 5 r", false},           // recursion (and a branch)
+		{": sq dup * ; : hyp sq swap sq + ; 3 4 hyp", true},                // sq in hyp, and hyp (with sq in it) in main
+		{": sq dup * ; : r2 sq sq ; : r4 r2 r2 ; : r8 r4 r4 ; 2 r8", true}, // r8 is too deep, r4 and r2 inline
+		{": f | a | a 1+ ; 10 0 do i f drop loop", false},                  // locals
+		{": g dup 0 < if neg then ; -3 g", false},                          // a branch
+		{": h 2.5 1.5 mod ; h", false},                                     // mod of floats is a step
+		{": r dup 0 > if 1- r then ; 5 r", false},                          // recursion (and a branch)
 	} {
 		j := compileAll(t, c.src)
 		if got := j.Stats().Inlined; (got > 0) != c.inline {
