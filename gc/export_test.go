@@ -224,7 +224,7 @@ func (h *Heap) checkMap(x uint32) error {
 			continue
 		}
 		n++
-		if !h.validKey(e[i], 0) {
+		if !h.isKey(e[i]) {
 			return fmt.Errorf("map %d: key %v is not a key", x, e[i])
 		}
 		if e[i].K == KArr && h.rcs[e[i].X] != 1 {

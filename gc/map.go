@@ -28,7 +28,8 @@ package gc
 // handle or a heap), so a copied index stays right in the receiving heap.
 //
 // Keys are immutable values: ints, floats (not NaN), strings, symbols,
-// booleans, nil, pids and arrays of those (up to maxKeyDepth deep). An int
+// booleans, nil, pids and arrays of those (up to maxKeyDepth deep and
+// maxKeyValues values: see isKey). An int
 // and a float with the same value are the same key, as they are equal. A
 // map stores a copy of an array key of its own, which no one else can
 // reach (MapPairs and MapKeys hand out copies), so a key never changes
@@ -42,17 +43,18 @@ import (
 )
 
 // ErrBadKey is the error of a map operation given a key that no map may
-// hold: a quotation, a map, NaN, or an array holding one, or nested deeper
-// than maxKeyDepth.
+// hold: a quotation, a map, NaN, or an array holding one, nested deeper
+// than maxKeyDepth, or of more than maxKeyValues values.
 var ErrBadKey = errors.New("gc: not a map key")
 
 const (
-	mapHead     = 2  // elements before the first pair
-	smallPairs  = 8  // a map of at most this many pairs (live or dead) has no index
-	maxKeyDepth = 32 // arrays in arrays a key may nest
-	slotSize    = 16 // bytes of a slot of the index
-	tagShift    = 28 // a slot's second word: pair+1 below bit 28 (pairs are fewer than MaxObjectLen/2), a short key's tag above
-	pairMask    = 1<<tagShift - 1
+	mapHead      = 2       // elements before the first pair
+	smallPairs   = 8       // a map of at most this many pairs (live or dead) has no index
+	maxKeyDepth  = 32      // arrays in arrays a key may nest
+	maxKeyValues = 1 << 16 // values a key may hold in all, shared arrays counted each time
+	slotSize     = 16      // bytes of a slot of the index
+	tagShift     = 28      // a slot's second word: pair+1 below bit 28 (pairs are fewer than MaxObjectLen/2), a short key's tag above
+	pairMask     = 1<<tagShift - 1
 )
 
 // deadKey is the key of a deleted pair: a nil with a payload, which no
@@ -92,13 +94,25 @@ func (h *Heap) MapLen(m Value) int {
 
 // CheckKey reports whether k may be a key: nil, or ErrBadKey.
 func (h *Heap) CheckKey(k Value) error {
-	if !h.validKey(k, 0) {
+	if !h.isKey(k) {
 		return ErrBadKey
 	}
 	return nil
 }
 
-func (h *Heap) validKey(k Value, depth int) bool {
+// isKey reports whether k may be a key. An array key counts its values
+// again wherever it holds an array twice, as hashing and comparing it
+// will: { x x } nested 40 deep is 2^40 values, so keys are bounded by
+// maxKeyValues in all.
+func (h *Heap) isKey(k Value) bool {
+	budget := maxKeyValues
+	return h.validKey(k, 0, &budget)
+}
+
+func (h *Heap) validKey(k Value, depth int, budget *int) bool {
+	if *budget--; *budget < 0 {
+		return false
+	}
 	switch k.K {
 	case KFloat:
 		return !math.IsNaN(k.AsFloat())
@@ -109,10 +123,11 @@ func (h *Heap) validKey(k Value, depth int) bool {
 			return false
 		}
 		if h.Packed(k) {
-			return true
+			*budget -= int(h.hdrs[k.X].n)
+			return *budget >= 0
 		}
 		for i := range int(h.hdrs[k.X].n) {
-			if !h.validKey(h.vals[h.hdrs[k.X].off+uint32(i)], depth+1) {
+			if !h.validKey(h.vals[h.hdrs[k.X].off+uint32(i)], depth+1, budget) {
 				return false
 			}
 		}
@@ -272,7 +287,7 @@ func (h *Heap) probe(k Value) (hash, word uint64, tag uint32) {
 // MapGet returns the value of key k in map m, borrowed, and true; or nil
 // and false when m has no such key. It fails with ErrBadKey.
 func (h *Heap) MapGet(m, k Value) (Value, bool, error) {
-	if !h.validKey(k, 0) {
+	if !h.isKey(k) {
 		return Nil, false, ErrBadKey
 	}
 	x := m.Handle()
@@ -288,7 +303,7 @@ func (h *Heap) MapGet(m, k Value) (Value, bool, error) {
 // On error (ErrBadKey, ErrOutOfMemory, ErrTooBig) nothing changes and v
 // stays the caller's.
 func (h *Heap) MapPut(m, k, v Value) error {
-	if !h.validKey(k, 0) {
+	if !h.isKey(k) {
 		return ErrBadKey
 	}
 	x := m.Handle()
@@ -400,7 +415,7 @@ func (h *Heap) reindex(x uint32, want int) error {
 // MapDel removes key k from map m, if it is there. It fails with
 // ErrBadKey only.
 func (h *Heap) MapDel(m, k Value) error {
-	if !h.validKey(k, 0) {
+	if !h.isKey(k) {
 		return ErrBadKey
 	}
 	x := m.Handle()

@@ -289,3 +289,26 @@ func BenchmarkMapWordCount(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(words)), "ns/word")
 }
+
+// TestMapKeyOfSharedArrays checks that a key whose arrays share elements
+// ({ x x } nested 30 deep: 2^30 values when walked) is refused at once,
+// not hashed for ever.
+func TestMapKeyOfSharedArrays(t *testing.T) {
+	h := newHeap()
+	k := mustArr(t, h, gc.Int(1))
+	for range 30 {
+		h.Retain(k)
+		k = mustArr(t, h, k, k)
+	}
+	m := mustMap(t, h)
+	if err := h.MapPut(m, k, gc.Int(1)); !errors.Is(err, gc.ErrBadKey) {
+		t.Fatalf("put with a key of 2^30 values: %v, want ErrBadKey", err)
+	}
+	small := mustArr(t, h, gc.Int(1))
+	for range 10 { // 2^10 values: a key
+		h.Retain(small)
+		small = mustArr(t, h, small, small)
+	}
+	mustPut(t, h, m, small, gc.Int(2))
+	check(t, h)
+}
