@@ -455,19 +455,6 @@ func (h *Heap) MapPair(m Value, i int) (k, v Value, live bool) {
 	return e[0], e[1], e[0] != deadKey
 }
 
-// MapEach calls f with each key and value of map m, borrowed, in insertion
-// order. f must not change the heap (it may read it); an array key passed
-// to f is the map's own and must not be kept (MapPair gives a copy).
-func (h *Heap) MapEach(m Value, f func(k, v Value)) {
-	x := m.Handle()
-	for i := mapHead; i < int(h.hdrs[x].n); i += 2 {
-		e := h.vals[h.hdrs[x].off+uint32(i):]
-		if e[0] != deadKey {
-			f(e[0], e[1])
-		}
-	}
-}
-
 // MapArray returns a new array, count 1, of the keys of map m (keys), of
 // its values (values), or of its pairs as { key value } arrays (both), in
 // insertion order. Array keys are copies: a map's own are never handed out.

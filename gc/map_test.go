@@ -94,13 +94,16 @@ func TestMapModel(t *testing.T) {
 			t.Fatalf("MapLen %d, want %d", h.MapLen(m), len(model))
 		}
 		var got []string
-		h.MapEach(m, func(k, v gc.Value) {
-			if k.K == gc.KInt {
+		for i := range h.MapSlots(m) {
+			k, _, live := h.MapPair(m, i)
+			switch {
+			case !live:
+			case k.K == gc.KInt:
 				got = append(got, "i"+strconv.FormatInt(k.AsInt(), 10))
-			} else {
+			default:
 				got = append(got, h.Text(k))
 			}
-		})
+		}
 		if len(got) != len(order) {
 			t.Fatalf("%d pairs iterated, want %d", len(got), len(order))
 		}

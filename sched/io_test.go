@@ -15,7 +15,9 @@ import (
 	"github.com/raftvm/raft/sched"
 )
 
-// runInput is runSrc with stdin as the program's standard input.
+// runInput runs src as a program on workers workers with stdin as its
+// standard input (nil: an empty one), for at most timeout, and returns what
+// it did: its final stack on stdout, as raft run prints it.
 func runInput(t testing.TB, src string, stdin io.Reader, workers int, timeout time.Duration) result {
 	t.Helper()
 	prog, err := interp.Compile("test.raft", []byte(src))
@@ -27,7 +29,6 @@ func runInput(t testing.TB, src string, stdin io.Reader, workers int, timeout ti
 	out := interp.NewOutput(&stdout)
 	rt := sched.New(prog, sched.Options{Workers: workers, Out: out, Stderr: &stderr, Input: stdin})
 	m := rt.Main()
-	m.SetArgs(nil)
 	if err := m.StartFunc(prog.Main); err != nil {
 		t.Fatal(err)
 	}

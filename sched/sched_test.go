@@ -46,32 +46,7 @@ type result struct {
 // workers (0: GOMAXPROCS) until it ends or timeout, then stops the runtime.
 func runSrc(t testing.TB, src string, workers int, timeout time.Duration) result {
 	t.Helper()
-	prog, err := interp.Compile("test.raft", []byte(src))
-	if err != nil {
-		t.Fatalf("compile: %v", err)
-	}
-	var stdout bytes.Buffer
-	var stderr syncBuffer
-	out := interp.NewOutput(&stdout)
-	rt := sched.New(prog, sched.Options{Workers: workers, Out: out, Stderr: &stderr})
-	m := rt.Main()
-	if err := m.StartFunc(prog.Main); err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), timeout)
-	defer cancel()
-	st, rerr := rt.RunMain(ctx)
-	rt.Stop()
-	if st == interp.StatusDone {
-		if s := m.StackText(); s != "" {
-			out.Write([]byte(s + "\n"))
-		}
-	}
-	if m.Failure != nil && st != interp.StatusDone {
-		stderr.Write([]byte(m.Failure.Report()))
-	}
-	out.Flush()
-	return result{st: st, err: rerr, out: stdout.String(), stderr: stderr.String(), m: m, stats: rt.Stats()}
+	return runInput(t, src, nil, workers, timeout)
 }
 
 // TestPrograms runs small programs on 1, 2 and 4 workers and checks what
