@@ -31,6 +31,11 @@ func (e *RuntimeError) Error() string { return "runtime error" }
 // machine's heap), as the error word does.
 func Fail(reason gc.Value) error { return &RuntimeError{reason} }
 
+// AllocError returns the runtime error a failed heap allocation (gc's
+// ErrTooBig or ErrOutOfMemory) fails the actor with: :badarg or
+// :heap-limit.
+func AllocError(err error) error { return allocErr(err) }
+
 // allocErr maps a heap allocation error to the runtime error.
 func allocErr(err error) error {
 	if err == gc.ErrTooBig {

@@ -36,6 +36,7 @@ type Func struct {
 	Lib     bool   // library code (prelude), not shown in failure traces
 	Pos     Pos    // where it is defined
 	lines   []lineEntry
+	hosts   []HostWord // the program's host words when it was verified (CallHost's operand indexes them)
 
 	// under maps the pc of a superinstruction to the position where running
 	// out of stack belongs when that is not the instruction's own position
@@ -106,6 +107,9 @@ type Program struct {
 	dict     map[string]*entry // user and library words, constants
 	included map[string]bool   // files already compiled (cleaned paths)
 
+	hostWords []HostWord     // words written in Go (DefineHost); guarded by mu while defined, read-only once code uses them
+	hostIndex map[string]int // index in hostWords by name; guarded by mu
+
 	// ReadFile reads an included file; nil means os.ReadFile.
 	ReadFile func(path string) ([]byte, error)
 
@@ -173,8 +177,19 @@ func Compile(file string, src []byte) (*Program, error) {
 // CompileWith is Compile with included files read by readFile (nil:
 // os.ReadFile); a fuzzer or an embedder can serve includes from memory.
 func CompileWith(file string, src []byte, readFile func(path string) ([]byte, error)) (*Program, error) {
+	return CompileHosted(file, src, readFile, nil)
+}
+
+// CompileHosted is CompileWith for a program that has host words (words
+// written in Go by the embedder, see DefineHost) besides the language's.
+func CompileHosted(file string, src []byte, readFile func(path string) ([]byte, error), hosts []HostWord) (*Program, error) {
 	p := NewProgram()
 	p.ReadFile = readFile
+	for _, w := range hosts {
+		if err := p.DefineHost(w); err != nil {
+			return nil, err
+		}
+	}
 	if _, err := p.compile(file, src, false, false); err != nil {
 		return nil, err
 	}
@@ -247,7 +262,7 @@ func (p *Program) compile(file string, src []byte, lib, repl bool) (uint32, erro
 	}
 	main.Index = c.add(main)
 	for _, fn := range c.funcs[len(old):] {
-		if err := verify(fn, len(c.funcs), c.p.In); err != nil {
+		if err := verify(fn, len(c.funcs), c.p.In, c.p.hostWords); err != nil {
 			panic(fmt.Sprintf("interp: compiler produced bad code for %s: %v", fn.Name, err))
 		}
 	}
@@ -259,7 +274,7 @@ func (p *Program) compile(file string, src []byte, lib, repl bool) (uint32, erro
 	}
 	for _, slot := range c.redefined {
 		if int(slot) < len(old) {
-			if err := verify(c.funcs[slot], len(c.funcs), c.p.In); err != nil {
+			if err := verify(c.funcs[slot], len(c.funcs), c.p.In, c.p.hostWords); err != nil {
 				panic(fmt.Sprintf("interp: compiler produced bad code for %s: %v", c.funcs[slot].Name, err))
 			}
 		}
@@ -288,6 +303,9 @@ func (c *compiler) checkName(t token) *Error {
 	}
 	if syntaxWords[t.text] || isBuiltinWord(t.text) && (c.lib || !extensionWords[t.text]) {
 		return errorf(t.pos, "cannot redefine builtin word %s", t.text)
+	}
+	if _, ok := c.p.hostIndex[t.text]; ok {
+		return errorf(t.pos, "cannot redefine host word %s", t.text)
 	}
 	if e, ok := c.dict[t.text]; ok {
 		if e.lib && !c.lib {
@@ -1130,6 +1148,10 @@ func (c *compiler) ownWord(name string) bool {
 func (f *fcomp) word(t token) *Error {
 	if op, ok := wordOps[t.text]; ok {
 		f.emitOp(op, t.pos)
+		return nil
+	}
+	if w, ok := f.c.p.hostIndex[t.text]; ok && !f.c.lib { // before builtins: a host word may replace an extension word
+		f.emitU16(CallHost, w, t.pos)
 		return nil
 	}
 	if b, ok := builtinIndex[t.text]; ok && (!builtins[b].lib || f.c.lib) && !f.c.ownWord(t.text) {

@@ -51,6 +51,8 @@ func Instruction(p *Program, fn *Func, pc int) string {
 		s := u16(fn.Code, pc+1)
 		if op == Builtin {
 			fmt.Fprintf(&b, " %s", builtins[s].name)
+		} else if op == CallHost && s < len(p.hostWords) {
+			fmt.Fprintf(&b, " %s", p.hostWords[s].Name)
 		} else {
 			fmt.Fprintf(&b, " %d", s)
 		}

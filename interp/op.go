@@ -156,6 +156,9 @@ const (
 	LoopStep         // --       ; u16 s, rel exit: a loop unrolled twice, its first half: i += 1, leave when i = limit (no reduction)
 	AddIndexStep     // a -- a+i ; u16 s, rel exit: the first half of an unrolled AddIndexLoop: + i, i += 1, leave when i = limit
 
+	// Words written in Go by the program's embedder (package raft's Define).
+	CallHost // ... -- ...          ; u16 w: runs the program's host word w
+
 	numOps
 )
 
@@ -166,7 +169,7 @@ const (
 //   - Calls and backward jumps (Jump, JumpIfFalse, Loop, PlusLoop to a lower
 //     pc) charge the reduction budget; they are the only places an actor is
 //     preempted. DoInit and DoInitStep only jump forward.
-//   - Builtin, CallQuot, Peek and MakeArray have effects that depend on
+//   - Builtin, CallHost, CallQuot, Peek and MakeArray have effects that depend on
 //     values; the table gives their fixed part.
 
 // operand widths
@@ -289,7 +292,8 @@ var opTable = [numOps]OpInfo{
 	ArrPop:    {"ArrPop", "pop", oNone, 1, 1, 0},
 	Len:       {"Len", "len", oNone, 1, 1, 0},
 
-	Builtin: {"Builtin", "", oU16, 0, 0, fVar | fBlock},
+	Builtin:  {"Builtin", "", oU16, 0, 0, fVar | fBlock},
+	CallHost: {"CallHost", "", oU16, 0, 0, fVar | fBlock},
 
 	SpawnActor:     {"SpawnActor", "spawn", oNone, 1, 1, 0},
 	SendMessage:    {"SendMessage", "send", oNone, 2, 0, 0},

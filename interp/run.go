@@ -338,7 +338,7 @@ loop:
 			}
 			fallthrough
 		case Neg, Abs, Invert, ZeroEq, ZeroLt, Peek, Rot, MinusRot, Tuck, TwoSwap, Depth, Not,
-			And, Or, Xor, Lshift, Rshift, Set, Push, ArrPop, Builtin,
+			And, Or, Xor, Lshift, Rshift, Set, Push, ArrPop, Builtin, CallHost,
 			SpawnActor, SendMessage, SpawnSupervisor, SetStrategy, RestartChild,
 			ReceiveMessage, Eq, Ne, Lt, Gt, Le, Ge, EqK, NeK, LtK, GtK, LeK, GeK, TwoDrop,
 			TwoDup, SetK: // rare in loops: run stays under the compiler's 'big function' size (see Add)
@@ -1405,20 +1405,28 @@ func (m *Machine) cold(ip, sp unsafe.Pointer, tos gc.Value, lp unsafe.Pointer) (
 		h.Release(a)
 		tos = x
 		ip = unsafe.Add(ip, 1)
-	case Builtin:
-		b := &builtins[argU16(ip, 1)]
-		if b.num != nil && (tos.K == gc.KInt || tos.K == gc.KFloat) { // a number is never the guard below the stack
-			if r, ok := b.num(tos); ok {
-				tos = r
-				ip = unsafe.Add(ip, 3)
-				break
+	case Builtin, CallHost:
+		var in, out int
+		var fn BuiltinFunc
+		if Op(*(*byte)(ip)) == Builtin {
+			b := &builtins[argU16(ip, 1)]
+			if b.num != nil && (tos.K == gc.KInt || tos.K == gc.KFloat) { // a number is never the guard below the stack
+				if r, ok := b.num(tos); ok {
+					tos = r
+					ip = unsafe.Add(ip, 3)
+					break
+				}
 			}
+			in, out, fn = b.in, b.out, b.fn
+		} else {
+			w := &m.Prog.hostWords[argU16(ip, 1)]
+			in, out, fn = w.In, w.Out, w.Fn
 		}
 		m.spill(ip, sp, tos, lp)
-		if m.sp < b.in {
+		if m.sp < in {
 			err = errUnderflow
 		} else {
-			err = b.fn(m)
+			err = fn(m)
 		}
 		yield := err == ErrYield
 		ip, sp, tos, lp = m.reload()
@@ -1429,7 +1437,7 @@ func (m *Machine) cold(ip, sp unsafe.Pointer, tos gc.Value, lp unsafe.Pointer) (
 			return ip, sp, tos, lp, err
 		}
 		ip = unsafe.Add(ip, 3)
-		if b.out < 0 && uintptr(sp) > m.room {
+		if out < 0 && uintptr(sp) > m.room {
 			m.spill(ip, sp, tos, lp)
 			err = m.ensure(m.fn.MaxPush)
 			if ip, sp, tos, lp = m.reload(); err != nil {

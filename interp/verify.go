@@ -22,9 +22,9 @@ import (
 )
 
 // verify checks fn's code for a program of nfuncs functions whose symbols
-// and static strings are in: it returns an error for code the interpreter
-// must not run.
-func verify(fn *Func, nfuncs int, in *gc.Interns) error {
+// and static strings are in, and whose host words are hosts: it returns an
+// error for code the interpreter must not run.
+func verify(fn *Func, nfuncs int, in *gc.Interns, hosts []HostWord) error {
 	code := fn.Code
 	if len(code) == 0 {
 		return fmt.Errorf("empty code")
@@ -48,6 +48,10 @@ func verify(fn *Func, nfuncs int, in *gc.Interns) error {
 			if s := u16(code, pc+1); op == Builtin {
 				if s >= len(builtins) {
 					return fmt.Errorf("pc %d: builtin %d out of range", pc, s)
+				}
+			} else if op == CallHost {
+				if s >= len(hosts) {
+					return fmt.Errorf("pc %d: host word %d out of range", pc, s)
 				}
 			} else if s >= fn.NLocals {
 				return fmt.Errorf("pc %d: %s: slot %d of %d", pc, op, s, fn.NLocals)
@@ -104,7 +108,8 @@ func verify(fn *Func, nfuncs int, in *gc.Interns) error {
 			return fmt.Errorf("jump target %d is not an instruction", t)
 		}
 	}
-	fn.MaxPush = maxGrowth(code)
+	fn.MaxPush = maxGrowth(code, hosts)
+	fn.hosts = hosts
 	fn.pushBytes = uintptr(fn.MaxPush * vsize)
 	fn.entry = unsafe.Pointer(&code[0])
 	fn.leafKind, fn.leafLo, fn.leafSpan = leafRange(code)
@@ -162,7 +167,7 @@ func checkConst(code []byte, at, nfuncs int, in *gc.Interns) error {
 
 // maxGrowth returns the most the stack can grow, from a check point, along
 // any path of code (already verified) that reaches no other check point.
-func maxGrowth(code []byte) int {
+func maxGrowth(code []byte, hosts []HostWord) int {
 	const unreached = math.MinInt
 	in := make([]int, len(code)+1) // the most growth on arrival at each pc
 	for i := range in {
@@ -192,6 +197,9 @@ func maxGrowth(code []byte) int {
 		if op == Builtin {
 			b := &builtins[u16(code, pc+1)]
 			pops, pushes, check = b.in, max(b.out, 0), b.out < 0
+		} else if op == CallHost {
+			w := &hosts[u16(code, pc+1)]
+			pops, pushes = w.In, w.Out
 		}
 		after := d - pops + pushes
 		peak = max(peak, d, after)

@@ -90,7 +90,7 @@ func FuzzVerify(f *testing.F) {
 		fn := fuzzedFunc(data)
 		fn.Index = uint32(len(lib))
 		funcs := append(lib[:len(lib):len(lib)], fn)
-		if err := verify(fn, len(funcs), base.In); err != nil {
+		if err := verify(fn, len(funcs), base.In, nil); err != nil {
 			return // rejected: fine
 		}
 		p := &Program{In: base.In}
@@ -130,7 +130,7 @@ func TestVerifySeedsRun(t *testing.T) {
 	}
 	for _, s := range seeds {
 		fn := fuzzedFunc(s)
-		if err := verify(fn, len(base.Funcs())+1, base.In); err != nil {
+		if err := verify(fn, len(base.Funcs())+1, base.In, nil); err != nil {
 			t.Errorf("seed %x: %v", s, err)
 		}
 	}

@@ -106,6 +106,12 @@ func (es *effects) walk(fn *interp.Func, self *effect) effect {
 				return fail()
 			}
 			pops, pushes = bi, bo
+		case interp.CallHost:
+			hi, ho, _, ok := fn.HostEffect(in.Slot)
+			if !ok {
+				return fail()
+			}
+			pops, pushes = hi, ho
 		case interp.MakeArray:
 			t, ok := mk[in.Slot]
 			if !ok || t > d {

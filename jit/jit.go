@@ -492,6 +492,9 @@ func stepName(c *code, x int) string {
 	if in.Op == interp.Builtin {
 		return interp.BuiltinName(in.Slot)
 	}
+	if _, _, name, ok := c.fn.HostEffect(in.Slot); ok && in.Op == interp.CallHost {
+		return name
+	}
 	return in.Op.String()
 }
 

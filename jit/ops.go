@@ -142,6 +142,8 @@ func (b *builder) part(in *interp.Instr) bool {
 
 	case interp.Builtin:
 		return b.builtin(in.Slot)
+	case interp.CallHost: // a word written in Go by the embedder: the interpreter runs it
+		return b.step()
 
 	case interp.Push:
 		return b.push2()
@@ -1219,6 +1221,11 @@ func (b *builder) effectOf() (int, int) {
 			if ce := b.fx.of(b.funcs[fn]); ce.known {
 				return 1 - ce.min, ce.top - ce.min + 1
 			}
+		}
+		return -1, -1
+	case interp.CallHost:
+		if in, out, _, ok := b.fn.HostEffect(b.in.parts[0].Slot); ok {
+			return in, out
 		}
 		return -1, -1
 	case interp.MakeArray, interp.CallQuot:

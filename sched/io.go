@@ -33,6 +33,9 @@ import (
 // wait in the queue, in order.
 const maxFileOps = 8
 
+// maxHostCalls is how many host words that may block (Await) run at once.
+const maxHostCalls = 64
+
 // ioReq is one input or file operation of an actor. The owner fills in
 // the request and submits it; the goroutine that serves it writes the
 // result and then sets done.
@@ -43,6 +46,9 @@ type ioReq struct {
 	max  int              // the longest result the actor's heap has room for (reads)
 
 	data []byte // write-file: the bytes to write (a copy). After done: what was read
+
+	work   func() any // Await: the host word's work, run by the goroutine
+	result any        // Await: what work returned, after done
 
 	// The result besides data, written before done is set and read after.
 	eof  bool   // read-line: the input had ended
@@ -178,6 +184,38 @@ func (rt *Runtime) ioResult(m *interp.Machine, r *ioReq) error {
 	return m.Push(s)
 }
 
+// Await runs work for a host word that may block (package raft's
+// blocking words) off the workers, as the input words run: the first call
+// takes the work from start (on the worker: start may read the machine's
+// stack; an error from start is returned at once), hands it to a goroutine
+// and returns interp.ErrBlock, and the
+// actor waits in state stIO. When the work is done the actor runs the word
+// again, and this call returns what work returned. work must not touch the
+// machine; it may run on after its actor has ended, its result dropped.
+func (rt *Runtime) Await(m *interp.Machine, start func() (func() any, error)) (any, error) {
+	a := m.Ext.(*actor)
+	if a.x != nil && a.x.io != nil {
+		r := a.x.io
+		if !r.done.Load() { // pairs with the Store in serve
+			a.blockAs = stIO
+			return nil, interp.ErrBlock
+		}
+		a.x.io = nil
+		rt.ioPending.Add(-1)
+		return r.result, nil
+	}
+	work, err := start()
+	if err != nil {
+		return nil, err
+	}
+	r := &ioReq{a: a, work: work}
+	a.ext().io = r
+	rt.ioPending.Add(1) // before the request can end: the deadlock check must see it pending
+	rt.hostCalls.submit(rt, r)
+	a.blockAs = stIO
+	return nil, interp.ErrBlock
+}
+
 // dropIO forgets the request a waits for, if any: it is skipped if not
 // yet begun, and its result is dropped. Owner only (or whoever holds a
 // idle).
@@ -198,6 +236,7 @@ func (rt *Runtime) initIO(in io.Reader) {
 	br := bufio.NewReaderSize(in, 64<<10) // only the goroutine serving rt.stdin touches it (one at a time, handed over under stdin.mu)
 	rt.stdin = ioQueue{max: 1, do: func(r *ioReq) { rt.readStdin(br, r) }}
 	rt.files = ioQueue{max: maxFileOps, do: doFile}
+	rt.hostCalls = ioQueue{max: maxHostCalls, do: func(r *ioReq) { r.result = r.work() }}
 }
 
 // readStdin performs read-line or read-all from br. What the actors

@@ -19,14 +19,15 @@ import (
 
 // Options configure a Runtime.
 type Options struct {
-	Workers int            // workers (OS threads' worth of parallelism); 0: runtime.GOMAXPROCS(0)
-	Out     *interp.Output // the program's standard output
-	Stderr  io.Writer      // where failures nobody watches are reported (whole lines); nil: discarded
-	Input   io.Reader      // the program's standard input, for read-line and read-all; nil: an empty one
-	NoFiles bool           // read-file and write-file fail with :eacces without touching the file system (fuzzing, sandboxes)
-	Budget  int            // reductions per slice; 0: interp.DefaultBudget
-	Count   bool           // count instructions and opcode pairs (interp.Counters, for --stats; slower)
-	Limits  Limits         // resource limits; zero fields take their defaults (see Limits)
+	Workers int             // workers (OS threads' worth of parallelism); 0: runtime.GOMAXPROCS(0)
+	Out     *interp.Output  // the program's standard output
+	Stderr  io.Writer       // where failures nobody watches are reported (whole lines); nil: discarded
+	Input   io.Reader       // the program's standard input, for read-line and read-all; nil: an empty one
+	NoFiles bool            // read-file and write-file fail with :eacces without touching the file system (fuzzing, sandboxes)
+	Budget  int             // reductions per slice; 0: interp.DefaultBudget
+	Count   bool            // count instructions and opcode pairs (interp.Counters, for --stats; slower)
+	Limits  Limits          // resource limits; zero fields take their defaults (see Limits)
+	Context context.Context // what host words see as their run's context (Runtime.Context); nil: context.Background()
 }
 
 // ErrStopped is returned by RunMain when the runtime was stopped.
@@ -45,6 +46,7 @@ var ErrStopped = errors.New("sched: runtime stopped")
 //	// print m.StackText(), or m.Failure.Report() when st is StatusFailed ...
 type Runtime struct {
 	prog   *interp.Program
+	ctx    context.Context // Options.Context; read-only
 	out    *interp.Output
 	budget int
 	count  bool      // Options.Count
@@ -84,6 +86,7 @@ type Runtime struct {
 
 	stdin     ioQueue      // read-line and read-all, one at a time (io.go)
 	files     ioQueue      // read-file and write-file (io.go)
+	hostCalls ioQueue      // host words that may block (Await, io.go)
 	noFiles   bool         // Options.NoFiles; set before the first actor runs, then only read
 	ioPending atomic.Int64 // input and file requests made and not yet taken or dropped by their actor (the deadlock check reads it)
 
@@ -103,6 +106,7 @@ func New(prog *interp.Program, opts Options) *Runtime {
 	}
 	rt := &Runtime{
 		prog:     prog,
+		ctx:      opts.Context,
 		out:      opts.Out,
 		stderr:   opts.Stderr,
 		budget:   opts.Budget,
@@ -117,6 +121,9 @@ func New(prog *interp.Program, opts Options) *Runtime {
 	}
 	if rt.budget <= 0 {
 		rt.budget = interp.DefaultBudget
+	}
+	if rt.ctx == nil {
+		rt.ctx = context.Background()
 	}
 	if rt.out == nil {
 		rt.out = interp.NewOutput(io.Discard)
@@ -141,6 +148,10 @@ func New(prog *interp.Program, opts Options) *Runtime {
 	}
 	return rt
 }
+
+// Context returns Options.Context (context.Background() when none was
+// given): host words read it to stop their work when the run ends.
+func (rt *Runtime) Context() context.Context { return rt.ctx }
 
 // newActor wraps machine m, whose ID is set, in an actor.
 func (rt *Runtime) newActor(m *interp.Machine) *actor {

@@ -1,0 +1,232 @@
+// Package raft embeds the Raft VM in a Go program: compile Raft code, run
+// it with its actors, give it words written in Go, and pass values both
+// ways.
+//
+//	rt := raft.New(raft.Output(os.Stdout))
+//	rt.Define("double", raft.Word{In: 1, Out: 1, Fn: func(c *raft.Call) error {
+//		n, err := c.Int(0)
+//		if err != nil {
+//			return err
+//		}
+//		return c.Push(2 * n)
+//	}})
+//	prog, err := rt.Compile("main.raft", "21 double")
+//	...
+//	stack, err := rt.Run(ctx, prog) // stack is []any{int64(42)}
+//
+// A Runtime holds configuration and Go words; a Program is compiled code,
+// immutable, and may be run many times, from many goroutines at once. Each
+// Run has actors, heaps and scheduler workers of its own, all gone when it
+// returns. docs/embedding.md tells the whole API with examples.
+package raft
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"sync"
+
+	"github.com/raftvm/raft/interp"
+	"github.com/raftvm/raft/jit"
+	"github.com/raftvm/raft/sched"
+)
+
+// Runtime compiles and runs Raft programs with one configuration and one
+// set of Go words. Its methods are safe for concurrent use.
+type Runtime struct {
+	cfg config
+
+	mu    sync.Mutex         // guards words
+	words []interp.HostWord // Define's words, in order; each Compile takes a copy
+}
+
+// config is what the Options set.
+type config struct {
+	workers  int
+	out      io.Writer
+	stderr   io.Writer
+	stdin    io.Reader
+	jit      jitMode
+	seed     *uint64
+	noFiles  bool
+	limits   sched.Limits
+	readFile func(string) ([]byte, error)
+}
+
+type jitMode uint8
+
+const (
+	jitOff jitMode = iota
+	jitHot
+	jitAlways
+)
+
+// Option configures a Runtime (New).
+type Option func(*config)
+
+// Workers sets the scheduler's workers per run (threads' worth of
+// parallelism); 0, the default, is one per CPU.
+func Workers(n int) Option { return func(c *config) { c.workers = n } }
+
+// Output sets where the program's printing words (. print emit cr ...)
+// write. The default discards it.
+func Output(w io.Writer) Option { return func(c *config) { c.out = w } }
+
+// Errors sets where failures of actors that nobody watches are reported,
+// one line each. The default discards them.
+func Errors(w io.Writer) Option { return func(c *config) { c.stderr = w } }
+
+// Input sets what read-line and read-all read. The default is empty input.
+func Input(r io.Reader) Option { return func(c *config) { c.stdin = r } }
+
+// JIT turns native code on (amd64 and arm64): hot words and loops are
+// compiled, as raft run --jit does. Elsewhere it does nothing.
+func JIT(on bool) Option {
+	return func(c *config) {
+		c.jit = jitOff
+		if on {
+			c.jit = jitHot
+		}
+	}
+}
+
+// JITAlways compiles every function to native code before it first runs
+// (raft run --jit=always, the test mode).
+func JITAlways() Option { return func(c *config) { c.jit = jitAlways } }
+
+// Seed makes random and random-float repeat: every Program compiled by the
+// Runtime starts its generators from seed. Without it each Program picks a
+// random seed when compiled.
+func Seed(seed uint64) Option { return func(c *config) { c.seed = &seed } }
+
+// NoFiles makes read-file and write-file fail with :eacces without
+// touching the file system, and include fail to compile.
+func NoFiles() Option {
+	return func(c *config) {
+		c.noFiles = true
+		c.readFile = func(path string) ([]byte, error) { return nil, os.ErrPermission }
+	}
+}
+
+// ReadFile sets how Compile reads included files (default os.ReadFile),
+// so that includes can be served from memory or an embed.FS.
+func ReadFile(read func(path string) ([]byte, error)) Option {
+	return func(c *config) { c.readFile = read }
+}
+
+// MaxHeap bounds one actor's heap in bytes; past it the actor fails with
+// :heap-limit. The default is 1 GiB, or a quarter of memory when that is
+// less.
+func MaxHeap(bytes int) Option { return func(c *config) { c.limits.Heap = bytes } }
+
+// MaxActors bounds the actors alive at once in a run; a spawn past it
+// fails with :system-limit.
+func MaxActors(n int) Option { return func(c *config) { c.limits.Actors = n } }
+
+// MaxMailbox bounds the messages waiting for one actor; past it the actor
+// ends with :mailbox-limit.
+func MaxMailbox(n int) Option { return func(c *config) { c.limits.Mailbox = n } }
+
+// MaxMemory bounds the bytes of the whole process; a run that passes it
+// stops with ErrMemoryLimit.
+func MaxMemory(bytes int64) Option { return func(c *config) { c.limits.Memory = bytes } }
+
+// New returns a Runtime configured by opts.
+func New(opts ...Option) *Runtime {
+	r := &Runtime{}
+	for _, o := range opts {
+		o(&r.cfg)
+	}
+	if r.cfg.out == nil {
+		r.cfg.out = io.Discard
+	}
+	return r
+}
+
+// Define adds a word written in Go, for the programs compiled after it.
+// The name must read as one word (not a number, string or symbol) and not
+// be one of the language's words; programs may not redefine it.
+func (r *Runtime) Define(name string, w Word) error {
+	if w.Fn == nil {
+		return fmt.Errorf("raft: Define: %s: no Fn", name)
+	}
+	hw := hostWord(name, w)
+	// Check the name and effect as a program would.
+	probe := interp.NewProgram()
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, old := range r.words {
+		if old.Name == name {
+			return fmt.Errorf("raft: Define: %s is already defined", name)
+		}
+	}
+	if err := probe.DefineHost(hw); err != nil {
+		return fmt.Errorf("raft: Define: %v", err)
+	}
+	r.words = append(r.words, hw)
+	return nil
+}
+
+// Program is compiled Raft code. It is immutable: Run may run it many
+// times, concurrently.
+type Program struct {
+	name   string
+	p      *interp.Program
+	native *jit.JIT // the JIT's code for p, shared by its runs; nil without JIT
+	rt     *Runtime
+	closed sync.Once
+}
+
+// CompileError is a compile error: where and what.
+type CompileError struct {
+	File      string
+	Line, Col int
+	Msg       string
+}
+
+// Error returns file:line:col: message, as raft run prints it.
+func (e *CompileError) Error() string {
+	return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Line, e.Col, e.Msg)
+}
+
+// Compile compiles source, named name in errors and traces, with the
+// Runtime's Go words. A compile error is a *CompileError.
+func (r *Runtime) Compile(name, source string) (*Program, error) {
+	r.mu.Lock()
+	words := append([]interp.HostWord(nil), r.words...)
+	r.mu.Unlock()
+	p, err := interp.CompileHosted(name, []byte(source), r.cfg.readFile, words)
+	if err != nil {
+		var ce *interp.Error
+		if errors.As(err, &ce) {
+			return nil, &CompileError{File: ce.Pos.File, Line: int(ce.Pos.Line), Col: int(ce.Pos.Col), Msg: ce.Msg}
+		}
+		return nil, &CompileError{File: name, Line: 1, Col: 1, Msg: err.Error()}
+	}
+	if r.cfg.seed != nil {
+		p.Seed = *r.cfg.seed
+	}
+	prog := &Program{name: name, p: p, rt: r}
+	if r.cfg.jit != jitOff && jit.Supported {
+		prog.native = jit.New(p, jit.Options{Always: r.cfg.jit == jitAlways})
+		p.Native = prog.native
+		// The code memory goes with the Program, when nothing can run it.
+		runtime.AddCleanup(prog, func(j *jit.JIT) { j.Close() }, prog.native)
+	}
+	return prog, nil
+}
+
+// Name returns the name the Program was compiled with.
+func (p *Program) Name() string { return p.name }
+
+// Close frees the Program's native code at once (else it goes when the
+// Program is garbage). Do not run the Program after Close.
+func (p *Program) Close() {
+	p.closed.Do(func() {
+		if p.native != nil {
+			p.native.Close()
+		}
+	})
+}
