@@ -38,7 +38,7 @@ import (
 type Runtime struct {
 	cfg config
 
-	mu    sync.Mutex         // guards words
+	mu    sync.Mutex        // guards words
 	words []interp.HostWord // Define's words, in order; each Compile takes a copy
 }
 
