@@ -56,30 +56,13 @@ func (f *Failure) Error() string { return strings.TrimSuffix(f.report, "\n") }
 // a failure). When ctx ends first, Run stops the run and returns ctx's
 // error; it returns ErrDeadlock or ErrMemoryLimit as they say.
 func (r *Runtime) Run(ctx context.Context, p *Program, args ...string) ([]any, error) {
-	if p.rt != r {
-		return nil, errors.New("raft: Run: the program was compiled by another Runtime")
-	}
-	cfg := &r.cfg
-	out := interp.NewOutput(cfg.out)
-	defer out.Flush()
 	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel() // a Go word's work sees the run end
-	rt := sched.New(p.p, sched.Options{
-		Workers: cfg.workers, Out: out, Stderr: cfg.stderr, Input: cfg.stdin,
-		NoFiles: cfg.noFiles, Limits: cfg.limits, Context: runCtx,
-	})
-	m := rt.Main()
-	if err := m.SetArgs(args); err != nil {
-		rt.Stop()
-		return nil, fmt.Errorf("raft: Run: arguments: %v", err)
+	rt, out, err := r.start(runCtx, p, false, args)
+	if err != nil {
+		return nil, err
 	}
-	if err := m.StartFunc(p.p.Main); err != nil {
-		rt.Stop()
-		if m.Failure != nil {
-			return nil, failureOf(m)
-		}
-		return nil, fmt.Errorf("raft: Run: %v", err)
-	}
+	defer out.Flush()
 	st, err := rt.RunMain(ctx)
 	if err != nil && !stopWithin(rt, stopGrace) {
 		// A worker is in one long builtin (printing a huge value): it
@@ -90,13 +73,46 @@ func (r *Runtime) Run(ctx context.Context, p *Program, args ...string) ([]any, e
 	if err != nil {
 		return nil, runErr(err)
 	}
+	return mainResult(rt.Main(), st)
+}
+
+// start makes the actor system of a run of p and starts its main actor
+// (not yet running). external: Go code may send to its actors.
+func (r *Runtime) start(ctx context.Context, p *Program, external bool, args []string) (*sched.Runtime, *interp.Output, error) {
+	if p.rt != r {
+		return nil, nil, errors.New("raft: the program was compiled by another Runtime")
+	}
+	cfg := &r.cfg
+	out := interp.NewOutput(cfg.out)
+	rt := sched.New(p.p, sched.Options{
+		Workers: cfg.workers, Out: out, Stderr: cfg.stderr, Input: cfg.stdin,
+		NoFiles: cfg.noFiles, Limits: cfg.limits, Context: ctx, External: external,
+	})
+	m := rt.Main()
+	if err := m.SetArgs(args); err != nil {
+		rt.Stop()
+		return nil, nil, fmt.Errorf("raft: arguments: %v", err)
+	}
+	if err := m.StartFunc(p.p.Main); err != nil {
+		rt.Stop()
+		if m.Failure != nil {
+			return nil, nil, failureOf(m)
+		}
+		return nil, nil, fmt.Errorf("raft: %v", err)
+	}
+	return rt, out, nil
+}
+
+// mainResult returns what a run whose main actor m ended with status st
+// gives: the final stack, or the error.
+func mainResult(m *interp.Machine, st interp.Status) ([]any, error) {
 	switch {
 	case st == interp.StatusDone, st == interp.StatusExited && m.Failure == nil:
 		stack := make([]any, 0, m.Depth())
 		for _, v := range m.Stack() {
-			x, err := fromRaft(m.Heap, p.p.Funcs(), v)
+			x, err := fromRaft(m.Heap, m.Prog.Funcs(), v)
 			if err != nil {
-				return nil, fmt.Errorf("raft: Run: the final stack: %w", err)
+				return nil, fmt.Errorf("raft: the final stack: %w", err)
 			}
 			stack = append(stack, x)
 		}

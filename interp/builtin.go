@@ -142,6 +142,7 @@ const (
 	AwReadAll                         // -- s
 	AwReadFile                        // path -- s
 	AwWriteFile                       // s path --
+	AwDeliver                         // msg -- ; library only: hands msg to the Go side of a host mailbox
 	NumActorWords
 )
 
@@ -162,7 +163,7 @@ var actorWords = [NumActorWords]struct {
 	AwTerminateChild: {"terminate-child", 2, 0}, AwWhichChildren: {"which-children", 1, 1},
 	AwMakeRef:  {"make-ref", 0, 1},
 	AwReadLine: {"read-line", 0, 1}, AwReadAll: {"read-all", 0, 1}, AwReadFile: {"read-file", 1, 1},
-	AwWriteFile: {"write-file", 2, 0},
+	AwWriteFile: {"write-file", 2, 0}, AwDeliver: {"(host-deliver)", 1, 0},
 }
 
 // String returns the word's name.
@@ -188,7 +189,11 @@ func init() {
 			continue
 		}
 		w := w
-		defBuiltin(actorWords[w].name, actorWords[w].in, actorWords[w].out, func(m *Machine) error { return m.hostCall(w) })
+		def := defBuiltin
+		if strings.HasPrefix(actorWords[w].name, "(") {
+			def = defLibBuiltin
+		}
+		def(actorWords[w].name, actorWords[w].in, actorWords[w].out, func(m *Machine) error { return m.hostCall(w) })
 	}
 
 	// Actors: the words the interpreter answers itself.

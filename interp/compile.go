@@ -128,6 +128,18 @@ type Program struct {
 	Prof *Profile
 }
 
+// Lookup returns the function of the word named name: a word of the
+// program's own, or with lib set a library word too.
+func (p *Program) Lookup(name string, lib bool) (fn uint32, ok bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	e, ok := p.dict[name]
+	if !ok || e.kind != eWord || e.lib && !lib {
+		return 0, false
+	}
+	return e.slot, true
+}
+
 // Funcs returns the program's function table.
 func (p *Program) Funcs() []*Func { return *p.funcs.Load() }
 

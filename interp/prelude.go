@@ -21,4 +21,5 @@ const prelude = `
     k (mailbox-peek) q call if k (mailbox-take) return then
     k 1+ to k
   again ;
+: (host-mailbox) ( -- ) begin receive (host-deliver) again ;
 `

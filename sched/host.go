@@ -178,6 +178,8 @@ func (rt *Runtime) Actor(m *interp.Machine, word interp.ActorWord) error {
 		return rt.request(w, a, word)
 	case interp.AwReadLine, interp.AwReadAll, interp.AwReadFile, interp.AwWriteFile:
 		return rt.io(a, word)
+	case interp.AwDeliver:
+		return rt.deliver(a)
 	}
 	panic("sched: Actor: unknown word " + word.String())
 }

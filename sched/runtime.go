@@ -19,15 +19,16 @@ import (
 
 // Options configure a Runtime.
 type Options struct {
-	Workers int             // workers (OS threads' worth of parallelism); 0: runtime.GOMAXPROCS(0)
-	Out     *interp.Output  // the program's standard output
-	Stderr  io.Writer       // where failures nobody watches are reported (whole lines); nil: discarded
-	Input   io.Reader       // the program's standard input, for read-line and read-all; nil: an empty one
-	NoFiles bool            // read-file and write-file fail with :eacces without touching the file system (fuzzing, sandboxes)
-	Budget  int             // reductions per slice; 0: interp.DefaultBudget
-	Count   bool            // count instructions and opcode pairs (interp.Counters, for --stats; slower)
-	Limits  Limits          // resource limits; zero fields take their defaults (see Limits)
-	Context context.Context // what host words see as their run's context (Runtime.Context); nil: context.Background()
+	Workers  int             // workers (OS threads' worth of parallelism); 0: runtime.GOMAXPROCS(0)
+	Out      *interp.Output  // the program's standard output
+	Stderr   io.Writer       // where failures nobody watches are reported (whole lines); nil: discarded
+	Input    io.Reader       // the program's standard input, for read-line and read-all; nil: an empty one
+	NoFiles  bool            // read-file and write-file fail with :eacces without touching the file system (fuzzing, sandboxes)
+	Budget   int             // reductions per slice; 0: interp.DefaultBudget
+	Count    bool            // count instructions and opcode pairs (interp.Counters, for --stats; slower)
+	Limits   Limits          // resource limits; zero fields take their defaults (see Limits)
+	External bool            // Go code may spawn and send from outside the actors (external.go): a main actor that waits is never deadlocked
+	Context  context.Context // what host words see as their run's context (Runtime.Context); nil: context.Background()
 }
 
 // ErrStopped is returned by RunMain when the runtime was stopped.
@@ -88,13 +89,15 @@ type Runtime struct {
 	files     ioQueue      // read-file and write-file (io.go)
 	hostCalls ioQueue      // host words that may block (Await, io.go)
 	noFiles   bool         // Options.NoFiles; set before the first actor runs, then only read
+	external  bool         // Options.External; read-only
 	ioPending atomic.Int64 // input and file requests made and not yet taken or dropped by their actor (the deadlock check reads it)
 
 	limits  Limits        // Options.Limits with the defaults filled in; read-only
 	memOver chan struct{} // closed by checkMemory when Limits.Memory is passed
 	mem     memWatch      // checkMemory's state
 
-	machines sync.Pool // *interp.Machine of ended actors, released, for new ones (newMachine)
+	machines  sync.Pool // *interp.Machine of ended actors, released, for new ones (newMachine)
+	mailboxes sync.Map  // pid -> *Mailbox of the host mailboxes (external.go)
 }
 
 // New returns a runtime for prog with its main actor (pid 1), not yet
@@ -131,6 +134,7 @@ func New(prog *interp.Program, opts Options) *Runtime {
 	rt.tm.init()
 	rt.initIO(opts.Input)
 	rt.noFiles = opts.NoFiles
+	rt.external = opts.External
 	m := interp.NewMachine(prog, rt, rt.out)
 	m.Heap.Limit = rt.limits.Heap
 	m.ID = rt.nextPid.Add(1)

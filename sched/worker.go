@@ -334,9 +334,9 @@ func (rt *Runtime) workVisible() bool {
 // checkDeadlock ends the run of the main actor with StatusBlocked when it
 // waits and nothing can wake it: every worker parked (the caller is the
 // last), no queue holds an actor, no timer is set, no input or file
-// operation is pending.
+// operation is pending, and no Go code may send (Options.External).
 func (rt *Runtime) checkDeadlock() {
-	if !rt.mainRun.Load() || rt.tm.next.Load() != noDeadline || rt.ioPending.Load() > 0 { // an ending read or write wakes someone
+	if !rt.mainRun.Load() || rt.tm.next.Load() != noDeadline || rt.ioPending.Load() > 0 || rt.external { // an ending read or write, or Go code, wakes someone
 		return
 	}
 	a := rt.main
