@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/raftvm/raft/gc"
 	"github.com/raftvm/raft/interp"
 	"github.com/raftvm/raft/sched"
 )
@@ -58,10 +59,11 @@ func (f *Failure) Error() string { return strings.TrimSuffix(f.report, "\n") }
 func (r *Runtime) Run(ctx context.Context, p *Program, args ...string) ([]any, error) {
 	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel() // a Go word's work sees the run end
-	rt, out, err := r.start(runCtx, p, false, args)
+	rt, out, hosts, err := r.start(runCtx, p, false, args)
 	if err != nil {
 		return nil, err
 	}
+	defer hosts.Close() // after the final stack is read
 	defer out.Flush()
 	st, err := rt.RunMain(ctx)
 	if err != nil && !stopWithin(rt, stopGrace) {
@@ -78,29 +80,31 @@ func (r *Runtime) Run(ctx context.Context, p *Program, args ...string) ([]any, e
 
 // start makes the actor system of a run of p and starts its main actor
 // (not yet running). external: Go code may send to its actors.
-func (r *Runtime) start(ctx context.Context, p *Program, external bool, args []string) (*sched.Runtime, *interp.Output, error) {
+func (r *Runtime) start(ctx context.Context, p *Program, external bool, args []string) (*sched.Runtime, *interp.Output, *gc.HostTable, error) {
 	if p.rt != r {
-		return nil, nil, errors.New("raft: the program was compiled by another Runtime")
+		return nil, nil, nil, errors.New("raft: the program was compiled by another Runtime")
 	}
 	cfg := &r.cfg
 	out := interp.NewOutput(cfg.out)
+	hosts := gc.NewHostTable()
 	rt := sched.New(p.p, sched.Options{
 		Workers: cfg.workers, Out: out, Stderr: cfg.stderr, Input: cfg.stdin,
-		NoFiles: cfg.noFiles, Limits: cfg.limits, Context: ctx, External: external,
+		NoFiles: cfg.noFiles, Limits: cfg.limits, Context: ctx, External: external, Hosts: hosts,
 	})
 	m := rt.Main()
-	if err := m.SetArgs(args); err != nil {
-		rt.Stop()
-		return nil, nil, fmt.Errorf("raft: arguments: %v", err)
+	err := m.SetArgs(args)
+	if err == nil {
+		err = m.StartFunc(p.p.Main)
 	}
-	if err := m.StartFunc(p.p.Main); err != nil {
+	if err != nil {
 		rt.Stop()
+		hosts.Close()
 		if m.Failure != nil {
-			return nil, nil, failureOf(m)
+			return nil, nil, nil, failureOf(m)
 		}
-		return nil, nil, fmt.Errorf("raft: %v", err)
+		return nil, nil, nil, fmt.Errorf("raft: %v", err)
 	}
-	return rt, out, nil
+	return rt, out, hosts, nil
 }
 
 // mainResult returns what a run whose main actor m ended with status st

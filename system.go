@@ -27,6 +27,7 @@ type System struct {
 	p      *Program
 	rt     *sched.Runtime
 	out    *interp.Output
+	hosts  *gc.HostTable
 	cancel context.CancelFunc
 
 	done  chan struct{} // closed when the main actor has ended
@@ -41,12 +42,12 @@ type System struct {
 // for deadlocked: Go may send it one.
 func (r *Runtime) Start(ctx context.Context, p *Program, args ...string) (*System, error) {
 	runCtx, cancel := context.WithCancel(ctx)
-	rt, out, err := r.start(runCtx, p, true, args)
+	rt, out, hosts, err := r.start(runCtx, p, true, args)
 	if err != nil {
 		cancel()
 		return nil, err
 	}
-	s := &System{p: p, rt: rt, out: out, cancel: cancel, done: make(chan struct{})}
+	s := &System{p: p, rt: rt, out: out, hosts: hosts, cancel: cancel, done: make(chan struct{})}
 	go func() {
 		st, err := rt.RunMain(runCtx)
 		if err != nil {
@@ -76,6 +77,8 @@ func (s *System) Stop() {
 		s.cancel()
 		s.rt.Stop()
 		s.out.Flush()
+		<-s.done // main's result is read (a Handle in it is found)
+		s.hosts.Close()
 	})
 }
 

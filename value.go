@@ -12,6 +12,7 @@ package raft
 //	{ 1 "a" }           []any (arrays and tuples are one kind in Raft)
 //	#{ k => v }         Map (its pairs in insertion order)
 //	[ 1 + ]             Quotation (printed form only: it does not go back)
+//	<host name>         *Handle (the same pointer that went in)
 //
 // Going into Raft, Go's other integer types and float32 convert too, and
 // so do []int64, []float64 and []string.
@@ -43,6 +44,21 @@ type Map []Pair
 // go back into Raft (the code it names belongs to one program).
 type Quotation struct {
 	Text string
+}
+
+// Handle is a Go value that Raft code holds by reference: it can store
+// it, pass it, compare it (=: the same Handle) and send it to other actors
+// of the run (the Go value is shared, never copied), and prints it as
+// <host Name>. Push a *Handle from a Go word, or pass one to Spawn or
+// Send; a Go word gets the same *Handle back from its argument.
+//
+// Release, when set, is called when no Raft value of the run refers to the
+// Handle any more, or else when the run ends. A Handle pushed again after
+// that is entered afresh (and released again).
+type Handle struct {
+	Name    string
+	Value   any
+	Release func()
 }
 
 // maxDepth bounds the nesting of arrays and maps a conversion follows: a
@@ -118,6 +134,15 @@ func toRaftDepth(h *gc.Heap, v any, depth int) (gc.Value, error) {
 		return toMap(h, x, depth)
 	case Quotation:
 		return gc.Nil, convertErr("a quotation does not go back into Raft")
+	case *Handle:
+		if x == nil || h.Hosts == nil {
+			return gc.Nil, convertErr("a nil Handle, or one outside a run")
+		}
+		v, err := h.NewHost(h.Hosts.Add(x, x.Name, x.Release))
+		if err != nil {
+			return gc.Nil, convertErr("a Handle: %v", err)
+		}
+		return v, nil
 	}
 	return gc.Nil, convertErr("Go type %T has no Raft value", v)
 }
@@ -213,6 +238,11 @@ func (c *fromConv) value(v gc.Value, depth int) (any, error) {
 		return h.Text(v), nil
 	case gc.KQuot, gc.KCurry:
 		return Quotation{Text: string(interp.AppendValue(nil, h, c.funcs, v, true))}, nil
+	case gc.KHost:
+		if x, ok := h.Hosts.Key(h.HostID(v)).(*Handle); ok {
+			return x, nil
+		}
+		return nil, convertErr("a host value whose Handle has gone")
 	case gc.KArr, gc.KMap:
 		if depth > maxDepth {
 			return nil, convertErr("nested deeper than %d", maxDepth)

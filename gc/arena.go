@@ -26,7 +26,7 @@ import (
 type hdr struct {
 	off   uint32 // start of the block in its slab, in units (Values, or 8-byte granules)
 	n     uint32 // length: elements or bytes
-	kind  Kind   // KStr, KArr, kFlags (a packed array), KCurry or KMap; kFree for a free handle
+	kind  Kind   // KStr, KArr, kFlags (a packed array), KCurry, KMap or KHost (off is its id, no block); kFree for a free handle
 	class uint8  // size class of the block, noBlock when the object has none (length 0)
 }
 
@@ -71,8 +71,8 @@ func slabOf(k Kind) int {
 }
 
 // leaf reports whether objects of header kind k hold no values: their
-// payload is bytes (strings, packed arrays).
-func leaf(k Kind) bool { return k == KStr || k == kFlags }
+// payload is bytes (strings, packed arrays), or nothing (host objects).
+func leaf(k Kind) bool { return k == KStr || k == kFlags || k == KHost }
 
 // unitSize returns the bytes in one unit of slab s.
 func unitSize(s int) int {
@@ -259,6 +259,8 @@ func (h *Heap) free(x uint32) {
 	p := &h.hdrs[x]
 	if p.class != noBlock {
 		h.putBlock(slabOf(p.kind), p.class, p.off)
+	} else if p.kind == KHost {
+		h.dropHost(p.off)
 	}
 	*p = hdr{}
 	h.rcs[x] = 0

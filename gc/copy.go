@@ -34,6 +34,8 @@ func Copy(dst, src *Heap, v Value) (Value, error) {
 	switch v.K {
 	case KStr:
 		return dst.NewString(src.strBytes(uint32(v.X)))
+	case KHost:
+		return dst.NewHost(src.HostID(v))
 	case KArr, KCurry, KMap:
 		if src.hdrs[v.X].kind == kFlags {
 			x, err := dst.newObject(kFlags, int(src.hdrs[v.X].n))
@@ -94,7 +96,10 @@ func copyGraph(dst, src *Heap, v Value) (Value, error) {
 					return Nil, err
 				}
 				built = append(built, nx)
-				if leaf(ep.kind) {
+				if ep.kind == KHost {
+					dst.hdrs[nx].off = ep.off // the same Go value (freeing nx on failure drops this reference)
+					dst.Hosts.retain(ep.off)
+				} else if leaf(ep.kind) {
 					copy(dst.strBytes(nx), src.strBytes(ex))
 				} else {
 					work = append(work, ex, nx)

@@ -62,6 +62,7 @@ import (
 var (
 	ErrTooBig      = errors.New("gc: object too big")
 	ErrOutOfMemory = errors.New("gc: heap limit reached")
+	ErrNoHosts     = errors.New("gc: the heap has no table of host values")
 )
 
 // MaxObjectLen bounds the length of one array or string.
@@ -95,9 +96,10 @@ type Heap struct {
 	// an allocation past it fails with ErrOutOfMemory. 0 means DefaultLimit.
 	Limit int
 
-	// Stress makes NeedsCollect always true, so the interpreter runs the
-	// cycle collector at every safe point (tests only).
-	Stress bool
+	// Hosts holds the Go values of host objects (KHost) and counts the
+	// references to them: every heap of a run shares one. nil: the heap
+	// holds no host objects.
+	Hosts *HostTable
 
 	rcs   []uint32   // object counts, indexed by handle; 0 for a free handle
 	hdrs  []hdr      // object headers, indexed by handle
@@ -114,7 +116,13 @@ type Heap struct {
 	live      int // objects alive
 	collectAt int // NeedsCollect is true when live > collectBase+collectAt
 
-	allocs, frees, collections uint64
+	allocs, frees uint64
+	collections   uint32
+
+	// Stress makes NeedsCollect always true, so the interpreter runs the
+	// cycle collector at every safe point (tests only). (Beside the 32-bit
+	// count, so that an idle Heap stays 256 bytes.)
+	Stress bool
 }
 
 // NewHeap returns an empty heap for a program whose interned symbols and
@@ -525,7 +533,7 @@ func (h *Heap) Stats() Stats {
 	return Stats{
 		Allocs:      h.allocs,
 		Frees:       h.frees,
-		Collections: h.collections,
+		Collections: uint64(h.collections),
 		Live:        h.live,
 		PeakBytes:   h.peak,
 	}

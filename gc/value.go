@@ -22,13 +22,14 @@ const (
 	KArr                   // payload: heap handle of an array (refcounted)
 	KCurry                 // payload: heap handle of a curried quotation { value quotation } (refcounted)
 	KMap                   // payload: heap handle of a map (refcounted; see map.go)
+	KHost                  // payload: heap handle of a host object, a reference to a Go value of the embedder (refcounted; see host.go)
 	numKinds
 )
 
 var kindNames = [numKinds]string{
 	KNil: "nil", KBool: "bool", KInt: "int", KFloat: "float", KSym: "symbol",
 	KPid: "pid", KQuot: "quotation", KStaticStr: "string", KStr: "string",
-	KArr: "array", KCurry: "quotation", KMap: "map",
+	KArr: "array", KCurry: "quotation", KMap: "map", KHost: "host",
 }
 
 // String returns the user-facing name of the kind ("int", "string", ...).

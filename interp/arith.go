@@ -342,6 +342,9 @@ func equalLeaf(a, b gc.Value, h *gc.Heap) (eq, ok bool) {
 	if (a.K == gc.KArr || a.K == gc.KCurry || a.K == gc.KMap) && a.X != b.X {
 		return false, false
 	}
+	if a.K == gc.KHost { // the same Go value, whichever objects refer to it
+		return h.HostID(a) == h.HostID(b), true
+	}
 	return a.X == b.X, true
 }
 

@@ -209,6 +209,8 @@ func (p *printer) scalar(b []byte, v gc.Value, quoted bool, limit int) []byte {
 		return append(b, "<quot>"...)
 	case gc.KCurry:
 		return append(b, "<quot>"...)
+	case gc.KHost:
+		return append(append(append(b, "<host "...), p.h.Hosts.Name(p.h.HostID(v))...), '>')
 	case gc.KStr, gc.KStaticStr:
 		s := p.h.Bytes(v)
 		if room := limit - len(b); len(s) > room && room >= 0 {

@@ -59,7 +59,7 @@ func (rt *Runtime) SpawnFunc(fn uint32, push func(m *interp.Machine) error) (uin
 // its own (the heap the message travels in). A send to an actor that has
 // ended does nothing, as in Raft. Any goroutine.
 func (rt *Runtime) SendFrom(pid uint64, build func(h *gc.Heap) (gc.Value, error)) error {
-	frag := getFrag(rt.prog.In)
+	frag := getFrag(rt.prog.In, rt.hosts)
 	v, err := build(frag)
 	if err != nil {
 		fragPool.Put(frag)
@@ -124,6 +124,7 @@ func (rt *Runtime) NewMailbox() (*Mailbox, error) {
 		return nil, ErrNoWord
 	}
 	mb := &Mailbox{rt: rt, ready: make(chan struct{}, 1), imm: gc.NewHeap(rt.prog.In)}
+	mb.imm.Hosts = rt.hosts
 	_, err := rt.SpawnFunc(fn, func(m *interp.Machine) error {
 		mb.pid = m.ID
 		rt.mailboxes.Store(m.ID, mb) // before the actor can run; read by deliver

@@ -27,6 +27,7 @@ type Options struct {
 	Budget   int             // reductions per slice; 0: interp.DefaultBudget
 	Count    bool            // count instructions and opcode pairs (interp.Counters, for --stats; slower)
 	Limits   Limits          // resource limits; zero fields take their defaults (see Limits)
+	Hosts    *gc.HostTable   // the Go values of host objects (package raft's Handle); nil: the run has none
 	External bool            // Go code may spawn and send from outside the actors (external.go): a main actor that waits is never deadlocked
 	Context  context.Context // what host words see as their run's context (Runtime.Context); nil: context.Background()
 }
@@ -85,12 +86,13 @@ type Runtime struct {
 
 	restarts atomic.Uint64 // supervisor restarts
 
-	stdin     ioQueue      // read-line and read-all, one at a time (io.go)
-	files     ioQueue      // read-file and write-file (io.go)
-	hostCalls ioQueue      // host words that may block (Await, io.go)
-	noFiles   bool         // Options.NoFiles; set before the first actor runs, then only read
-	external  bool         // Options.External; read-only
-	ioPending atomic.Int64 // input and file requests made and not yet taken or dropped by their actor (the deadlock check reads it)
+	stdin     ioQueue       // read-line and read-all, one at a time (io.go)
+	files     ioQueue       // read-file and write-file (io.go)
+	hostCalls ioQueue       // host words that may block (Await, io.go)
+	noFiles   bool          // Options.NoFiles; set before the first actor runs, then only read
+	external  bool          // Options.External; read-only
+	hosts     *gc.HostTable // Options.Hosts; read-only (the table locks itself)
+	ioPending atomic.Int64  // input and file requests made and not yet taken or dropped by their actor (the deadlock check reads it)
 
 	limits  Limits        // Options.Limits with the defaults filled in; read-only
 	memOver chan struct{} // closed by checkMemory when Limits.Memory is passed
@@ -135,8 +137,10 @@ func New(prog *interp.Program, opts Options) *Runtime {
 	rt.initIO(opts.Input)
 	rt.noFiles = opts.NoFiles
 	rt.external = opts.External
+	rt.hosts = opts.Hosts
 	m := interp.NewMachine(prog, rt, rt.out)
 	m.Heap.Limit = rt.limits.Heap
+	m.Heap.Hosts = rt.hosts
 	m.ID = rt.nextPid.Add(1)
 	rt.main = rt.newActor(m)
 	rt.main.state.Store(uint32(stIdle))
@@ -499,6 +503,7 @@ func (rt *Runtime) newMachine() *interp.Machine {
 	m, ok := rt.machines.Get().(*interp.Machine)
 	if !ok {
 		m = interp.NewMachine(rt.prog, rt, rt.out)
+		m.Heap.Hosts = rt.hosts
 	}
 	m.Heap.Limit = rt.limits.Heap
 	return m
@@ -534,12 +539,15 @@ func (rt *Runtime) report(line string) {
 // travels in one, from the sender's copy to the receiver's.
 var fragPool sync.Pool
 
-// getFrag returns an empty fragment heap for program interns in.
-func getFrag(in *gc.Interns) *gc.Heap {
-	if h, ok := fragPool.Get().(*gc.Heap); ok && h.In == in {
-		return h
+// getFrag returns an empty fragment heap for program interns in and the
+// host values of hosts (the run's).
+func getFrag(in *gc.Interns, hosts *gc.HostTable) *gc.Heap {
+	h, ok := fragPool.Get().(*gc.Heap)
+	if !ok || h.In != in {
+		h = gc.NewHeap(in)
 	}
-	return gc.NewHeap(in)
+	h.Hosts = hosts
+	return h
 }
 
 // putFrag releases v in fragment h and keeps h for reuse.
@@ -548,5 +556,6 @@ func putFrag(h *gc.Heap, v gc.Value) {
 	if h.Stats().Live != 0 {
 		h.Collect() // v held a cycle: nothing is a root
 	}
+	h.Hosts = nil
 	fragPool.Put(h)
 }

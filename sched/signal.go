@@ -204,7 +204,7 @@ func pack(it *item, h *gc.Heap, v gc.Value) error {
 		it.v = v
 		return nil
 	}
-	frag := getFrag(h.In)
+	frag := getFrag(h.In, h.Hosts)
 	c, err := gc.Copy(frag, h, v)
 	if err != nil {
 		fragPool.Put(frag)

@@ -556,6 +556,7 @@ func (rt *Runtime) startSupervisor(w *worker, a *actor) error {
 	}
 	sm := interp.NewMachine(rt.prog, rt, rt.out)
 	sm.Heap.Limit = rt.limits.Heap
+	sm.Heap.Hosts = rt.hosts
 	cs, err := gc.Copy(sm.Heap, m.Heap, specs)
 	if err != nil {
 		rt.live.Add(-1)
