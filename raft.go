@@ -53,6 +53,10 @@ type config struct {
 	noFiles  bool
 	limits   sched.Limits
 	readFile func(string) ([]byte, error)
+
+	stats      io.Writer // Stats
+	profile    io.Writer // Profile
+	printStack bool      // PrintStack
 }
 
 type jitMode uint8
@@ -91,6 +95,10 @@ func JIT(on bool) Option {
 		}
 	}
 }
+
+// JITSupported reports whether this build has native code (amd64 and
+// arm64 on Unix): elsewhere JIT and JITAlways do nothing.
+func JITSupported() bool { return jit.Supported }
 
 // JITAlways compiles every function to native code before it first runs
 // (raft run --jit=always, the test mode).
@@ -132,6 +140,43 @@ func MaxMailbox(n int) Option { return func(c *config) { c.limits.Mailbox = n } 
 // MaxMemory bounds the bytes of the whole process; a run that passes it
 // stops with ErrMemoryLimit.
 func MaxMemory(bytes int64) Option { return func(c *config) { c.limits.Memory = bytes } }
+
+// Stats makes each Run count what it does and write, when it ends, the
+// lines of raft run --stats to w: instructions, reductions, the main
+// actor's heap, actors and the scheduler, the JIT, the most frequent
+// opcode pairs. Counting makes the interpreter slower.
+func Stats(w io.Writer) Option { return func(c *config) { c.stats = w } }
+
+// Profile makes the Programs compiled after it sample their Raft call
+// stacks, and each Run write them to w when it ends, as a pprof profile
+// whose functions are Raft words (raft run --profile).
+func Profile(w io.Writer) Option { return func(c *config) { c.profile = w } }
+
+// PrintStack makes Run print the final stack to Output as raft run does
+// (the values as .s shows them, on one line, when there are any) instead
+// of returning it: Run then returns a nil stack. A stack that would be
+// huge as Go values (arrays sharing arrays) prints in bounded space.
+func PrintStack() Option { return func(c *config) { c.printStack = true } }
+
+// Limits are the resource limits of a run, as MaxHeap, MaxActors,
+// MaxMailbox and MaxMemory set them.
+type Limits struct {
+	Heap    int   // bytes of one actor's heap
+	Actors  int   // actors alive at once
+	Mailbox int   // messages waiting for one actor
+	Memory  int64 // bytes of the whole process
+}
+
+// Limits returns the limits a run of r has: the options, with the defaults
+// (which depend on this machine's memory) where none was given.
+func (r *Runtime) Limits() Limits {
+	l := r.cfg.limits.WithDefaults()
+	return Limits{Heap: l.Heap, Actors: l.Actors, Mailbox: l.Mailbox, Memory: l.Memory}
+}
+
+// Words returns, sorted, the names of the words every program has (the
+// language's), for help and completion.
+func Words() []string { return interp.WordNames() }
 
 // New returns a Runtime configured by opts.
 func New(opts ...Option) *Runtime {
@@ -184,11 +229,30 @@ type CompileError struct {
 	File      string
 	Line, Col int
 	Msg       string
+
+	// Unfinished: the source ended inside a definition, a quotation, an
+	// array or a comment, so more lines may finish it (a REPL reads on).
+	Unfinished bool
 }
 
 // Error returns file:line:col: message, as raft run prints it.
 func (e *CompileError) Error() string {
 	return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Line, e.Col, e.Msg)
+}
+
+// compileError returns the *CompileError of err, an error of the
+// compiler on a unit named name.
+func compileError(name string, err error) *CompileError {
+	var ce *interp.Error
+	if errors.As(err, &ce) {
+		e := &CompileError{File: ce.Pos.File, Line: int(ce.Pos.Line), Col: int(ce.Pos.Col), Msg: ce.Msg}
+		switch ce.Msg {
+		case ": without ;", "[ without ]", "{ without }", "unterminated comment":
+			e.Unfinished = true
+		}
+		return e
+	}
+	return &CompileError{File: name, Line: 1, Col: 1, Msg: err.Error()}
 }
 
 // Compile compiles source, named name in errors and traces, with the
@@ -199,14 +263,13 @@ func (r *Runtime) Compile(name, source string) (*Program, error) {
 	r.mu.Unlock()
 	p, err := interp.CompileHosted(name, []byte(source), r.cfg.readFile, words)
 	if err != nil {
-		var ce *interp.Error
-		if errors.As(err, &ce) {
-			return nil, &CompileError{File: ce.Pos.File, Line: int(ce.Pos.Line), Col: int(ce.Pos.Col), Msg: ce.Msg}
-		}
-		return nil, &CompileError{File: name, Line: 1, Col: 1, Msg: err.Error()}
+		return nil, compileError(name, err)
 	}
 	if r.cfg.seed != nil {
 		p.Seed = *r.cfg.seed
+	}
+	if r.cfg.profile != nil {
+		p.Prof = interp.NewProfile()
 	}
 	prog := &Program{name: name, p: p, rt: r}
 	if r.cfg.jit != jitOff && jit.Supported {
@@ -217,6 +280,10 @@ func (r *Runtime) Compile(name, source string) (*Program, error) {
 	}
 	return prog, nil
 }
+
+// Disasm writes the Program's bytecode to w, one instruction a line with
+// its source position (raft disasm).
+func (p *Program) Disasm(w io.Writer) { interp.Disasm(w, p.p) }
 
 // Name returns the name the Program was compiled with.
 func (p *Program) Name() string { return p.name }

@@ -65,17 +65,54 @@ func (r *Runtime) Run(ctx context.Context, p *Program, args ...string) ([]any, e
 	}
 	defer hosts.Close() // after the final stack is read
 	defer out.Flush()
-	st, err := rt.RunMain(ctx)
+	st, err := runMain(ctx, rt)
 	if err != nil && !stopWithin(rt, stopGrace) {
 		// A worker is in one long builtin (printing a huge value): it
 		// leaves at its end; the run's memory goes with it.
 		return nil, runErr(err)
 	}
 	rt.Stop() // the main actor has ended: so do the others
+	defer r.report(p, rt)
 	if err != nil {
 		return nil, runErr(err)
 	}
-	return mainResult(rt.Main(), st)
+	m := rt.Main()
+	if r.cfg.printStack && (st == interp.StatusDone || st == interp.StatusExited && m.Failure == nil) {
+		if s := m.StackText(); s != "" {
+			out.Write([]byte(s + "\n"))
+		}
+		return nil, nil
+	}
+	return mainResult(m, st)
+}
+
+// runMain is rt.RunMain(ctx), except that once ctx has ended it waits
+// only stopGrace for the main actor to reach a slice boundary (it may be
+// in one long builtin, such as printing a huge value): then it returns
+// ctx.Err() and leaves main where it is.
+func runMain(ctx context.Context, rt *sched.Runtime) (interp.Status, error) {
+	type result struct {
+		st  interp.Status
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		st, err := rt.RunMain(ctx)
+		done <- result{st, err}
+	}()
+	select {
+	case r := <-done:
+		return r.st, r.err
+	case <-ctx.Done():
+	}
+	t := time.NewTimer(stopGrace)
+	defer t.Stop()
+	select {
+	case r := <-done:
+		return r.st, r.err
+	case <-t.C:
+		return interp.StatusYield, ctx.Err()
+	}
 }
 
 // start makes the actor system of a run of p and starts its main actor
@@ -90,6 +127,7 @@ func (r *Runtime) start(ctx context.Context, p *Program, external bool, args []s
 	rt := sched.New(p.p, sched.Options{
 		Workers: cfg.workers, Out: out, Stderr: cfg.stderr, Input: cfg.stdin,
 		NoFiles: cfg.noFiles, Limits: cfg.limits, Context: ctx, External: external, Hosts: hosts,
+		Count: cfg.stats != nil,
 	})
 	m := rt.Main()
 	err := m.SetArgs(args)

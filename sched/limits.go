@@ -51,6 +51,10 @@ var ErrMemoryLimit = errors.New("sched: memory limit passed")
 // errSystemLimit fails a spawn past Limits.Actors.
 var errSystemLimit = interp.Fail(gc.Sym(gc.SymSystemLimit))
 
+// WithDefaults returns l with its zero fields set to their defaults (New
+// does this to its Options.Limits).
+func (l Limits) WithDefaults() Limits { return l.withDefaults() }
+
 // withDefaults returns l with its zero fields set to their defaults.
 func (l Limits) withDefaults() Limits {
 	total := sysmem.Total()

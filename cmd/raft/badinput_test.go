@@ -19,7 +19,7 @@ import (
 
 // raft runs the command on args with empty stdin and returns the exit code,
 // stdout and stderr, failing on any sign of a Go panic.
-func raft(t *testing.T, args ...string) (int, string, string) {
+func runRaft(t *testing.T, args ...string) (int, string, string) {
 	t.Helper()
 	var stdout, stderr bytes.Buffer
 	code := realMain(args, strings.NewReader(""), &stdout, &stderr)
@@ -47,7 +47,7 @@ var oneLineError = regexp.MustCompile(`^[^\n]+:\d+:\d+: [^\n]+\n$`)
 func wantCompileError(t *testing.T, path, want string) {
 	t.Helper()
 	for _, cmd := range []string{"run", "disasm"} {
-		code, out, errs := raft(t, cmd, path)
+		code, out, errs := runRaft(t, cmd, path)
 		if code != exitUsage || out != "" || errs != want {
 			t.Errorf("raft %s %s: exit %d, stdout %.200q, stderr %.300q; want exit 2, no output, %q",
 				cmd, filepath.Base(path), code, out, errs, want)
@@ -60,20 +60,20 @@ func TestBadInputFiles(t *testing.T) {
 	missing := filepath.Join(dir, "missing.raft")
 	empty := writeFile(t, dir, "empty.raft", nil)
 	for _, cmd := range []string{"run", "disasm"} {
-		code, out, errs := raft(t, cmd, missing)
+		code, out, errs := runRaft(t, cmd, missing)
 		if want := "raft: " + missing + ": no such file or directory\n"; code != exitUsage || out != "" || errs != want {
 			t.Errorf("%s of a missing file: exit %d, %q %q; want 2, %q", cmd, code, out, errs, want)
 		}
-		code, out, errs = raft(t, cmd, dir)
+		code, out, errs = runRaft(t, cmd, dir)
 		if want := "raft: " + dir + ": is a directory, not a source file\n"; code != exitUsage || out != "" || errs != want {
 			t.Errorf("%s of a directory: exit %d, %q %q; want 2, %q", cmd, code, out, errs, want)
 		}
 	}
 	// An empty program runs and does nothing (docs/language.md §1.1).
-	if code, out, errs := raft(t, "run", empty); code != exitOK || out != "" || errs != "" {
+	if code, out, errs := runRaft(t, "run", empty); code != exitOK || out != "" || errs != "" {
 		t.Errorf("run of an empty file: exit %d, %q %q; want 0 and nothing", code, out, errs)
 	}
-	if code, out, errs := raft(t, "disasm", empty); code != exitOK || !strings.Contains(out, "Return") || errs != "" {
+	if code, out, errs := runRaft(t, "disasm", empty); code != exitOK || !strings.Contains(out, "Return") || errs != "" {
 		t.Errorf("disasm of an empty file: exit %d, %q %q; want 0 and a Return", code, out, errs)
 	}
 	// NULs, and an ELF header: one line, the bytes written as \xHH.
@@ -93,7 +93,7 @@ func TestBadInputRandomBytes(t *testing.T) {
 		data := make([]byte, 1+r.Intn(2000))
 		r.Read(data)
 		path := writeFile(t, dir, fmt.Sprintf("r%d.raft", i), data)
-		code, _, stderr := raft(t, "run", "--timeout", "2s", path)
+		code, _, stderr := runRaft(t, "run", "--timeout", "2s", path)
 		switch code {
 		case exitUsage:
 			errs++
@@ -133,18 +133,18 @@ func TestBadInputBig(t *testing.T) {
 	}
 	b.WriteString("depth . \"end\" .\n")
 	big := writeFile(t, dir, "big.raft", b.Bytes())
-	if code, out, errs := raft(t, "run", big); code != exitOK || out != "0\nend\n" || errs != "" {
+	if code, out, errs := runRaft(t, "run", big); code != exitOK || out != "0\nend\n" || errs != "" {
 		t.Errorf("big file (%d words): exit %d, %q %.300q; want 0, \"0\\nend\\n\"", n, code, out, errs)
 	}
 
 	line := strings.Repeat("1 2 + drop ", 10<<20/11) + "42 .\n"
-	if code, out, errs := raft(t, "run", writeFile(t, dir, "line.raft", []byte(line))); code != exitOK || out != "42\n" || errs != "" {
+	if code, out, errs := runRaft(t, "run", writeFile(t, dir, "line.raft", []byte(line))); code != exitOK || out != "42\n" || errs != "" {
 		t.Errorf("10 MB line: exit %d, %q %.300q", code, out, errs)
 	}
 	name := writeFile(t, dir, "name.raft", []byte("1 "+strings.Repeat("x", 10<<20)+"\n"))
 	wantCompileError(t, name, name+`:1:3: unknown word "`+strings.Repeat("x", 80)+"...\n")
 	str := writeFile(t, dir, "str.raft", []byte(`"`+strings.Repeat("y", 10<<20)+`" len .`+"\n"))
-	if code, out, errs := raft(t, "run", str); code != exitOK || out != fmt.Sprint(10<<20, "\n") || errs != "" {
+	if code, out, errs := runRaft(t, "run", str); code != exitOK || out != fmt.Sprint(10<<20, "\n") || errs != "" {
 		t.Errorf("10 MB string: exit %d, %q %.300q", code, out, errs)
 	}
 }
@@ -180,7 +180,7 @@ func TestBadInputNesting(t *testing.T) {
 			}
 			ok := writeFile(t, dir, k.name+"-ok.raft", src(limit, true))
 			want := k.out
-			if code, out, errs := raft(t, "run", ok); code != exitOK || out != want || errs != "" {
+			if code, out, errs := runRaft(t, "run", ok); code != exitOK || out != want || errs != "" {
 				t.Errorf("%d deep: exit %d, %q %.300q; want 0, %q", limit, code, out, errs, want)
 			}
 			col := len(k.pre) + limit*len(k.open) + k.at + 1 // the opener past the limit
@@ -205,7 +205,7 @@ func TestBadInputNesting(t *testing.T) {
 	mixed := func(g int) []byte {
 		return []byte(strings.Repeat(group, g) + strings.Repeat(closing, g) + "\n")
 	}
-	if code, out, errs := raft(t, "run", writeFile(t, dir, "mixed-ok.raft", mixed(limit/5))); code != exitOK || out != "" || errs != "" {
+	if code, out, errs := runRaft(t, "run", writeFile(t, dir, "mixed-ok.raft", mixed(limit/5))); code != exitOK || out != "" || errs != "" {
 		t.Errorf("mixed %d deep: exit %d, %q %.300q", limit, code, out, errs)
 	}
 	path := writeFile(t, dir, "mixed.raft", mixed(limit/5+1))

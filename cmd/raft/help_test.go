@@ -9,13 +9,13 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/raftvm/raft/interp"
+	"github.com/raftvm/raft"
 )
 
 var updateHelp = flag.Bool("update", false, "rewrite cmd/raft/words.txt from docs/language.md")
 
 // TestWordsHelp checks that words.txt is what docs/language.md says, and
-// that it lists every word a program has (interp.WordNames).
+// that it lists every word a program has (raft.Words).
 func TestWordsHelp(t *testing.T) {
 	doc, err := os.ReadFile(filepath.Join("..", "..", "docs", "language.md"))
 	if err != nil {
@@ -29,7 +29,7 @@ func TestWordsHelp(t *testing.T) {
 	} else if text != wordsHelp {
 		t.Errorf("words.txt is not up to date: run go test ./cmd/raft -run TestWordsHelp -update")
 	}
-	for _, w := range interp.WordNames() {
+	for _, w := range raft.Words() {
 		if !listed[w] {
 			t.Errorf("word %s has no stack effect in docs/language.md §3 (a line \"- `%s` ( ... )\")", w, w)
 		}

@@ -1,7 +1,7 @@
 package main
 
 // This file reads and prints the limit flags of raft run: --max-heap,
-// --max-actors, --max-mailbox and --max-memory (see sched.Limits).
+// --max-actors, --max-mailbox and --max-memory (see raft.Limits).
 
 import (
 	"flag"
@@ -10,7 +10,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/raftvm/raft/sched"
+	"github.com/raftvm/raft"
 )
 
 // sizeFlag is a byte count written as a number with an optional unit: K, M,
@@ -107,9 +107,23 @@ func (l *limitFlags) define(fs *flag.FlagSet) {
 	fs.Var(countFlag{&l.mailbox}, "max-mailbox", "")
 }
 
-// limits returns the flags as sched.Limits (zero fields: the defaults).
-func (l *limitFlags) limits() sched.Limits {
-	return sched.Limits{Heap: int(min(l.heap, math.MaxInt)), Actors: l.actors, Mailbox: l.mailbox, Memory: l.memory}
+// options returns the flags as options of raft.New (a flag not given:
+// the default).
+func (l *limitFlags) options() []raft.Option {
+	var o []raft.Option
+	if l.heap > 0 {
+		o = append(o, raft.MaxHeap(int(min(l.heap, math.MaxInt))))
+	}
+	if l.actors > 0 {
+		o = append(o, raft.MaxActors(l.actors))
+	}
+	if l.mailbox > 0 {
+		o = append(o, raft.MaxMailbox(l.mailbox))
+	}
+	if l.memory > 0 {
+		o = append(o, raft.MaxMemory(l.memory))
+	}
+	return o
 }
 
 // outOfMemory is the line raft run and the REPL end with when the process

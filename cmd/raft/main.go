@@ -1,7 +1,7 @@
 // Command raft runs Raft programs: raft run, raft repl, raft disasm.
 //
 // It is thin: flags, files, exit codes and profile files; the work is done by
-// packages interp (compile, interpret) and sched (actors).
+// the root package raft, the library, of which the command is the first user.
 package main
 
 import (
@@ -13,7 +13,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/raftvm/raft/interp"
+	"github.com/raftvm/raft"
 )
 
 // Version is the release of this build.
@@ -137,12 +137,7 @@ func cmdRun(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "raft run: --workers must be at least 1 (0: one per CPU)\n")
 		return exitUsage
 	}
-	file := fs.Arg(0)
-	prog, code := compileFile(file, stderr)
-	if prog == nil {
-		return code
-	}
-	return runProgram(prog, fs.Args()[1:], f, stdin, stdout, stderr)
+	return runProgram(fs.Arg(0), fs.Args()[1:], f, stdin, stdout, stderr)
 }
 
 // parseSeed reads the value of --seed: an integer, negative or up to
@@ -177,8 +172,8 @@ func (j *jitMode) Set(s string) error {
 	return nil
 }
 
-// compileFile reads and compiles file, reporting errors on stderr.
-func compileFile(file string, stderr io.Writer) (*interp.Program, int) {
+// compileFile reads and compiles file with rt, reporting errors on stderr.
+func compileFile(rt *raft.Runtime, file string, stderr io.Writer) (*raft.Program, int) {
 	src, err := os.ReadFile(file)
 	if err != nil {
 		if fi, serr := os.Stat(file); serr == nil && fi.IsDir() {
@@ -188,7 +183,7 @@ func compileFile(file string, stderr io.Writer) (*interp.Program, int) {
 		}
 		return nil, exitUsage
 	}
-	prog, err := interp.Compile(file, src)
+	prog, err := rt.Compile(file, string(src))
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		return nil, exitUsage
@@ -201,10 +196,10 @@ func cmdDisasm(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "raft disasm: want one file\n\n%s", usage)
 		return exitUsage
 	}
-	prog, code := compileFile(args[0], stderr)
+	prog, code := compileFile(raft.New(), args[0], stderr)
 	if prog == nil {
 		return code
 	}
-	interp.Disasm(stdout, prog)
+	prog.Disasm(stdout)
 	return exitOK
 }

@@ -16,8 +16,7 @@ import (
 
 	"github.com/chzyer/readline"
 
-	"github.com/raftvm/raft/interp"
-	"github.com/raftvm/raft/sched"
+	"github.com/raftvm/raft"
 )
 
 // lineReader gives the REPL its input lines.
@@ -89,21 +88,6 @@ func newLineReader(stdin io.Reader, stdout, stderr io.Writer) lineReader {
 	return plainReader{bufio.NewReaderSize(stdin, 64<<10)}
 }
 
-// unfinished reports whether a compile error only says that the input
-// ended inside a definition, quotation or array, so more lines may finish it.
-func unfinished(err error) bool {
-	var ce *interp.Error
-	if !errors.As(err, &ce) {
-		return false
-	}
-	for _, s := range []string{": without ;", "[ without ]", "{ without }", "unterminated comment"} {
-		if ce.Msg == s {
-			return true
-		}
-	}
-	return false
-}
-
 func cmdRepl(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("repl", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -122,9 +106,19 @@ func cmdRepl(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	in := newLineReader(stdin, stdout, stderr)
 	defer in.Close()
-	s := newSession(stdout, stderr, lf.limits())
-	defer s.close()
-	defer debug.SetMemoryLimit(debug.SetMemoryLimit(s.rt.Limits().Memory)) // as raft run does
+	// The session's actors see an empty standard input (read-line gives
+	// nil, read-all ""): the REPL's input is its own lines, and a read
+	// taking one of them, or racing the prompt for it while actors run
+	// between lines, would make the session hard to follow.
+	rt := raft.New(append(lf.options(), raft.Output(stdout), raft.Errors(stderr))...)
+	s, err := rt.NewSession()
+	if err != nil {
+		fmt.Fprintf(stderr, "raft: %v\n", err)
+		return exitFailure
+	}
+	defer s.Close()
+	limits := rt.Limits()
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(limits.Memory)) // as raft run does
 	pending := ""
 	for {
 		line, err := in.Readline()
@@ -147,87 +141,42 @@ func cmdRepl(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		if strings.TrimSpace(src) == "" {
 			continue
 		}
-		fn, cerr := s.prog.CompileMore("<repl>", []byte(src))
-		if cerr != nil {
-			if unfinished(cerr) {
-				pending = src
-				in.SetPrompt("  ... ")
-				continue
-			}
-			fmt.Fprintln(stderr, cerr)
-			pending = ""
-			in.SetPrompt("raft> ")
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt) // Ctrl-C stops the line
+		stack, err := s.Eval(ctx, "<repl>", src)
+		stop()
+		var ce *raft.CompileError
+		if errors.As(err, &ce) && ce.Unfinished {
+			pending = src
+			in.SetPrompt("  ... ")
 			continue
 		}
 		pending = ""
 		in.SetPrompt("raft> ")
-		if !s.runLine(fn) {
+		if !reportLine(stack, err, limits, stdout, stderr) {
 			return exitMemory
 		}
 	}
 	return exitOK
 }
 
-// session is one REPL: a program that grows line by line, its runtime and
-// its long-lived main actor, whose links, monitors, name and mailbox persist
-// between lines while the other actors keep running.
-type session struct {
-	prog   *interp.Program
-	out    *interp.Output
-	stderr io.Writer
-	rt     *sched.Runtime
-	main   *interp.Machine
-}
-
-// newSession starts a session. Its actors see an empty standard input
-// (read-line gives nil, read-all ""): the REPL's input is its own lines,
-// and a read taking one of them, or racing the prompt for it while
-// actors run between lines, would make the session hard to follow.
-func newSession(stdout, stderr io.Writer, limits sched.Limits) *session {
-	prog := interp.NewProgram()
-	out := interp.NewOutput(stdout)
-	rt := sched.New(prog, sched.Options{Out: out, Stderr: stderr, Limits: limits}) // no Input: an empty one
-	m := rt.Main()
-	m.SetArgs(nil)
-	return &session{prog: prog, out: out, stderr: stderr, rt: rt, main: m}
-}
-
-// runLine runs the top-level code of one line on the main actor, then
-// prints the stack as .s does; after a failure it reports it and clears the
-// stack (as gforth does), and the session goes on. Ctrl-C stops the line.
-// It reports false when the process has passed its memory limit: the
-// session's actors hold that memory, so the session ends.
-func (s *session) runLine(fn uint32) bool {
-	m := s.main
-	if err := m.StartFunc(fn); err != nil {
-		fmt.Fprintf(s.stderr, "raft: %v\n", err)
-		return true
-	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	st, err := s.rt.RunMain(ctx)
-	stop()
-	s.out.Flush()
+// reportLine prints what a line gave: the stack as .s shows it, or its
+// error (after a failure the session has cleared the stack). It reports
+// false when the process has passed its memory limit: the session's actors
+// hold that memory, so the session ends.
+func reportLine(stack string, err error, limits raft.Limits, stdout, stderr io.Writer) bool {
+	var fail *raft.Failure
 	switch {
-	case err == sched.ErrMemoryLimit:
-		fmt.Fprintln(s.stderr, outOfMemory(s.rt.Limits().Memory))
+	case err == nil:
+		fmt.Fprintln(stdout, stack)
+	case err == raft.ErrMemoryLimit:
+		fmt.Fprintln(stderr, outOfMemory(limits.Memory))
 		return false
-	case err != nil:
-		fmt.Fprintln(s.stderr, "interrupted")
-		m.Reset()
-	case st == interp.StatusDone, st == interp.StatusExited && m.Failure == nil:
-		s.out.Write([]byte(m.StackLine() + "\n"))
-		s.out.Flush()
-	case st == interp.StatusBlocked:
-		fmt.Fprintln(s.stderr, msgDeadlock)
-		m.Reset()
-	default:
-		fmt.Fprint(s.stderr, m.Failure.Report())
-		m.Reset()
+	case errors.As(err, &fail):
+		fmt.Fprintln(stderr, fail.Error())
+	case err == context.Canceled:
+		fmt.Fprintln(stderr, "interrupted")
+	default: // a compile error, ErrDeadlock
+		fmt.Fprintln(stderr, err)
 	}
 	return true
-}
-
-func (s *session) close() {
-	s.rt.Stop()
-	s.out.Flush()
 }

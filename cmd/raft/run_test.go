@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/raftvm/raft/jit"
+	"github.com/raftvm/raft"
 )
 
 // writeScript writes src to a file in a temporary directory.
@@ -31,7 +31,7 @@ func runCmd(args ...string) (int, string, string) {
 // scheduler (the budget is charged at its backward jump), so --timeout
 // stops it; and another actor gets its turns meanwhile.
 func TestTimeoutStopsNativeLoop(t *testing.T) {
-	if !jit.Supported {
+	if !raft.JITSupported() {
 		t.Skip("no native back end")
 	}
 	path := writeScript(t, "[ 5 0 do i . loop ] spawn drop\n: spin ( n -- ) begin 1+ again ;\n0 spin\n")
@@ -52,7 +52,7 @@ func TestTimeoutStopsNativeLoop(t *testing.T) {
 
 // --stats says what the JIT did: functions compiled, and exits by reason.
 func TestStatsShowJIT(t *testing.T) {
-	if !jit.Supported {
+	if !raft.JITSupported() {
 		t.Skip("no native back end")
 	}
 	path := writeScript(t, ": sq dup * ;\n0 100000 0 do i sq + loop .\n")
