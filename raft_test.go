@@ -499,6 +499,12 @@ func TestConversionErrors(t *testing.T) {
 	if _, err := rt.Run(context.Background(), p); !errors.Is(err, raft.ErrConvert) {
 		t.Errorf("cyclic final stack: %v, want ErrConvert", err)
 	}
+	// Arrays sharing arrays, 2^40 values as a tree: an error, not a
+	// Go heap of terabytes.
+	p = compile(t, rt, ": twice ( x -- arr ) | x | { x x } ; { 1 } 40 0 do twice loop")
+	if _, err := rt.Run(context.Background(), p); !errors.Is(err, raft.ErrConvert) {
+		t.Errorf("a shared tree of 2^40 values: %v, want ErrConvert", err)
+	}
 	// A quotation comes out in its printed form.
 	p = compile(t, rt, ": inc 1 + ; [ 1 + ] ' inc")
 	if stack, err := rt.Run(context.Background(), p); err != nil || !reflect.DeepEqual(stack, []any{raft.Quotation{Text: "<quot>"}, raft.Quotation{Text: "<word inc>"}}) {

@@ -209,7 +209,7 @@ func toMap(h *gc.Heap, m Map, depth int) (gc.Value, error) {
 // fromRaft returns Raft value v of heap h as a Go value; funcs prints
 // quotations.
 func fromRaft(h *gc.Heap, funcs []*interp.Func, v gc.Value) (any, error) {
-	c := fromConv{h: h, funcs: funcs}
+	c := fromConv{h: h, funcs: funcs, budget: h.Stats().PeakBytes/8 + 1<<20}
 	return c.value(v, 0)
 }
 
@@ -217,10 +217,20 @@ type fromConv struct {
 	h     *gc.Heap
 	funcs []*interp.Func
 	path  map[uint64]bool // the arrays and maps being converted, outermost first: a cycle returns to one
+
+	// budget is how many more values may be made. Arrays that share
+	// arrays ({ x x } nested 40 deep) stand for a tree far bigger than
+	// the heap; as Go values each share would be a copy. The budget, in
+	// values, is twice what the heap's peak size could hold (16 bytes a
+	// value), and a million more.
+	budget int
 }
 
 func (c *fromConv) value(v gc.Value, depth int) (any, error) {
 	h := c.h
+	if c.budget--; c.budget < 0 {
+		return nil, convertErr("a value that shares arrays would take more memory as Go values than the heap has")
+	}
 	switch v.K {
 	case gc.KNil:
 		return nil, nil
