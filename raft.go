@@ -161,22 +161,29 @@ func PrintStack() Option { return func(c *config) { c.printStack = true } }
 // Limits are the resource limits of a run, as MaxHeap, MaxActors,
 // MaxMailbox and MaxMemory set them.
 type Limits struct {
-	Heap    int   // bytes of one actor's heap
-	Actors  int   // actors alive at once
-	Mailbox int   // messages waiting for one actor
-	Memory  int64 // bytes of the whole process
+	Heap       int    // bytes of one actor's heap
+	Actors     int    // actors alive at once
+	Mailbox    int    // messages waiting for one actor
+	Memory     int64  // bytes of the whole process
+	Reductions uint64 // reductions of a run; 0: no bound
 }
 
 // Limits returns the limits a run of r has: the options, with the defaults
 // (which depend on this machine's memory) where none was given.
 func (r *Runtime) Limits() Limits {
 	l := r.cfg.limits.WithDefaults()
-	return Limits{Heap: l.Heap, Actors: l.Actors, Mailbox: l.Mailbox, Memory: l.Memory}
+	return Limits{Heap: l.Heap, Actors: l.Actors, Mailbox: l.Mailbox, Memory: l.Memory, Reductions: l.Reductions}
 }
 
 // Words returns, sorted, the names of the words every program has (the
 // language's), for help and completion.
 func Words() []string { return interp.WordNames() }
+
+// MaxReductions bounds the work of a run: the reductions (calls and
+// backward jumps, the unit the scheduler shares time in) of all its actors
+// together. Past it the run stops with ErrReductionLimit. The default is
+// no bound.
+func MaxReductions(n uint64) Option { return func(c *config) { c.limits.Reductions = n } }
 
 // New returns a Runtime configured by opts.
 func New(opts ...Option) *Runtime {

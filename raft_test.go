@@ -558,6 +558,15 @@ func TestLimits(t *testing.T) {
 	if _, err := rt.Run(context.Background(), p); !errors.As(err, &f) || f.Reason != raft.Symbol("heap-limit") {
 		t.Errorf("MaxHeap: %v", err)
 	}
+	rt = raft.New(raft.MaxReductions(100_000))
+	p = compile(t, rt, ": spin begin again ; [ spin ] spawn drop spin")
+	if _, err := rt.Run(context.Background(), p); err != raft.ErrReductionLimit {
+		t.Errorf("MaxReductions: %v", err)
+	}
+	p = compile(t, rt, "0 1000 0 do i + loop")
+	if _, err := rt.Run(context.Background(), p); err != nil {
+		t.Errorf("MaxReductions, a program within it: %v", err)
+	}
 	rt = raft.New(raft.MaxActors(10))
 	p = compile(t, rt, "20 0 do [ receive ] spawn drop loop")
 	if _, err := rt.Run(context.Background(), p); !errors.As(err, &f) || f.Reason != raft.Symbol("system-limit") {

@@ -21,6 +21,8 @@ var (
 	ErrDeadlock = errors.New("raft: the main actor waits for a message that cannot come")
 	// ErrMemoryLimit: the process passed MaxMemory.
 	ErrMemoryLimit = errors.New("raft: the process passed its memory limit")
+	// ErrReductionLimit: the run passed MaxReductions.
+	ErrReductionLimit = errors.New("raft: the run passed its reduction limit")
 )
 
 // Failure is the error of a run whose main actor failed: its reason, and
@@ -55,7 +57,8 @@ func (f *Failure) Error() string { return strings.TrimSuffix(f.report, "\n") }
 //
 // A failure of the main actor is a *Failure (an exit with :normal is not
 // a failure). When ctx ends first, Run stops the run and returns ctx's
-// error; it returns ErrDeadlock or ErrMemoryLimit as they say.
+// error; it returns ErrDeadlock, ErrMemoryLimit or ErrReductionLimit as
+// they say.
 func (r *Runtime) Run(ctx context.Context, p *Program, args ...string) ([]any, error) {
 	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel() // a Go word's work sees the run end
@@ -187,8 +190,11 @@ func stopWithin(rt *sched.Runtime, d time.Duration) bool {
 }
 
 func runErr(err error) error {
-	if err == sched.ErrMemoryLimit {
+	switch err {
+	case sched.ErrMemoryLimit:
 		return ErrMemoryLimit
+	case sched.ErrReductionLimit:
+		return ErrReductionLimit
 	}
 	return err
 }

@@ -72,7 +72,7 @@ func (s *Session) Eval(ctx context.Context, name, src string) (string, error) {
 		return "", ErrMemoryLimit
 	case err != nil:
 		m.Reset()
-		return "", err
+		return "", runErr(err)
 	case st == interp.StatusDone, st == interp.StatusExited && m.Failure == nil:
 		return m.StackLine(), nil
 	case st == interp.StatusBlocked:

@@ -35,6 +35,11 @@ type Limits struct {
 	Actors  int   // actors alive at once, main included; default DefaultActors
 	Mailbox int   // messages waiting for one actor; default DefaultMailbox
 	Memory  int64 // bytes of the whole process; default: three quarters of sysmem.Total
+
+	// Reductions bounds the reductions (calls and backward jumps) of all
+	// the run's actors together; past it RunMain returns
+	// ErrReductionLimit. 0: no bound.
+	Reductions uint64
 }
 
 // Defaults of Limits.
@@ -43,6 +48,18 @@ const (
 	DefaultActors  = 2 << 20  // 2,097,152 actors (about 2 GB of idle actors)
 	DefaultMailbox = 16 << 20 // 16,777,216 messages (0.5 GB of int messages)
 )
+
+// ErrReductionLimit is returned by RunMain when the run has passed
+// Limits.Reductions.
+var ErrReductionLimit = errors.New("sched: reduction limit passed")
+
+// chargeReductions counts n more reductions against Limits.Reductions,
+// and stops the run's main actor when they pass it.
+func (rt *Runtime) chargeReductions(n uint64) {
+	if rt.reductions.Add(n) > rt.limits.Reductions {
+		rt.redOnce.Do(func() { close(rt.redOver) })
+	}
+}
 
 // ErrMemoryLimit is returned by RunMain when the process has passed
 // Limits.Memory.

@@ -96,7 +96,11 @@ type Runtime struct {
 
 	limits  Limits        // Options.Limits with the defaults filled in; read-only
 	memOver chan struct{} // closed by checkMemory when Limits.Memory is passed
-	mem     memWatch      // checkMemory's state
+
+	reductions atomic.Uint64 // reductions charged against Limits.Reductions (when set)
+	redOver    chan struct{} // closed when they pass it
+	redOnce    sync.Once     // closes redOver
+	mem        memWatch      // checkMemory's state
 
 	machines  sync.Pool // *interp.Machine of ended actors, released, for new ones (newMachine)
 	mailboxes sync.Map  // pid -> *Mailbox of the host mailboxes (external.go)
@@ -123,6 +127,7 @@ func New(prog *interp.Program, opts Options) *Runtime {
 		mainDone: make(chan interp.Status, 1),
 		limits:   opts.Limits.withDefaults(),
 		memOver:  make(chan struct{}),
+		redOver:  make(chan struct{}),
 	}
 	if rt.budget <= 0 {
 		rt.budget = interp.DefaultBudget
@@ -204,11 +209,16 @@ func (rt *Runtime) RunMain(ctx context.Context) (interp.Status, error) {
 		return st, nil
 	case <-ctx.Done():
 	case <-rt.memOver:
+	case <-rt.redOver:
 	case <-rt.stopped:
 		return interp.StatusExited, ErrStopped
 	}
 	err := ctx.Err()
-	if err == nil {
+	switch {
+	case err != nil:
+	case isClosed(rt.redOver):
+		err = ErrReductionLimit
+	default:
 		err = ErrMemoryLimit
 	}
 	// Take main back: directly if it waits, else from the worker that has it.
@@ -224,6 +234,16 @@ func (rt *Runtime) RunMain(ctx context.Context) (interp.Status, error) {
 	case <-rt.stopped:
 	}
 	return interp.StatusYield, err
+}
+
+// isClosed reports whether c is closed.
+func isClosed(c chan struct{}) bool {
+	select {
+	case <-c:
+		return true
+	default:
+		return false
+	}
 }
 
 // giveMain ends a run of the main actor with status st: main goes idle and

@@ -369,7 +369,11 @@ func (w *worker) run(a *actor) {
 		st = a.x.sup.step(w)
 	default:
 		a.m.Count = w.count // nil unless counting: each worker counts into its own
+		before := a.m.Reductions
 		st = a.m.Run(rt.budget)
+		if rt.limits.Reductions > 0 {
+			rt.chargeReductions(a.m.Reductions - before)
+		}
 	}
 	if a.dying() != nil {
 		w.end(a, st)
