@@ -196,6 +196,10 @@ func TestGoWords(t *testing.T) {
 		{"21 slow-double", []any{int64(42)}, nil},
 		{"0 10 0 do i square + loop", []any{int64(285)}, nil},
 		{"0 10 0 do i slow-double + loop", []any{int64(90)}, nil},
+		// Small words around Go words, which the JIT inlines into a hot loop.
+		{": sq square ; : sq+ sq + ; 0 3000 0 do i 100 mod sq+ loop", []any{int64(9_850_500)}, nil},
+		{": d slow-double 1+ ; 0 50 0 do i d + loop", []any{int64(2500)}, nil},
+		{": sq square ; 0 3000 0 do i 2999 = if \"x\" else i then sq drop loop", nil, raft.Symbol("type")},
 		{`"x" square`, nil, raft.Symbol("type")},
 		{`1 "x" cat`, nil, raft.Symbol("type")},
 		{`"x" slow-double`, nil, raft.Symbol("type")},
