@@ -18,6 +18,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/raftvm/raft"
 	"github.com/raftvm/raft/interp"
 	"github.com/raftvm/raft/jit"
 	"github.com/raftvm/raft/sched"
@@ -145,5 +146,24 @@ func BenchmarkCorpus(b *testing.B) {
 	names, answers := corpus(b)
 	for k, n := range names {
 		b.Run(n, func(b *testing.B) { each(b, "corpus/"+n, answers[k]) })
+	}
+}
+
+// BenchmarkEmbedRun is the cost of one small run through the Go library
+// (raft.Runtime.Run: a scheduler, its workers and a main actor made and
+// stopped), what an embedder pays per request when it runs a script each
+// time.
+func BenchmarkEmbedRun(b *testing.B) {
+	rt := raft.New()
+	p, err := rt.Compile("add.raft", "1 2 +")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		stack, err := rt.Run(context.Background(), p)
+		if err != nil || len(stack) != 1 || stack[0] != int64(3) {
+			b.Fatalf("got %v, %v", stack, err)
+		}
 	}
 }

@@ -335,17 +335,21 @@ func (q *Queue) Values() []gc.Value { return q.buf[q.head:] }
 
 // Output is the program's standard output, shared by its actors.
 type Output struct {
-	mu sync.Mutex // guards w
-	w  *bufio.Writer
+	mu  sync.Mutex    // guards buf
+	dst io.Writer     // read-only
+	buf *bufio.Writer // made at the first Write: a run that prints nothing allocates no buffer
 }
 
 // NewOutput returns an Output writing to w through a buffer.
-func NewOutput(w io.Writer) *Output { return &Output{w: bufio.NewWriterSize(w, 64<<10)} }
+func NewOutput(w io.Writer) *Output { return &Output{dst: w} }
 
 // Write writes p (whole) to the output.
 func (o *Output) Write(p []byte) {
 	o.mu.Lock()
-	o.w.Write(p)
+	if o.buf == nil {
+		o.buf = bufio.NewWriterSize(o.dst, 64<<10)
+	}
+	o.buf.Write(p)
 	o.mu.Unlock()
 }
 
@@ -353,7 +357,10 @@ func (o *Output) Write(p []byte) {
 func (o *Output) Flush() error {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	return o.w.Flush()
+	if o.buf == nil {
+		return nil
+	}
+	return o.buf.Flush()
 }
 
 // Host is the actor runtime, as the interpreter needs it: the scheduler

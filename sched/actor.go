@@ -367,7 +367,7 @@ func flatten(b *backlog) []item {
 }
 
 // pidTable maps pids to live actors. Pids are never reused; a table of
-// pages of 4096 slots, each page dropped once all of its pids have ended,
+// pages of 512 slots, each page dropped once all of its pids have ended,
 // so that a program spawning without end keeps only live pages.
 //
 // Lookups take no lock: two atomic loads.
@@ -376,7 +376,7 @@ type pidTable struct {
 	dir atomic.Pointer[[]*atomicPagePtr] // published after each growth; pairs with the Load in lookup
 }
 
-const pageBits = 12
+const pageBits = 9 // 512 slots, 4 KB: a run of a few actors (an embedder may start many) allocates little
 
 type atomicPagePtr struct{ p atomic.Pointer[pidPage] }
 

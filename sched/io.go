@@ -233,8 +233,13 @@ func (rt *Runtime) initIO(in io.Reader) {
 	if in == nil {
 		in = strings.NewReader("")
 	}
-	br := bufio.NewReaderSize(in, 64<<10) // only the goroutine serving rt.stdin touches it (one at a time, handed over under stdin.mu)
-	rt.stdin = ioQueue{max: 1, do: func(r *ioReq) { rt.readStdin(br, r) }}
+	var br *bufio.Reader // made at the first read; only the goroutine serving rt.stdin touches it (one at a time, handed over under stdin.mu)
+	rt.stdin = ioQueue{max: 1, do: func(r *ioReq) {
+		if br == nil {
+			br = bufio.NewReaderSize(in, 64<<10)
+		}
+		rt.readStdin(br, r)
+	}}
 	rt.files = ioQueue{max: maxFileOps, do: doFile}
 	rt.hostCalls = ioQueue{max: maxHostCalls, do: func(r *ioReq) { r.result = r.work() }}
 }

@@ -68,13 +68,17 @@ var ErrMemoryLimit = errors.New("sched: memory limit passed")
 // errSystemLimit fails a spawn past Limits.Actors.
 var errSystemLimit = interp.Fail(gc.Sym(gc.SymSystemLimit))
 
+// machineMemory is sysmem.Total, read once: it reads files of /proc and
+// /sys, and a Go program may start many runs.
+var machineMemory = sync.OnceValue(sysmem.Total)
+
 // WithDefaults returns l with its zero fields set to their defaults (New
 // does this to its Options.Limits).
 func (l Limits) WithDefaults() Limits { return l.withDefaults() }
 
 // withDefaults returns l with its zero fields set to their defaults.
 func (l Limits) withDefaults() Limits {
-	total := sysmem.Total()
+	total := machineMemory()
 	if l.Heap <= 0 {
 		l.Heap = int(min(total/4, DefaultHeap, math.MaxInt))
 	}
