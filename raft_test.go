@@ -409,13 +409,19 @@ func TestBlockingWordDoesNotStall(t *testing.T) {
 // goroutines behind.
 func TestNoLeaks(t *testing.T) {
 	before := runtime.NumGoroutine()
-	rt := raft.New(raft.Workers(2))
-	defineWords(t, rt)
-	for _, src := range []string{"1 2 +", "1 0 /", "receive", "[ receive ] spawn drop 21 slow-double", "begin again"} {
-		p := compile(t, rt, src)
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Millisecond)
-		rt.Run(ctx, p)
-		cancel()
+	for _, e := range engines {
+		rt := raft.New(raft.Workers(2), e.opt)
+		defineWords(t, rt)
+		for _, src := range []string{"1 2 +", "1 0 /", "receive", "[ receive ] spawn drop 21 slow-double", "begin again", ": f 1+ ; 0 begin f again"} {
+			p, err := rt.Compile("t.raft", src)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Millisecond)
+			rt.Run(ctx, p)
+			cancel()
+			p.Close()
+		}
 	}
 	deadline := time.Now().Add(2 * time.Second)
 	for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
