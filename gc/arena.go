@@ -286,7 +286,8 @@ func (h *Heap) releaseLast(v Value) {
 		h.free(x)
 		return
 	}
-	work := h.work[:0]
+	sc := h.scratch()
+	work := sc.work[:0]
 	for {
 		p := &h.hdrs[x]
 		for _, e := range h.vals[p.off : p.off+p.n] {
@@ -316,7 +317,7 @@ func (h *Heap) releaseLast(v Value) {
 		x = work[len(work)-1]
 		work = work[:len(work)-1]
 	}
-	h.work = work
+	sc.work = work
 }
 
 // pushGrow is Push's slow path: arr's block is full (or it has none), so
@@ -395,6 +396,6 @@ func (h *Heap) reset() {
 		panic("gc: reset: objects alive")
 	}
 	h.rcs, h.hdrs, h.vals, h.bytes, h.fl = nil, nil, nil, nil, nil
-	h.work, h.cwork, h.cbuilt = nil, nil, nil
+	h.sc = nil
 	h.size = 0
 }

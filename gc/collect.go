@@ -46,7 +46,8 @@ package gc
 func (h *Heap) Collect(roots ...[]Value) {
 	h.collections++
 	clear(h.rcs) // free handles already have count 0
-	work := h.work[:0]
+	sc := h.scratch()
+	work := sc.work[:0]
 	for _, r := range roots {
 		for _, v := range r {
 			if v.K < KStr {
@@ -67,7 +68,7 @@ func (h *Heap) Collect(roots ...[]Value) {
 			}
 		}
 	}
-	h.work = work
+	sc.work = work
 	for x := range h.hdrs {
 		if h.rcs[x] == 0 && h.hdrs[x].kind != kFree {
 			h.free(uint32(x))
@@ -141,11 +142,13 @@ func (h *Heap) compact() {
 	}
 	// Scratch worklists grown by a graph bigger than what lives now are
 	// not kept.
-	if cap(h.work) > max(1<<12, h.live) {
-		h.work = nil
-	}
-	if cap(h.cwork) > max(1<<12, 2*h.live) || cap(h.cbuilt) > max(1<<12, h.live) {
-		h.cwork, h.cbuilt = nil, nil
+	if sc := h.sc; sc != nil {
+		if cap(sc.work) > max(1<<12, h.live) {
+			sc.work = nil
+		}
+		if cap(sc.cwork) > max(1<<12, 2*h.live) || cap(sc.cbuilt) > max(1<<12, h.live) {
+			sc.cwork, sc.cbuilt = nil, nil
+		}
 	}
 }
 

@@ -58,8 +58,9 @@ func copyGraph(dst, src *Heap, v Value) (Value, error) {
 		return Nil, err
 	}
 	var seen map[uint32]uint32 // source handle -> copy, for shared objects other than the root
-	work := append(dst.cwork[:0], root, droot)
-	built := append(dst.cbuilt[:0], droot)
+	sc := dst.scratch()
+	work := append(sc.cwork[:0], root, droot)
+	built := append(sc.cbuilt[:0], droot)
 	for len(work) > 0 {
 		s, d := work[len(work)-2], work[len(work)-1]
 		work = work[:len(work)-2]
@@ -92,7 +93,7 @@ func copyGraph(dst, src *Heap, v Value) (Value, error) {
 					for _, x := range built {
 						dst.free(x)
 					}
-					dst.cwork, dst.cbuilt = work[:0], built[:0]
+					sc.cwork, sc.cbuilt = work[:0], built[:0]
 					return Nil, err
 				}
 				built = append(built, nx)
@@ -114,6 +115,6 @@ func copyGraph(dst, src *Heap, v Value) (Value, error) {
 			dst.vals[doff+uint32(i)].X = uint64(nx)
 		}
 	}
-	dst.cwork, dst.cbuilt = work[:0], built[:0]
+	sc.cwork, sc.cbuilt = work[:0], built[:0]
 	return Value{K: v.K, X: uint64(droot)}, nil
 }

@@ -107,9 +107,7 @@ type Heap struct {
 	bytes []byte     // slab of string bytes
 	fl    *freeLists // free handles and blocks; nil until the first object
 
-	work   []uint32 // scratch worklist of Release's slow path and Collect
-	cwork  []uint32 // scratch of Copy into this heap: (src, dst) handle pairs
-	cbuilt []uint32 // scratch of Copy into this heap: handles made so far
+	sc *scratch // worklists, made at their first use; nil until then
 
 	size      int // arena bytes in use: headers and the used part of both slabs
 	peak      int // largest size seen
@@ -123,6 +121,22 @@ type Heap struct {
 	// cycle collector at every safe point (tests only). (Beside the 32-bit
 	// count, so that an idle Heap stays 256 bytes.)
 	Stress bool
+}
+
+// scratch holds a heap's worklists, kept between uses so that they grow
+// once. Apart from Heap, so that an idle heap stays small (192 bytes).
+type scratch struct {
+	work   []uint32 // Release's slow path and Collect
+	cwork  []uint32 // Copy into this heap: (src, dst) handle pairs
+	cbuilt []uint32 // Copy into this heap: handles made so far
+}
+
+// scratch returns h's worklists, making them at the first use.
+func (h *Heap) scratch() *scratch {
+	if h.sc == nil {
+		h.sc = new(scratch)
+	}
+	return h.sc
 }
 
 // NewHeap returns an empty heap for a program whose interned symbols and

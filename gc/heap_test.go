@@ -70,8 +70,8 @@ func wantPanic(t *testing.T, name string, f func()) {
 
 func TestIdleHeap(t *testing.T) {
 	h := newHeap()
-	if n := unsafe.Sizeof(*h); n > 256 {
-		t.Errorf("an idle Heap is %d bytes, want at most 256", n)
+	if n := unsafe.Sizeof(*h); n > 192 {
+		t.Errorf("an idle Heap is %d bytes, want at most 192", n)
 	}
 	if hd, v, b := h.SlabCaps(); hd+v+b != 0 || h.HasFreeLists() || h.ArenaBytes() != 0 {
 		t.Errorf("new heap holds memory: slab caps %d %d %d, free lists %v, arena %d bytes",

@@ -125,7 +125,7 @@ func NewMachine(prog *Program, host Host, out *Output) *Machine {
 		Host: host,
 		Out:  out,
 	}
-	m.setStack(make([]gc.Value, 8)) // small: an idle actor must stay under 1 KiB (sched's BenchmarkIdleActor); ensure grows it
+	m.setStack(make([]gc.Value, 4)) // small: an idle actor must stay small (sched's BenchmarkIdleActor); ensure grows it
 	return m
 }
 
