@@ -25,9 +25,10 @@ const (
 	stSleeping                   // blocked in sleep: only a signal or its timer schedules it
 	stDead                       // ended; wake-ups do nothing
 	stIO                         // blocked in an input or file word: only a signal or the operation's end schedules it
+	stDelivering                 // was waiting; a sender owns it while it copies a message into its heap, then makes it runnable (deliverDirect)
 )
 
-var stateNames = [...]string{"idle", "runnable", "running", "notified", "waiting", "sleeping", "dead", "io"}
+var stateNames = [...]string{"idle", "runnable", "running", "notified", "waiting", "sleeping", "dead", "io", "delivering"}
 
 // String returns the state's name.
 func (s actorState) String() string {

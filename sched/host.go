@@ -200,6 +200,13 @@ func (rt *Runtime) send(w *worker, a *actor) error {
 	default:
 		return errType
 	}
+	if t != nil && t != a && rt.deliverDirect(w, t, m.Heap, msg) {
+		w.st.messages.Add(1)
+		m.Pop()
+		m.Pop()
+		m.Heap.Release(msg)
+		return nil
+	}
 	if t != nil {
 		it := item{}
 		if err := pack(&it, m.Heap, msg); err != nil {
@@ -224,6 +231,42 @@ func (rt *Runtime) send(w *worker, a *actor) error {
 	m.Pop()
 	m.Heap.Release(msg)
 	return nil
+}
+
+// deliverDirect delivers msg, a value of the sender's heap h, to t in one
+// copy, straight into t's heap and mailbox, when t waits for a message:
+// the sender takes t (waiting -> delivering), so that nobody else runs or
+// touches it, copies, and makes it runnable (it runs next on w, as a woken
+// receiver does). It reports false, having changed nothing, when t does
+// not wait, is a supervisor (its messages are events of its state
+// machine), or has no room in its heap: then the message goes through t's
+// inbox in a fragment, two copies.
+//
+// Order holds: t waits, so every item an earlier send of this sender put
+// in t's inbox has been seen by t (that send's wake-up made it runnable,
+// and t drained before it waited again). Items in the inbox now are of
+// other senders still between their append and their wake-up (which sees
+// delivering and leaves t to us): no order holds between two senders, and
+// t, made runnable by us, drains them.
+func (rt *Runtime) deliverDirect(w *worker, t *actor, h *gc.Heap, msg gc.Value) bool {
+	if !t.state.CompareAndSwap(uint32(stWaiting), uint32(stDelivering)) { // t is ours until the Store below
+		return false
+	}
+	v := msg
+	ok := t.x == nil || t.x.sup == nil
+	if ok && msg.IsHeap() {
+		c, err := gc.Copy(t.m.Heap, h, msg)
+		ok = err == nil
+		v = c
+	}
+	if !ok {
+		t.state.Store(uint32(stWaiting)) // the caller's inbox send wakes it, and with it anyone whose wake-up found it delivering
+		return false
+	}
+	t.m.Mailbox.Append(v)
+	t.state.Store(uint32(stRunnable)) // published with t by the queue
+	rt.ready(w, t, true)
+	return true
 }
 
 // receiveTimeout: ms -- msg true | false.
