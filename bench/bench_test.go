@@ -88,10 +88,16 @@ func BenchmarkBintrees(b *testing.B) { each(b, "bintrees", "14723759") }
 
 // The actor workloads run on one worker and on two.
 func actors(b *testing.B, name, want string, msgs float64) {
+	actorsPer(b, name, want, msgs, "msgs/s")
+}
+
+// actorsPer is actors with a count of something else than messages (count
+// of them in one run), reported per second as unit.
+func actorsPer(b *testing.B, name, want string, count float64, unit string) {
 	for _, w := range []int{1, 2} {
 		b.Run("workers="+string(rune('0'+w)), func(b *testing.B) {
 			run(b, name, "interp", w, want)
-			b.ReportMetric(msgs*float64(b.N)/b.Elapsed().Seconds(), "msgs/s")
+			b.ReportMetric(count*float64(b.N)/b.Elapsed().Seconds(), unit)
 		})
 	}
 }
@@ -103,6 +109,74 @@ func BenchmarkPingpong(b *testing.B) { actors(b, "pingpong", "1000000", 2e6) }
 // Pairs has parallel work (ring, spawn and pingpong have one runnable actor
 // at a time): it shows what a second worker adds.
 func BenchmarkPairs(b *testing.B) { actors(b, "pairs", "done", 2e6) }
+
+// The actor workloads of issue 17, each with an Erlang and a Go peer
+// (peers/erlang/NAME.erl, peers/go/NAME/main.go) and its answer at the end
+// of its first line, after "; prints " (TestActorLayout checks both).
+var actorWorkloads = []struct {
+	name, want string
+	count      float64 // of unit in one run
+	unit       string
+}{
+	{"pingpong-tuple", "1000000", 2e6, "msgs/s"},
+	{"server", "25400700000", 2e6, "msgs/s"},
+	{"fanout", "27000000", 2e6, "msgs/s"},
+	{"bigring", "100000 333333000", 1e5, "msgs/s"},
+	{"selective", "332833500 49995000", 1000, "rounds/s"},
+	{"restarts", "20000", 20000, "restarts/s"},
+	{"pairs-tuple", "1000000", 2e6, "msgs/s"},
+}
+
+func actorWorkload(b *testing.B, name string) {
+	for _, w := range actorWorkloads {
+		if w.name == name {
+			actorsPer(b, w.name, w.want, w.count, w.unit)
+			return
+		}
+	}
+	b.Fatalf("no actor workload %s", name)
+}
+
+// Tuple messages ({ :ping self } / { :pong n }, pack and unpack).
+func BenchmarkPingpongTuple(b *testing.B) { actorWorkload(b, "pingpong-tuple") }
+
+// A request/reply server holding 1000 ints, four clients.
+func BenchmarkServer(b *testing.B) { actorWorkload(b, "server") }
+
+// Fan-out to 8 workers, fan-in of the results.
+func BenchmarkFanout(b *testing.B) { actorWorkload(b, "fanout") }
+
+// An array of 1000 ints round a ring of 100 actors.
+func BenchmarkBigring(b *testing.B) { actorWorkload(b, "bigring") }
+
+// receive-match past 10,000 queued messages.
+func BenchmarkSelective(b *testing.B) { actorWorkload(b, "selective") }
+
+// A supervisor restarting a child that crashes at once.
+func BenchmarkRestarts(b *testing.B) { actorWorkload(b, "restarts") }
+
+// Four independent pingpong pairs with tuple messages: what a second worker adds.
+func BenchmarkPairsTuple(b *testing.B) { actorWorkload(b, "pairs-tuple") }
+
+// TestActorLayout checks that every actor workload of issue 17 says its
+// answer on its first line and has its Erlang and Go peers (it runs nothing).
+func TestActorLayout(t *testing.T) {
+	for _, w := range actorWorkloads {
+		src, err := os.ReadFile(w.name + ".raft")
+		if err != nil {
+			t.Fatal(err)
+		}
+		first, _, _ := strings.Cut(string(src), "\n")
+		if !strings.HasPrefix(first, "# ") || !strings.HasSuffix(first, "; prints "+w.want) {
+			t.Errorf("%s.raft: the first line does not end with \"; prints %s\"", w.name, w.want)
+		}
+		for _, p := range []string{"peers/erlang/" + w.name + ".erl", "peers/go/" + w.name + "/main.go"} {
+			if _, err := os.Stat(p); err != nil {
+				t.Errorf("%s: no peer %s", w.name, p)
+			}
+		}
+	}
+}
 
 // The corpus (corpus/*.raft, see README.md): programs written as a user of
 // the language would, each with Lua and Go peers for compare.sh -w corpus.

@@ -20,6 +20,9 @@ Usage: bench/compare.sh [options]
   -n N          repetitions per workload and runtime (default 5); the median is shown
   -w LIST       workloads to run, comma-separated or repeated (default: all)
                 fib loop collatz sieve bintrees ring spawn pingpong
+                pingpong-tuple server fanout bigring selective restarts
+                pairs-tuple (the actor workloads after pingpong say their
+                answer on their first line, after `; prints `)
   -w corpus     run the corpus instead: every bench/corpus/NAME.raft with its
                 peers in bench/corpus/peers/ (runtimes raft raft-jit lua luajit
                 luajit-joff go); `-w corpus/NAME,corpus/NAME2` runs some of them.
@@ -27,7 +30,8 @@ Usage: bench/compare.sh [options]
                 `; prints `. The ratio tables end with the geometric mean over
                 the corpus. Corpus and the workloads above are not mixed in a run.
   -r LIST       runtimes to run, comma-separated or repeated (default: all installed)
-                raft raft-jit lua luajit luajit-joff gforth erlang go
+                raft raft-jit lua luajit luajit-joff gforth erlang go, and
+                raft-w1 (`raft run --workers 1`), which runs only when named
   -t SECONDS    per-run time limit where `timeout` exists (default 600)
   --markdown    print the tables as Markdown
   -h, --help    this help
@@ -39,8 +43,10 @@ Progress goes to stderr, the tables to stdout.
 EOF
 }
 
-ALL_WORKLOADS="fib loop collatz sieve bintrees ring spawn pingpong"
-ALL_RUNTIMES="raft raft-jit lua luajit luajit-joff gforth erlang go"
+ALL_WORKLOADS="fib loop collatz sieve bintrees ring spawn pingpong pingpong-tuple server fanout bigring selective restarts pairs-tuple"
+ALL_RUNTIMES="raft raft-w1 raft-jit lua luajit luajit-joff gforth erlang go"
+# raft-w1 (raft run --workers 1) runs only when -r names it
+DEFAULT_RUNTIMES="raft raft-jit lua luajit luajit-joff gforth erlang go"
 
 N=5
 WORKLOADS=""
@@ -104,7 +110,7 @@ for w in $WORKLOADS; do
 	case " $ALL_WORKLOADS " in *" $w "*) ;; *) echo "compare.sh: unknown workload: $w" >&2; exit 2 ;; esac
 done
 RUNTIMES=$(echo "$RUNTIMES" | tr ',' ' ')
-[ -n "${RUNTIMES// /}" ] || RUNTIMES=$ALL_RUNTIMES
+[ -n "${RUNTIMES// /}" ] || RUNTIMES=$DEFAULT_RUNTIMES
 for r in $RUNTIMES; do
 	case " $ALL_RUNTIMES " in *" $r "*) ;; *) echo "compare.sh: unknown runtime: $r" >&2; exit 2 ;; esac
 done
@@ -133,12 +139,14 @@ answer() {
 	sieve) echo 664579 ;;
 	bintrees) echo 14723759 ;;
 	ring | spawn | pingpong) echo 1000000 ;;
+	*) sed -n '1s/.*; prints //p' "$SRC/$1.raft" ;; # the newer actor workloads
 	esac
 }
 
 label() {
 	case "$1" in
 	raft) echo "raft" ;;
+	raft-w1) echo "raft --workers 1" ;;
 	raft-jit) echo "raft --jit" ;;
 	lua) echo "lua5.4" ;;
 	luajit) echo "luajit" ;;
@@ -172,7 +180,7 @@ first_line() { head -n 3 "$1" 2>/dev/null | tr '\n' ' ' | cut -c1-160; }
 
 ACTIVE=""
 RAFT_OK=0
-case " $RUNTIMES " in *" raft "* | *" raft-jit "*)
+case " $RUNTIMES " in *" raft "* | *" raft-w1 "* | *" raft-jit "*)
 	if ! have go; then
 		note "raft: \`go\` is not installed, cannot build ./cmd/raft"
 	else
@@ -192,6 +200,7 @@ for r in $RUNTIMES; do
 	fi
 	case "$r" in
 	raft) ACTIVE="$ACTIVE raft" ;;
+	raft-w1) ACTIVE="$ACTIVE raft-w1" ;;
 	raft-jit) ;; # decided below, once raft is built
 	lua) have lua5.4 && ACTIVE="$ACTIVE lua" || note "lua5.4: not installed, skipped" ;;
 	luajit) have luajit && ACTIVE="$ACTIVE luajit" || note "luajit: not installed, skipped" ;;
@@ -251,7 +260,7 @@ LOAD_START=$(loadavg)
 program() {
 	local f=""
 	case "$1" in
-	raft | raft-jit) f="$SRC/$2.raft" ;;
+	raft | raft-w1 | raft-jit) f="$SRC/$2.raft" ;;
 	lua) f="$PEERS/lua/$2.lua" ;;
 	luajit | luajit-joff)
 		# peers/luajit/ holds the few programs that need Lua 5.1 syntax
@@ -267,6 +276,7 @@ program() {
 invoke() {
 	case "$1" in
 	raft) $TIMEOUT_CMD "$TMP/raft" run "$3" ;;
+	raft-w1) $TIMEOUT_CMD "$TMP/raft" run --workers 1 "$3" ;;
 	raft-jit) $TIMEOUT_CMD "$TMP/raft" run --jit "$3" ;;
 	lua) $TIMEOUT_CMD lua5.4 "$3" ;;
 	luajit) $TIMEOUT_CMD luajit "$3" ;;
@@ -280,7 +290,7 @@ invoke() {
 # Whether runtime $1 can run workload $2 at all (built, compiled).
 ready() {
 	case "$1" in
-	raft | raft-jit) [ "$RAFT_OK" = 1 ] ;;
+	raft | raft-w1 | raft-jit) [ "$RAFT_OK" = 1 ] ;;
 	go) [ -x "$TMP/go/$2" ] ;;
 	erlang) [ -f "$TMP/erl/$2.beam" ] ;;
 	*) true ;;
@@ -385,9 +395,9 @@ heading "Median wall seconds over $N run(s) (whole command, start-up included)"
 } | render
 
 PEER_LIST=""
-for r in $ACTIVE; do case "$r" in raft | raft-jit) ;; *) PEER_LIST="$PEER_LIST $r" ;; esac; done
+for r in $ACTIVE; do case "$r" in raft | raft-w1 | raft-jit) ;; *) PEER_LIST="$PEER_LIST $r" ;; esac; done
 
-for rr in raft raft-jit; do
+for rr in raft raft-w1 raft-jit; do
 	case " $ACTIVE " in *" $rr "*) ;; *) continue ;; esac
 	[ -n "${PEER_LIST// /}" ] || continue
 	heading "Ratio $(label "$rr") / peer (above 1: Raft is slower)"
