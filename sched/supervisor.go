@@ -328,13 +328,15 @@ func (s *supervisor) shutdownAll(reason gc.Value) {
 // addRestart counts a restart at now and reports whether the intensity
 // still allows it (OTP's add_restart).
 func (s *supervisor) addRestart(now int64) bool {
-	keep := s.restarts[:0]
-	for _, t := range s.restarts {
-		if now-t <= s.period {
-			keep = append(keep, t)
-		}
+	// The times are in order (one clock, read as they happen): those out
+	// of the period are first. Dropping them from the front keeps a
+	// restart at O(1) amortized; filtering the whole list made 20,000
+	// restarts in one period quadratic (bench/restarts.raft).
+	i := 0
+	for i < len(s.restarts) && now-s.restarts[i] > s.period {
+		i++
 	}
-	s.restarts = append(keep, now)
+	s.restarts = append(s.restarts[i:], now)
 	return int64(len(s.restarts)) <= s.intensity
 }
 
