@@ -45,9 +45,35 @@ func Copy(dst, src *Heap, v Value) (Value, error) {
 			copy(dst.strBytes(x), src.strBytes(uint32(v.X)))
 			return Value{K: KArr, X: uint64(x)}, nil
 		}
+		if c, ok, err := copyFlat(dst, src, v); ok {
+			return c, err
+		}
 		return copyGraph(dst, src, v)
 	}
 	return v, nil
+}
+
+// copyFlat is Copy for an array, a curry or a map that holds no heap
+// value (a tuple of ints and symbols, the common message): one object
+// and one copy of its elements, without copyGraph's worklists. ok is
+// false, and nothing is made, when v holds a heap value.
+func copyFlat(dst, src *Heap, v Value) (c Value, ok bool, err error) {
+	p := src.hdrs[v.X]
+	elems := src.vals[p.off : p.off+p.n]
+	for _, e := range elems {
+		if e.K >= KStr {
+			return Nil, false, nil
+		}
+	}
+	x, err := dst.newObject(v.K, int(p.n))
+	if err != nil {
+		return Nil, true, err
+	}
+	// elems stays right while dst grows, even when dst is src (see
+	// copyGraph); the copy goes through dst.vals, which may have moved.
+	off := dst.hdrs[x].off
+	copy(dst.vals[off:off+p.n], elems)
+	return Value{K: v.K, X: uint64(x)}, true, nil
 }
 
 // copyGraph is Copy for an array, a curry or a map.
