@@ -17,15 +17,15 @@ import (
 type actorState uint8
 
 const (
-	stIdle     actorState = iota // not scheduled, wakes ignored: the main actor between runs
-	stRunnable                   // in exactly one run queue, or being put into one by whoever made it runnable
-	stRunning                    // a worker runs its slice
-	stNotified                   // running, and a wake-up arrived during the slice
-	stWaiting                    // blocked for a message, a signal, a reply or a timer; any wake-up schedules it
-	stSleeping                   // blocked in sleep: only a signal or its timer schedules it
-	stDead                       // ended; wake-ups do nothing
-	stIO                         // blocked in an input or file word: only a signal or the operation's end schedules it
-	stDelivering                 // was waiting; a sender owns it while it copies a message into its heap, then makes it runnable (deliverDirect)
+	stIdle       actorState = iota // not scheduled, wakes ignored: the main actor between runs
+	stRunnable                     // in exactly one run queue, or being put into one by whoever made it runnable
+	stRunning                      // a worker runs its slice
+	stNotified                     // running, and a wake-up arrived during the slice
+	stWaiting                      // blocked for a message, a signal, a reply or a timer; any wake-up schedules it
+	stSleeping                     // blocked in sleep: only a signal or its timer schedules it
+	stDead                         // ended; wake-ups do nothing
+	stIO                           // blocked in an input or file word: only a signal or the operation's end schedules it
+	stDelivering                   // was waiting; a sender owns it while it copies a message into its heap, then makes it runnable (deliverDirect)
 )
 
 var stateNames = [...]string{"idle", "runnable", "running", "notified", "waiting", "sleeping", "dead", "io", "delivering"}
