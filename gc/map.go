@@ -105,6 +105,10 @@ func (h *Heap) CheckKey(k Value) error {
 // will: { x x } nested 40 deep is 2^40 values, so keys are bounded by
 // maxKeyValues in all.
 func (h *Heap) isKey(k Value) bool {
+	switch k.K {
+	case KInt, KStr, KStaticStr, KSym, KNil, KBool, KPid:
+		return true // the usual keys, without validKey's call
+	}
 	budget := maxKeyValues
 	return h.validKey(k, 0, &budget)
 }
@@ -116,7 +120,7 @@ func (h *Heap) validKey(k Value, depth int, budget *int) bool {
 	switch k.K {
 	case KFloat:
 		return !math.IsNaN(k.AsFloat())
-	case KQuot, KCurry, KMap:
+	case KQuot, KCurry, KMap, KHost: // a host value's hash would be its handle's, which a copy changes
 		return false
 	case KArr:
 		if depth >= maxKeyDepth {
@@ -272,6 +276,21 @@ func (h *Heap) findSlot(x uint32, k Value) (pair, slot int) {
 func (h *Heap) probe(k Value) (hash, word uint64, tag uint32) {
 	if !k.IsString() {
 		return h.keyHash(k), 0, 0
+	}
+	if k.K == KStr {
+		// A heap string's block is a whole number of 8-byte granules:
+		// its first granule is read as one word, past its length masked
+		// off (no copy, no memmove).
+		p := h.hdrs[k.X]
+		if p.n <= 8 {
+			word = 0
+			if p.n > 0 {
+				off := int(p.off) << granShift
+				word = binary.LittleEndian.Uint64(h.bytes[off:off+8]) & (1<<(8*p.n) - 1)
+			}
+			tag = p.n + 1
+			return mix(word ^ uint64(tag)<<59), word, tag
+		}
 	}
 	b := h.Bytes(k)
 	if len(b) > 8 {

@@ -315,11 +315,22 @@ func compareOp(op Op, c int) bool {
 // compared. So two cycles compare equal when they unfold to the same
 // (infinite) value: { } dup dup push and another such array are equal.
 func Equal(h *gc.Heap, a, b gc.Value) bool {
+	if identityKind(a.K) || identityKind(b.K) { // x nil =, a tag against :ok: no walk
+		return a == b
+	}
 	budget := equalBudget
 	if eq, ok := equalSmall(h, a, b, &budget); ok {
 		return eq
 	}
 	return equalGraph(h, a, b)
+}
+
+// identityKind reports whether values of kind k equal only the values of
+// the same kind and payload: nil, booleans, symbols and pids (not
+// numbers: 1 = 1.0; not strings: a heap and a static string compare by
+// text).
+func identityKind(k gc.Kind) bool {
+	return k == gc.KNil || k == gc.KBool || k == gc.KSym || k == gc.KPid
 }
 
 // equalBudget is the number of arrays and curries equalSmall visits before

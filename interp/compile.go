@@ -1158,12 +1158,12 @@ func (c *compiler) ownWord(name string) bool {
 
 // word compiles a use of the word t.
 func (f *fcomp) word(t token) *Error {
-	if op, ok := wordOps[t.text]; ok {
-		f.emitOp(op, t.pos)
+	if w, ok := f.c.p.hostIndex[t.text]; ok && !f.c.lib { // first: a host word may replace an extension word
+		f.emitU16(CallHost, w, t.pos)
 		return nil
 	}
-	if w, ok := f.c.p.hostIndex[t.text]; ok && !f.c.lib { // before builtins: a host word may replace an extension word
-		f.emitU16(CallHost, w, t.pos)
+	if op, ok := wordOps[t.text]; ok && !f.c.ownWord(t.text) { // at and put are extension words with opcodes
+		f.emitOp(op, t.pos)
 		return nil
 	}
 	if b, ok := builtinIndex[t.text]; ok && (!builtins[b].lib || f.c.lib) && !f.c.ownWord(t.text) {

@@ -20,9 +20,7 @@ func init() {
 		return m.Push(v)
 	})
 	defBuiltin(">map", 1, 1, bToMap)
-	defBuiltin("at", 2, 1, func(m *Machine) error { return m.mapLookup(false) })
-	defBuiltin("has?", 2, 1, func(m *Machine) error { return m.mapLookup(true) })
-	defBuiltin("put", 3, 0, bPut)
+	defBuiltin("has?", 2, 1, bHas) // at and put are opcodes (MapAt, MapPut: run.go's cold)
 	defBuiltin("del", 2, 0, bDel)
 	defBuiltin("keys", 1, 1, func(m *Machine) error { return m.mapArray(true, false) })
 	defBuiltin("values", 1, 1, func(m *Machine) error { return m.mapArray(false, true) })
@@ -37,41 +35,18 @@ func keyErr(err error) error {
 	return allocErr(err)
 }
 
-// mapLookup is at ( m k -- v|nil ) and, with has, has? ( m k -- bool ).
-func (m *Machine) mapLookup(has bool) error {
+// bHas: has? ( m k -- bool ).
+func bHas(m *Machine) error {
 	mp, _ := m.Peek(1)
 	k, _ := m.Peek(0)
 	if mp.K != gc.KMap {
 		return errType
 	}
-	v, ok, err := m.Heap.MapGet(mp, k)
+	_, ok, err := m.Heap.MapGet(mp, k)
 	if err != nil {
 		return keyErr(err)
 	}
-	if has {
-		v = gc.Bool(ok)
-	}
-	m.Heap.Retain(v)
-	return m.replace(2, v)
-}
-
-// bPut: put ( m k v -- ). The map takes the stack's reference to v.
-func bPut(m *Machine) error {
-	mp, _ := m.Peek(2)
-	k, _ := m.Peek(1)
-	v, _ := m.Peek(0)
-	if mp.K != gc.KMap {
-		return errType
-	}
-	if err := m.Heap.MapPut(mp, k, v); err != nil {
-		return keyErr(err)
-	}
-	m.sp--  // v's reference is the map's now
-	m.Pop() // k: the map holds a reference of its own
-	m.Heap.Release(k)
-	mp, _ = m.Pop()
-	m.Heap.Release(mp)
-	return nil
+	return m.replace(2, gc.Bool(ok))
 }
 
 // bDel: del ( m k -- ). Nothing happens when m has no key k.

@@ -159,6 +159,11 @@ const (
 	// Words written in Go by the program's embedder (package raft's Define).
 	CallHost // ... -- ...          ; u16 w: runs the program's host word w
 
+	// Maps (rarer than arrays in loops: cold; an opcode each so that a
+	// count or an update costs no builtin call).
+	MapAt  // m k -- v|nil          ; (at)
+	MapPut // m k v --              ; (put)
+
 	numOps
 )
 
@@ -294,6 +299,8 @@ var opTable = [numOps]OpInfo{
 
 	Builtin:  {"Builtin", "", oU16, 0, 0, fVar | fBlock},
 	CallHost: {"CallHost", "", oU16, 0, 0, fVar | fBlock},
+	MapAt:    {"MapAt", "at", oNone, 2, 1, 0},
+	MapPut:   {"MapPut", "put", oNone, 3, 0, 0},
 
 	SpawnActor:     {"SpawnActor", "spawn", oNone, 1, 1, 0},
 	SendMessage:    {"SendMessage", "send", oNone, 2, 0, 0},

@@ -158,7 +158,7 @@ func (m *Machine) Run(budget int) Status {
 // effect" of earlier notes: any change to the code before run flipped it.
 // TestDispatchInOneLine fails when the dispatch of the raft binary crosses
 // a line; then flip runPhase.
-const runPhase = 1
+const runPhase = 0
 
 // layoutPad is 32 or 64 bytes of code (runPhase) that moves run. NewProgram
 // calls it so that the linker keeps it; it counts into p.
@@ -338,7 +338,7 @@ loop:
 			}
 			fallthrough
 		case Neg, Abs, Invert, ZeroEq, ZeroLt, Peek, Rot, MinusRot, Tuck, TwoSwap, Depth, Not,
-			And, Or, Xor, Lshift, Rshift, Set, Push, ArrPop, Builtin, CallHost,
+			And, Or, Xor, Lshift, Rshift, Set, Push, ArrPop, Builtin, CallHost, MapAt, MapPut,
 			SpawnActor, SendMessage, SpawnSupervisor, SetStrategy, RestartChild,
 			ReceiveMessage, Eq, Ne, Lt, Gt, Le, Ge, EqK, NeK, LtK, GtK, LeK, GeK, TwoDrop,
 			TwoDup, SetK: // rare in loops: run stays under the compiler's 'big function' size (see Add)
@@ -1553,6 +1553,40 @@ func (m *Machine) cold(ip, sp unsafe.Pointer, tos gc.Value, lp unsafe.Pointer) (
 		}
 		tos = gc.Bool(r)
 		ip = unsafe.Add(ip, 10)
+	case MapAt:
+		if short(sp, m, 2) {
+			return ip, sp, tos, lp, errUnderflow
+		}
+		mp := *slot(sp, -1)
+		if mp.K != gc.KMap {
+			return ip, sp, tos, lp, errType
+		}
+		v, _, err := h.MapGet(mp, tos)
+		if err != nil {
+			return ip, sp, tos, lp, keyErr(err)
+		}
+		h.Retain(v)
+		h.Release(tos)
+		h.Release(mp)
+		sp = unsafe.Add(sp, -vsize)
+		tos = v
+		ip = unsafe.Add(ip, 1)
+	case MapPut:
+		if short(sp, m, 3) {
+			return ip, sp, tos, lp, errUnderflow
+		}
+		mp, k := *slot(sp, -2), *slot(sp, -1)
+		if mp.K != gc.KMap {
+			return ip, sp, tos, lp, errType
+		}
+		if err := h.MapPut(mp, k, tos); err != nil { // the map takes tos's reference
+			return ip, sp, tos, lp, keyErr(err)
+		}
+		h.Release(k) // the map holds a reference of its own
+		h.Release(mp)
+		sp = unsafe.Add(sp, -3*vsize)
+		tos = *(*gc.Value)(sp)
+		ip = unsafe.Add(ip, 1)
 	case Len:
 		if short(sp, m, 1) {
 			return ip, sp, tos, lp, errUnderflow

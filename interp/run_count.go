@@ -169,7 +169,7 @@ loop:
 			}
 			fallthrough
 		case Neg, Abs, Invert, ZeroEq, ZeroLt, Peek, Rot, MinusRot, Tuck, TwoSwap, Depth, Not,
-			And, Or, Xor, Lshift, Rshift, Set, Push, ArrPop, Builtin, CallHost,
+			And, Or, Xor, Lshift, Rshift, Set, Push, ArrPop, Builtin, CallHost, MapAt, MapPut,
 			SpawnActor, SendMessage, SpawnSupervisor, SetStrategy, RestartChild,
 			ReceiveMessage, Eq, Ne, Lt, Gt, Le, Ge, EqK, NeK, LtK, GtK, LeK, GeK, TwoDrop,
 			TwoDup, SetK: // rare in loops: run stays under the compiler's 'big function' size (see Add)

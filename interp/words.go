@@ -66,11 +66,21 @@ func (m *Machine) stringArgs() (a, b []byte, err error) {
 // replace pops n operands, releasing them, and pushes r (whose reference
 // the stack takes over).
 func (m *Machine) replace(n int, r gc.Value) error {
-	for ; n > 0; n-- {
-		v, _ := m.Pop()
-		m.Heap.Release(v)
+	if n == 0 || n > m.sp {
+		for ; n > 0; n-- {
+			v, _ := m.Pop()
+			m.Heap.Release(v)
+		}
+		return m.Push(r)
 	}
-	return m.Push(r)
+	// The operands' slots hold the result: no room to check.
+	h := m.Heap
+	for i := range n {
+		h.Release(m.stack[m.sp-i])
+	}
+	m.sp -= n - 1
+	m.stack[m.sp] = r
+	return nil
 }
 
 // newString makes a heap string of b (a Go slice, not a view of the heap).

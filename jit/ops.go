@@ -142,7 +142,7 @@ func (b *builder) part(in *interp.Instr) bool {
 
 	case interp.Builtin:
 		return b.builtin(in.Slot)
-	case interp.CallHost: // a word written in Go by the embedder: the interpreter runs it
+	case interp.CallHost, interp.MapAt, interp.MapPut: // Go words, and maps: the interpreter runs them
 		return b.step()
 
 	case interp.Push:

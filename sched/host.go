@@ -239,8 +239,8 @@ func (rt *Runtime) send(w *worker, a *actor) error {
 // touches it, copies, and makes it runnable (it runs next on w, as a woken
 // receiver does). It reports false, having changed nothing, when t does
 // not wait, is a supervisor (its messages are events of its state
-// machine), or has no room in its heap: then the message goes through t's
-// inbox in a fragment, two copies.
+// machine), holds Limits.Mailbox messages already, or has no room in its
+// heap: then the message goes through t's inbox in a fragment, two copies.
 //
 // Order holds: t waits, so every item an earlier send of this sender put
 // in t's inbox has been seen by t (that send's wake-up made it runnable,
@@ -253,7 +253,7 @@ func (rt *Runtime) deliverDirect(w *worker, t *actor, h *gc.Heap, msg gc.Value) 
 		return false
 	}
 	v := msg
-	ok := t.x == nil || t.x.sup == nil
+	ok := (t.x == nil || t.x.sup == nil) && t.m.Mailbox.Len() < rt.limits.Mailbox // past the limit, drain ends it
 	if ok && msg.IsHeap() {
 		c, err := gc.Copy(t.m.Heap, h, msg)
 		ok = err == nil
