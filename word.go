@@ -90,102 +90,59 @@ func (c *Call) Arg(i int) (any, error) {
 }
 
 // Int returns argument i, which must be an int (else the error fails the
-// actor with :type).
+// actor with :type). (A quick word's int is read off the stack: no boxing.)
 func (c *Call) Int(i int) (int64, error) {
-	if v, ok := c.raw(i); ok {
-		if v.K == gc.KInt {
-			return v.AsInt(), nil
-		}
-		return 0, c.typeErr(i, "an int")
+	if v, ok := c.raw(i); ok && v.K == gc.KInt {
+		return v.AsInt(), nil
 	}
-	x, err := c.Arg(i)
-	if n, ok := x.(int64); ok || err != nil {
-		return n, err
-	}
-	return 0, c.typeErr(i, "an int")
+	return argAs[int64](c, i, "an int")
 }
 
 // Float returns argument i, an int or a float, as a float64 (else :type).
 func (c *Call) Float(i int) (float64, error) {
-	if v, ok := c.raw(i); ok {
-		switch v.K {
-		case gc.KFloat:
-			return v.AsFloat(), nil
-		case gc.KInt:
+	if v, ok := c.raw(i); ok && (v.K == gc.KFloat || v.K == gc.KInt) {
+		if v.K == gc.KInt {
 			return float64(v.AsInt()), nil
 		}
-		return 0, c.typeErr(i, "a number")
+		return v.AsFloat(), nil
 	}
 	x, err := c.Arg(i)
-	switch n := x.(type) {
-	case float64:
-		return n, nil
-	case int64:
+	if n, ok := x.(int64); ok {
 		return float64(n), nil
 	}
-	if err != nil {
-		return 0, err
+	f, ok := x.(float64)
+	if !ok && err == nil {
+		err = c.typeErr(i, "a number")
 	}
-	return 0, c.typeErr(i, "a number")
+	return f, err
+}
+
+// argAs returns argument i as a Go value of type T, described as want in
+// the :type error when it is not one.
+func argAs[T any](c *Call, i int, want string) (T, error) {
+	x, err := c.Arg(i)
+	t, ok := x.(T)
+	if !ok && err == nil {
+		err = c.typeErr(i, want)
+	}
+	return t, err
 }
 
 // String returns argument i, which must be a string (else :type).
-func (c *Call) String(i int) (string, error) {
-	if v, ok := c.raw(i); ok {
-		if v.IsString() {
-			return c.m.Heap.Text(v), nil
-		}
-		return "", c.typeErr(i, "a string")
-	}
-	x, err := c.Arg(i)
-	if s, ok := x.(string); ok || err != nil {
-		return s, err
-	}
-	return "", c.typeErr(i, "a string")
-}
+func (c *Call) String(i int) (string, error) { return argAs[string](c, i, "a string") }
 
 // Bool returns argument i, which must be true or false (else :type).
-func (c *Call) Bool(i int) (bool, error) {
-	x, err := c.Arg(i)
-	if b, ok := x.(bool); ok || err != nil {
-		return b, err
-	}
-	return false, c.typeErr(i, "a boolean")
-}
+func (c *Call) Bool(i int) (bool, error) { return argAs[bool](c, i, "a boolean") }
 
 // Symbol returns argument i, which must be a symbol (else :type).
-func (c *Call) Symbol(i int) (Symbol, error) {
-	if v, ok := c.raw(i); ok {
-		if v.K == gc.KSym {
-			return Symbol(c.m.Heap.In.SymName(v)), nil
-		}
-		return "", c.typeErr(i, "a symbol")
-	}
-	x, err := c.Arg(i)
-	if s, ok := x.(Symbol); ok || err != nil {
-		return s, err
-	}
-	return "", c.typeErr(i, "a symbol")
-}
+func (c *Call) Symbol(i int) (Symbol, error) { return argAs[Symbol](c, i, "a symbol") }
 
 // Pid returns argument i, which must be a pid (else :type).
-func (c *Call) Pid(i int) (Pid, error) {
-	x, err := c.Arg(i)
-	if p, ok := x.(Pid); ok || err != nil {
-		return p, err
-	}
-	return 0, c.typeErr(i, "a pid")
-}
+func (c *Call) Pid(i int) (Pid, error) { return argAs[Pid](c, i, "a pid") }
 
 // Array returns argument i, which must be an array (else :type), as Go
 // values.
-func (c *Call) Array(i int) ([]any, error) {
-	x, err := c.Arg(i)
-	if a, ok := x.([]any); ok || err != nil {
-		return a, err
-	}
-	return nil, c.typeErr(i, "an array")
-}
+func (c *Call) Array(i int) ([]any, error) { return argAs[[]any](c, i, "an array") }
 
 // Push adds a result. v converts as the package's conversions say; a value
 // that does not convert is an error (returned, and the word fails with
