@@ -173,6 +173,7 @@ func defineWords(t *testing.T, rt *raft.Runtime) {
 		c.Push(1)
 		return c.Push(2)
 	}}))
+	must(rt.Define("who", raft.Word{Out: 1, Blocking: true, Fn: func(c *raft.Call) error { return c.Push(c.Self()) }}))
 	must(rt.Define("slow-double", raft.Word{In: 1, Out: 1, Blocking: true, Fn: func(c *raft.Call) error {
 		n, err := c.Int(0)
 		if err != nil {
@@ -194,6 +195,7 @@ func TestGoWords(t *testing.T) {
 		{"3 4 hyp", []any{5.0}, nil},
 		{"3.0 4 hyp 1 +", []any{6.0}, nil},
 		{"21 slow-double", []any{int64(42)}, nil},
+		{"who self =", []any{true}, nil},
 		{"0 10 0 do i square + loop", []any{int64(285)}, nil},
 		{"0 10 0 do i slow-double + loop", []any{int64(90)}, nil},
 		// Small words around Go words, which the JIT inlines into a hot loop.

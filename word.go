@@ -37,6 +37,7 @@ type Word struct {
 // only while Fn runs.
 type Call struct {
 	name string
+	self Pid
 	ctx  context.Context
 	m    *interp.Machine // a word that is not Blocking: the actor's machine, its arguments on the stack
 	in   int
@@ -52,14 +53,8 @@ func (c *Call) Context() context.Context { return c.ctx }
 // Name returns the word's name.
 func (c *Call) Name() string { return c.name }
 
-// Self returns the pid of the actor that runs the word (0 in a Blocking
-// word).
-func (c *Call) Self() Pid {
-	if c.m == nil {
-		return 0
-	}
-	return Pid(c.m.ID)
-}
+// Self returns the pid of the actor that runs the word.
+func (c *Call) Self() Pid { return c.self }
 
 // raw returns argument i as a Raft value of the machine's heap (not
 // Blocking), or ok false.
@@ -202,7 +197,7 @@ func hostWord(name string, w Word) interp.HostWord {
 
 // runWord runs a word that is not Blocking on m's stack.
 func runWord(m *interp.Machine, name string, w Word) error {
-	c := &Call{name: name, ctx: runContext(m), m: m, in: w.In}
+	c := &Call{name: name, self: Pid(m.ID), ctx: runContext(m), m: m, in: w.In}
 	err := callFn(w.Fn, c)
 	if err == nil && len(c.out) != w.Out {
 		err = countErr(name, len(c.out), w.Out)
@@ -235,7 +230,7 @@ func runBlocking(m *interp.Machine, name string, w Word) error {
 		return failWith(m, errors.New(name+": a blocking word needs the scheduler"))
 	}
 	res, err := aw.Await(m, func() (func() any, error) {
-		c := &Call{name: name, ctx: aw.Context(), in: w.In, args: make([]any, w.In)}
+		c := &Call{name: name, self: Pid(m.ID), ctx: aw.Context(), in: w.In, args: make([]any, w.In)}
 		for i := range w.In {
 			v, _ := m.Peek(w.In - 1 - i)
 			var err error
