@@ -413,7 +413,42 @@ func (m *Machine) fastStep(s *NativeState, fn *Func, pc int, op Op) bool {
 		h.Release(a)
 		s.SP = int64(sp - 2)
 		return true
+	case MapAt: // m k -- v|nil
+		if sp < 2 || m.stack[sp-1].K != gc.KMap {
+			return false
+		}
+		mp, k := m.stack[sp-1], m.stack[sp]
+		v, _, err := h.MapGet(mp, k)
+		if err != nil {
+			return false
+		}
+		h.Retain(v)
+		m.stack[sp-1] = v
+		h.Release(k)
+		h.Release(mp)
+		s.SP = int64(sp - 1)
+		return true
+	case MapPut: // m k v --
+		if sp < 3 || m.stack[sp-2].K != gc.KMap {
+			return false
+		}
+		mp, k, v := m.stack[sp-2], m.stack[sp-1], m.stack[sp]
+		if h.MapPut(mp, k, v) != nil { // the map takes v's reference
+			return false
+		}
+		h.Release(k)
+		h.Release(mp)
+		s.SP = int64(sp - 3)
+		return true
 	case Builtin:
+		if b := &builtins[u16(fn.Code, pc+1)]; b.num != nil && sp >= 1 {
+			// A builtin of one number (int of a float, abs, floor ...):
+			// its fast path, as the interpreter's loop takes it.
+			if r, ok := b.num(m.stack[sp]); ok {
+				m.stack[sp] = r
+				return true
+			}
+		}
 		if u16(fn.Code, pc+1) != builtinUnpack || sp < 1 || m.stack[sp].K != gc.KArr {
 			return false
 		}
@@ -445,7 +480,7 @@ func (m *Machine) fastStep(s *NativeState, fn *Func, pc int, op Op) bool {
 var builtinUnpack = -1
 
 // fastOps are the instructions fastStep may run.
-var fastOps = [256]bool{MakeArray: true, Push: true, Builtin: true}
+var fastOps = [256]bool{MakeArray: true, Push: true, Builtin: true, MapAt: true, MapPut: true}
 
 // fillNative writes the machine's memory into s before native code runs.
 func (m *Machine) fillNative(s *NativeState) {
