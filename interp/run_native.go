@@ -441,7 +441,7 @@ func (m *Machine) fastStep(s *NativeState, fn *Func, pc int, op Op) bool {
 		s.SP = int64(sp - 3)
 		return true
 	case Builtin:
-		if b := &builtins[u16(fn.Code, pc+1)]; b.num != nil && sp >= 1 {
+		if b := &builtins[u16(fn.Code, pc+1)]; b.num != nil && sp >= 1 && (m.stack[sp].K == gc.KInt || m.stack[sp].K == gc.KFloat) {
 			// A builtin of one number (int of a float, abs, floor ...):
 			// its fast path, as the interpreter's loop takes it.
 			if r, ok := b.num(m.stack[sp]); ok {
