@@ -1,7 +1,9 @@
 package sched
 
 // Hooks for the tests in package sched_test: the run queue driven directly
-// with stand-in actors, and counters of a live runtime.
+// with stand-in actors, counters of a live runtime, and heap checks.
+
+import "fmt"
 
 // RunqProbe is a local run queue holding stand-in actors named by ids.
 type RunqProbe struct{ q runq }
@@ -68,3 +70,23 @@ func (rt *Runtime) Timers() int { return rt.tm.len() }
 
 // Randomized reports whether the scheduler randomizes its choices (race builds).
 const Randomized = randomized
+
+// VerifyHeaps checks the heap of every live actor (gc.Heap.Verify), with
+// its machine's roots, so that every count must be exact. Only after Stop.
+func (rt *Runtime) VerifyHeaps() error {
+	select {
+	case <-rt.stopped:
+	default:
+		panic("sched: VerifyHeaps before Stop")
+	}
+	for pid := uint64(1); pid <= rt.nextPid.Load(); pid++ {
+		a := rt.pids.lookup(pid)
+		if a == nil || a.m == nil || a.sup() != nil {
+			continue
+		}
+		if err := a.m.Heap.Verify(a.m.Roots()...); err != nil {
+			return fmt.Errorf("actor %d: %v", pid, err)
+		}
+	}
+	return nil
+}
