@@ -273,11 +273,21 @@ func TestDefineErrors(t *testing.T) {
 	if !errors.As(err, &ce) || !strings.Contains(ce.Msg, "cannot redefine") {
 		t.Errorf("redefining a Go word: %v", err)
 	}
+	// A Go word with Yield gives way to the program's own definition.
+	rt.Define("soft", raft.Word{Out: 1, Yield: true, Fn: func(c *raft.Call) error { return c.Push("go") }})
+	p := compile(t, rt, "soft")
+	if stack, err := rt.Run(context.Background(), p); err != nil || !reflect.DeepEqual(stack, []any{"go"}) {
+		t.Errorf("soft: %v, %v", stack, err)
+	}
+	p = compile(t, rt, ": soft \"mine\" ; soft")
+	if stack, err := rt.Run(context.Background(), p); err != nil || !reflect.DeepEqual(stack, []any{"mine"}) {
+		t.Errorf("the program's own soft: %v, %v", stack, err)
+	}
 	// An extension word (not in LANGUAGE.md) may be replaced by a Go word.
 	if err := rt.Define("sort", raft.Word{In: 1, Out: 1, Fn: func(c *raft.Call) error { return c.Push("sorted") }}); err != nil {
 		t.Fatal(err)
 	}
-	p := compile(t, rt, "{ 2 1 } sort")
+	p = compile(t, rt, "{ 2 1 } sort")
 	if stack, err := rt.Run(context.Background(), p); err != nil || !reflect.DeepEqual(stack, []any{"sorted"}) {
 		t.Errorf("Go sort: %v, %v", stack, err)
 	}

@@ -31,6 +31,11 @@ type Word struct {
 	In, Out  int // values popped and pushed, 0 to 255 each
 	Fn       func(c *Call) error
 	Blocking bool
+
+	// Yield lets a program define a word of the same name, which its own
+	// code then calls; without it, a definition of that name is a compile
+	// error. For words a host adds to programs it did not write.
+	Yield bool
 }
 
 // Call is one run of a Word: its arguments and its results. It is valid
@@ -192,7 +197,7 @@ func hostWord(name string, w Word) interp.HostWord {
 	if w.Blocking {
 		run = func(m *interp.Machine) error { return runBlocking(m, name, w) }
 	}
-	return interp.HostWord{Name: name, In: w.In, Out: w.Out, Fn: run}
+	return interp.HostWord{Name: name, In: w.In, Out: w.Out, Fn: run, Yield: w.Yield}
 }
 
 // runWord runs a word that is not Blocking on m's stack.

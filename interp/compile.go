@@ -316,7 +316,7 @@ func (c *compiler) checkName(t token) *Error {
 	if syntaxWords[t.text] || isBuiltinWord(t.text) && (c.lib || !extensionWords[t.text]) {
 		return errorf(t.pos, "cannot redefine builtin word %s", t.text)
 	}
-	if _, ok := c.p.hostIndex[t.text]; ok {
+	if w, ok := c.p.hostIndex[t.text]; ok && !c.p.hostWords[w].Yield {
 		return errorf(t.pos, "cannot redefine host word %s", t.text)
 	}
 	if e, ok := c.dict[t.text]; ok {
@@ -1156,9 +1156,15 @@ func (c *compiler) ownWord(name string) bool {
 	return ok && !e.lib
 }
 
+// ownDef reports whether the program being compiled defines name itself.
+func (c *compiler) ownDef(name string) bool {
+	e, ok := c.dict[name]
+	return ok && !e.lib
+}
+
 // word compiles a use of the word t.
 func (f *fcomp) word(t token) *Error {
-	if w, ok := f.c.p.hostIndex[t.text]; ok && !f.c.lib { // first: a host word may replace an extension word
+	if w, ok := f.c.p.hostIndex[t.text]; ok && !f.c.lib && !(f.c.p.hostWords[w].Yield && f.c.ownDef(t.text)) { // first: a host word may replace an extension word
 		f.emitU16(CallHost, w, t.pos)
 		return nil
 	}

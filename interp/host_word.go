@@ -15,11 +15,17 @@ type HostWord struct {
 	Name    string
 	In, Out int         // values the word pops and pushes: fixed, checked by the verifier
 	Fn      BuiltinFunc // runs on the machine's stack, which holds at least In values
+
+	// Yield lets a program define a word of the same name, which its own
+	// code then calls (as it may the extension words): for words a host
+	// adds to programs it did not write, such as raft run's getenv.
+	Yield bool
 }
 
 // DefineHost adds host word w to p, before any code that uses it is
-// compiled. A program may not redefine a host word, and a host word may not
-// take the name of a word of the language or of one the program defines.
+// compiled. A program may not redefine a host word (unless w.Yield), and a
+// host word may not take the name of a word of the language or of one the
+// program defines.
 func (p *Program) DefineHost(w HostWord) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()

@@ -111,6 +111,10 @@ func cmdRepl(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	// taking one of them, or racing the prompt for it while actors run
 	// between lines, would make the session hard to follow.
 	rt := raft.New(append(lf.options(), raft.Output(stdout), raft.Errors(stderr))...)
+	if err := defineCommandWords(rt); err != nil {
+		fmt.Fprintf(stderr, "raft: %v\n", err)
+		return exitFailure
+	}
 	s, err := rt.NewSession()
 	if err != nil {
 		fmt.Fprintf(stderr, "raft: %v\n", err)

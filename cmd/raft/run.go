@@ -48,6 +48,10 @@ func runProgram(file string, args []string, f runFlags, stdin io.Reader, stdout,
 		}
 	}
 	rt := raft.New(append(opts, f.limits.options()...)...)
+	if err := defineCommandWords(rt); err != nil {
+		fmt.Fprintf(stderr, "raft: %v\n", err)
+		return exitFailure
+	}
 	prog, code := compileFile(rt, file, stderr)
 	if prog == nil {
 		return code
@@ -87,4 +91,23 @@ func exitCode(err error, f runFlags, limits raft.Limits, stderr io.Writer) int {
 		fmt.Fprintln(stderr, err)
 	}
 	return exitFailure
+}
+
+// defineCommandWords gives the programs that raft run and raft repl run the
+// words only the command has, written in Go and added through the library
+// as any embedder adds its own (raft.Runtime.Define). A program may define
+// words of these names (they are not LANGUAGE.md's): its own win.
+//
+//	getenv ( name -- s|nil )  the environment variable name, nil when unset
+func defineCommandWords(rt *raft.Runtime) error {
+	return rt.Define("getenv", raft.Word{In: 1, Out: 1, Yield: true, Fn: func(c *raft.Call) error {
+		name, err := c.String(0)
+		if err != nil {
+			return err
+		}
+		if v, ok := os.LookupEnv(name); ok {
+			return c.Push(v)
+		}
+		return c.Push(nil)
+	}})
 }

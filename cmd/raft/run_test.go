@@ -79,3 +79,18 @@ func TestJITFlag(t *testing.T) {
 		t.Errorf("--jit=sometimes: exit %d, stderr %q", code, errs)
 	}
 }
+
+// TestGetenv: raft run's own word getenv reads the environment (nil when
+// the variable is unset); a program may define its own getenv, which wins.
+func TestGetenv(t *testing.T) {
+	t.Setenv("RAFT_TEST_GREETING", "hello")
+	path := writeScript(t, `"RAFT_TEST_GREETING" getenv . "RAFT_TEST_NO_SUCH_VARIABLE" getenv . 1 getenv`)
+	code, out, errs := runCmd("run", path)
+	if code != exitFailure || out != "hello\nnil\n" || !strings.HasPrefix(errs, "error: :type in <main> at ") {
+		t.Errorf("exit %d, stdout %q, stderr %q", code, out, errs)
+	}
+	path = writeScript(t, `: getenv ( s -- n ) len ; "HOME" getenv .`)
+	if code, out, errs := runCmd("run", path); code != 0 || out != "4\n" {
+		t.Errorf("a program's own getenv: exit %d, stdout %q, stderr %q", code, out, errs)
+	}
+}
