@@ -554,7 +554,7 @@ func (b *builder) entryCheck() {
 // instr builds one instruction.
 func (b *builder) instr(in *inst) {
 	b.in, b.pre, b.effects, b.slow = in, b.st.copy(), false, nil
-	parts := b.inline(in)
+	parts, vlocals, room := b.inline(in)
 	b.inlined = len(parts) > 0
 	if !b.inlined {
 		parts = in.parts
@@ -566,6 +566,12 @@ func (b *builder) instr(in *inst) {
 				panic(r)
 			}
 		}()
+		if room > 0 {
+			b.localsRoom(room)
+		}
+		for range vlocals {
+			b.st.locals = append(b.st.locals, slot{k: b.f.constant(int64(gc.KNil)), p: b.f.constant(0), memNil: true})
+		}
 		w := weight(b.loops[b.at[in.pc]])
 		for i := range parts {
 			if b.cur < 0 {
@@ -582,6 +588,9 @@ func (b *builder) instr(in *inst) {
 			b.f.work += w
 		}
 	}()
+	if b.st != nil && len(b.st.locals) > b.fn.NLocals {
+		b.st.locals = b.st.locals[:b.fn.NLocals] // an inlined word's locals (dropped at its end)
+	}
 	next := in.pc + in.size
 	if len(b.slow) > 0 {
 		// Slow paths ran the instruction in the interpreter: they meet the

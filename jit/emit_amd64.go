@@ -342,6 +342,10 @@ func (e *emitter) value(id vid) {
 		e.ins(x86.ASUBQ, mem(rST, offStackBase), reg(r))
 		e.ins(x86.ASARQ, imm(4), reg(r))
 		e.done(id, r)
+	case opLocals:
+		r := e.dst(id, rS0)
+		e.ins(x86.AMOVQ, mem(rSP, 8), reg(r))
+		e.done(id, r)
 	case opAdd, opSub, opAnd, opOr, opXor, opMul:
 		e.binary(id, v)
 	case opShl, opShr, opSar:

@@ -325,6 +325,10 @@ func (e *emitter) value(id vid) {
 		e.ins3(arm64.ASUB, reg(rS1), rDSP, reg(r))
 		e.ins3(arm64.AASR, imm(4), r, reg(r))
 		e.done(id, r)
+	case opLocals:
+		r := e.dst(id, rS0)
+		e.ins(arm64.AMOVD, mem(rSP, 8), reg(r))
+		e.done(id, r)
 	case opAdd, opSub, opAnd, opOr, opXor, opMul:
 		as := map[op]obj.As{opAdd: arm64.AADD, opSub: arm64.ASUB, opAnd: arm64.AAND, opOr: arm64.AORR, opXor: arm64.AEOR, opMul: arm64.AMUL}[v.op]
 		r := e.dst(id, rS0)

@@ -50,6 +50,7 @@ const (
 	opLoad   // a address, imm offset, aux size (1, 4 or 8): a zero-extended load (tInt or tFloat)
 	opStoreM // a address, b value, imm offset, aux size
 	opDepth  //                          the index of the stack base (DSP) in the data stack
+	opLocals //                          the index of the current call's locals in the machine's locals
 
 	opAdd // a+b
 	opSub // a-b
@@ -102,7 +103,7 @@ const (
 var opNames = [numIROps]string{
 	opNop: "nop", opConst: "const", opConstF: "constf", opParam: "param",
 	opLoadK: "loadk", opLoadP: "loadp", opStore: "store", opLoadLK: "loadlk", opLoadLP: "loadlp", opStoreL: "storel",
-	opState: "state", opLoad: "load", opStoreM: "storem", opDepth: "depth",
+	opState: "state", opLoad: "load", opStoreM: "storem", opDepth: "depth", opLocals: "locals",
 	opAdd: "add", opSub: "sub", opMul: "mul", opAnd: "and", opOr: "or", opXor: "xor", opShl: "shl", opShr: "shr",
 	opSar: "sar", opNeg: "neg", opNot: "not", opDiv: "div", opMod: "mod", opMin: "min", opMax: "max",
 	opFAdd: "fadd", opFSub: "fsub", opFMul: "fmul", opFDiv: "fdiv", opFNeg: "fneg", opFAbs: "fabs", opFSqrt: "fsqrt",

@@ -108,6 +108,10 @@ func (b *builder) part(in *interp.Instr) bool {
 	case interp.CallQuot:
 		b.callQuot()
 	case interp.Return:
+		if b.inlined {
+			b.endLocals(in.Slot, in.Slot2) // the end of an inlined word's body
+			break
+		}
 		b.ret()
 
 	case interp.LocalGet:
