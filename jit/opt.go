@@ -75,6 +75,43 @@ func (f *function) optimize() {
 	f.removeTrivialParams()
 	f.removeDead()
 	f.recount()
+	f.gvn()
+	f.thread()
+	f.removeTrivialParams()
+	f.removeDead()
+	f.recount()
+	f.fuseBranches()
+	f.removeDead()
+	f.recount()
+}
+
+// fuseBranches makes a branch on a comparison made in its block for it
+// alone (a diamond's test, the builder's) branch on the comparison itself.
+func (f *function) fuseBranches() {
+	for _, b := range f.blocks {
+		t := &b.term
+		if t.kind != tkBranch || t.float || t.cond != cNe && t.cond != cEq {
+			continue
+		}
+		if c, ok := f.isConst(t.b); !ok || c != 0 {
+			continue
+		}
+		x := &f.values[t.a]
+		if x.blk != int32(b.id) || x.uses != 1 || x.op != opCmp && x.op != opFCmp {
+			continue
+		}
+		c := cond(x.aux)
+		switch {
+		case x.op == opCmp && t.cond == cEq:
+			c = c.negate()
+		case x.op == opFCmp && t.cond == cEq:
+			// Not c on floats is no condition (NaN): swap the edges.
+			t.succ[0], t.succ[1] = t.succ[1], t.succ[0]
+			t.args[0], t.args[1] = t.args[1], t.args[0]
+		}
+		t.a, t.b, t.cond, t.float = x.a, x.b, c, x.op == opFCmp
+		x.op = opNop
+	}
 }
 
 // thread makes every jump to a block that only jumps on (no parameters,
