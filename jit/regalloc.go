@@ -9,7 +9,10 @@ package jit
 // allocator: the code saves the registers live across them and restores
 // them after (see emit.go).
 
-import "sort"
+import (
+	"slices"
+	"sort"
+)
 
 // locKind says where a value is.
 type locKind uint8
@@ -52,6 +55,10 @@ type alloc struct {
 func (f *function) layout() []int {
 	seen := make([]bool, len(f.blocks))
 	var hot, cold []int
+	back := func(id int) bool {
+		t := f.blocks[id].term
+		return !seen[id] && t.kind == tkJump && seen[t.succ[0]]
+	}
 	var walk func(id int)
 	walk = func(id int) {
 		for id >= 0 && !seen[id] {
@@ -67,9 +74,16 @@ func (f *function) layout() []int {
 			case tkJump:
 				next = b.term.succ[0]
 			case tkBranch:
-				// The taken edge is laid out later; the other falls through.
-				defer walk(b.term.succ[0])
-				next = b.term.succ[1]
+				// The taken edge is laid out later; the other falls
+				// through, but for the edge that goes back to a loop's
+				// header: it falls through then, and the loop takes one
+				// jump a pass.
+				yes, no := b.term.succ[0], b.term.succ[1]
+				if back(yes) && !back(no) {
+					yes, no = no, yes
+				}
+				defer walk(yes)
+				next = no
 			}
 			id = next
 		}
@@ -259,6 +273,32 @@ func (f *function) allocate(gprs, fprs []int16) *alloc {
 	}
 	pools := [2]*pool{{free: append([]int16(nil), gprs...)}, {free: append([]int16(nil), fprs...)}}
 	var slotEnd []int // by spill slot: where the last value in it dies
+	// Moves between a jump's arguments and the parameters they fill go
+	// when the two share a register: each prefers the other's.
+	flows := map[vid][]vid{}
+	for _, b := range f.blocks {
+		t := &b.term
+		for k := 0; k < 2; k++ {
+			if k == 0 && t.kind != tkJump && t.kind != tkBranch || k == 1 && t.kind != tkBranch {
+				continue
+			}
+			for i, arg := range t.args[k] {
+				if p := f.blocks[t.succ[k]].params; i < len(p) && isVar(arg) {
+					flows[arg] = append(flows[arg], p[i])
+					flows[p[i]] = append(flows[p[i]], arg)
+				}
+			}
+		}
+	}
+	take := func(pl *pool, r int16) bool {
+		for i, fr := range pl.free {
+			if fr == r {
+				pl.free = append(pl.free[:i], pl.free[i+1:]...)
+				return true
+			}
+		}
+		return false
+	}
 	for _, iv := range ivs {
 		pl := pools[0]
 		if iv.float {
@@ -274,9 +314,37 @@ func (f *function) allocate(gprs, fprs []int16) *alloc {
 			}
 		}
 		pl.active = act
+		// A two-operand instruction computes into its first operand's
+		// register when that operand dies there (amd64: no copy first);
+		// else a value takes the register of a parameter it fills or of
+		// an argument that fills it, when that one is free.
+		pref := int16(-1)
+		if x := &f.values[iv.v]; reuseOps[x.op] && isVar(x.a) {
+			if o := &a.ivs[x.a]; o.end == iv.start && o.float == iv.float && a.loc[x.a].kind == lReg {
+				for i, act := range pl.active {
+					if act == o {
+						pl.active = append(pl.active[:i], pl.active[i+1:]...)
+						pl.free = append(pl.free, a.loc[x.a].reg)
+						pref = a.loc[x.a].reg
+						break
+					}
+				}
+			}
+		}
+		for _, o := range flows[iv.v] {
+			if pref >= 0 {
+				break
+			}
+			if l := a.loc[o]; l.kind == lReg && a.ivs[o].float == iv.float && slices.Contains(pl.free, l.reg) {
+				pref = l.reg
+			}
+		}
 		if len(pl.free) > 0 {
 			r := pl.free[0]
-			pl.free = pl.free[1:]
+			if pref >= 0 {
+				r = pref
+			}
+			take(pl, r)
 			a.loc[iv.v] = loc{kind: lReg, reg: r}
 			a.used[r] = true
 			pl.active = append(pl.active, iv)
@@ -312,6 +380,18 @@ func (f *function) allocate(gprs, fprs []int16) *alloc {
 	a.spills = len(slotEnd)
 	return a
 }
+
+// reuseOps are the operations whose result may take the register of their
+// first operand where it dies: both back ends read every operand before
+// they write the result (not so cmp, which zeroes its result first, or
+// sel).
+var reuseOps = func() (ok [numIROps]bool) {
+	for _, o := range []op{opAdd, opSub, opAnd, opOr, opXor, opMul, opShl, opShr, opSar, opNeg, opNot,
+		opMin, opMax, opFAdd, opFSub, opFMul, opFDiv, opFNeg, opFAbs, opFSqrt, opFMin, opFMax} {
+		ok[o] = true
+	}
+	return
+}()
 
 // liveAcross returns the values in registers that are live across position
 // p (defined before it, used after it).
