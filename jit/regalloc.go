@@ -94,6 +94,34 @@ func (f *function) layout() []int {
 	return append(hot, cold...)
 }
 
+// scanOrder returns the order in which allocate numbers the blocks (the
+// layout, but for the edge blocks a branch jumps to, which come just
+// after it). An interval spans the numbers from a value's definition to
+// its last use: a loop's value passed on its way out, laid out after the
+// loop, would hold its register through the loop's rest; numbered at the
+// branch, it dies where the loop's next use of it is.
+func (f *function) scanOrder(layout []int) []int {
+	placed := make([]bool, len(f.blocks))
+	out := make([]int, 0, len(layout))
+	for _, id := range layout {
+		if placed[id] {
+			continue
+		}
+		placed[id] = true
+		out = append(out, id)
+		if t := &f.blocks[id].term; t.kind == tkBranch {
+			for _, s := range t.succ {
+				e := f.blocks[s]
+				if !placed[s] && len(e.instrs) == 0 && len(e.params) == 0 && e.term.kind == tkJump && len(e.preds) == 1 {
+					placed[s] = true
+					out = append(out, s)
+				}
+			}
+		}
+	}
+	return out
+}
+
 // allocate runs liveness and linear scan with the registers given.
 func (f *function) allocate(gprs, fprs []int16) *alloc {
 	a := &alloc{used: map[int16]bool{}}
@@ -103,7 +131,7 @@ func (f *function) allocate(gprs, fprs []int16) *alloc {
 	a.bstart = make([]int, len(f.blocks))
 	a.bend = make([]int, len(f.blocks))
 	p := 0
-	for _, id := range a.order {
+	for _, id := range f.scanOrder(a.order) {
 		b := f.blocks[id]
 		p += 2
 		a.bstart[id] = p
