@@ -930,8 +930,12 @@ func (b *builder) connect(p pend, bb *bblock) {
 				case !bb.header:
 					panic("jit: a join's fixed kind from a path that does not have it")
 				case bb.joined:
-					// A back edge that does not keep the kind.
+					// A back edge that does not keep the kind (and may
+					// bring a heap value: learnt at once, see scalar).
 					b.hints.widen[key] = true
+					if !b.scalarKind(s.k) {
+						b.hints.heap[key] = true
+					}
 					restart = true
 					continue
 				case !ok && narrowed && nk == gc.Kind(kv):
@@ -949,6 +953,9 @@ func (b *builder) connect(p pend, bb *bblock) {
 					// on this edge) and it is not the one the back edges
 					// bring: the loop takes any kind here.
 					b.hints.widen[key] = true
+					if !b.scalarKind(s.k) {
+						b.hints.heap[key] = true
+					}
 					restart = true
 					continue
 				default:

@@ -352,17 +352,23 @@ func (e *emitter) value(id vid) {
 		r := e.dst(id, rS0)
 		as := map[op]obj.As{opShl: x86.ASHLQ, opShr: x86.ASHRQ, opSar: x86.ASARQ}[v.op]
 		if c, ok := f.isConst(v.b); ok {
-			e.ins(x86.AMOVQ, reg(e.gp(v.a, r)), reg(r))
+			if ra := e.gp(v.a, r); ra != r {
+				e.ins(x86.AMOVQ, reg(ra), reg(r))
+			}
 			e.ins(as, imm(c&63), reg(r))
 		} else {
 			e.ins(x86.AMOVQ, e.src(v.b), reg(rS1)) // the count goes in CX
-			e.ins(x86.AMOVQ, reg(e.gp(v.a, r)), reg(r))
+			if ra := e.gp(v.a, r); ra != r {
+				e.ins(x86.AMOVQ, reg(ra), reg(r))
+			}
 			e.ins(as, reg(rS1), reg(r))
 		}
 		e.done(id, r)
 	case opNeg, opNot:
 		r := e.dst(id, rS0)
-		e.ins(x86.AMOVQ, reg(e.gp(v.a, r)), reg(r))
+		if ra := e.gp(v.a, r); ra != r {
+			e.ins(x86.AMOVQ, reg(ra), reg(r))
+		}
 		if v.op == opNeg {
 			e.ins(x86.ANEGQ, obj.Addr{}, reg(r))
 		} else {
@@ -398,7 +404,9 @@ func (e *emitter) value(id vid) {
 		e.done(id, r)
 	case opMin, opMax:
 		r := e.dst(id, rS0)
-		e.ins(x86.AMOVQ, reg(e.gp(v.a, r)), reg(r))
+		if ra := e.gp(v.a, r); ra != r {
+			e.ins(x86.AMOVQ, reg(ra), reg(r))
+		}
 		y := e.gp(v.b, rS1)
 		e.ins(x86.ACMPQ, reg(r), reg(y))
 		if v.op == opMin {

@@ -1374,9 +1374,8 @@ func (b *builder) get() {
 	hdr, i := b.arrayHeader(1, 0)
 	off := b.load32(hdr, int64(gc.ArenaHdrOff))
 	if b.unpacked(hdr) {
-		addr := b.emit(opAdd, tInt, b.emit(opState, tInt, 0, 0, offVals),
-			b.emit(opShl, tInt, b.fold(opAdd, off, i), f.constant(4), 0), 0)
-		x := b.ownNew(slot{k: b.load8(addr, 0), p: b.load64(addr, 8)})
+		addr, at := b.valueAt(off, i)
+		x := b.ownNew(slot{k: b.load8(addr, at), p: b.load64(addr, at+8)})
 		arr := b.peek(1)
 		b.pop()
 		b.pop()
@@ -1454,8 +1453,8 @@ func (b *builder) set() bool {
 		b.pop()
 		b.pop()
 		b.effect()
-		b.storeElem(b.emit(opAdd, tInt, b.emit(opState, tInt, 0, 0, offVals),
-			b.emit(opShl, tInt, b.fold(opAdd, off, i), f.constant(4), 0), 0), x)
+		addr, at := b.valueAt(off, i)
+		b.storeElem(addr, at, x)
 		b.drop(arr)
 		return false
 	}
@@ -1494,8 +1493,8 @@ func (b *builder) set() bool {
 	f.blocks[b.cur].term = term{kind: tkJump, succ: [2]int{j.id}}
 	j.preds = append(j.preds, b.cur)
 	b.cur = no.id
-	b.storeElem(b.emit(opAdd, tInt, b.emit(opState, tInt, 0, 0, offVals),
-		b.emit(opShl, tInt, b.fold(opAdd, off, i), f.constant(4), 0), 0), x)
+	addr, at := b.valueAt(off, i)
+	b.storeElem(addr, at, x)
 	f.blocks[b.cur].term = term{kind: tkJump, succ: [2]int{j.id}}
 	j.preds = append(j.preds, b.cur)
 	b.cur = j.id
@@ -1503,13 +1502,26 @@ func (b *builder) set() bool {
 	return false
 }
 
+// valueAt returns the address of element i of an unpacked array whose
+// values start at block offset off, as an address and a displacement: a
+// constant index is the displacement, so that the elements of one array
+// share their base (gvn) and each costs its loads only.
+func (b *builder) valueAt(off, i vid) (vid, int64) {
+	f := b.f
+	base := b.emit(opAdd, tInt, b.emit(opState, tInt, 0, 0, offVals), b.emit(opShl, tInt, off, f.constant(4), 0), 0)
+	if c, ok := f.isConst(i); ok && c >= 0 && c < 256 { // a displacement every load and store takes on both ISAs
+		return base, 16 * c
+	}
+	return b.emit(opAdd, tInt, base, b.emit(opShl, tInt, i, f.constant(4), 0), 0), 0
+}
+
 // storeElem stores x (which holds a count of its own) into the Value at
-// addr, releasing the one it replaces.
-func (b *builder) storeElem(addr vid, x slot) {
-	oldK, oldP := b.load8(addr, 0), b.load64(addr, 8)
-	b.emit3(opStoreM, tVoid, addr, x.k, 0, 0, 8)
-	b.emit3(opStoreM, tVoid, addr, x.p, 0, 8, 8) // a float from its register
-	b.emitRelease(oldK, oldP)                    // after the store: a free never moves a slab
+// addr+at, releasing the one it replaces.
+func (b *builder) storeElem(addr vid, at int64, x slot) {
+	oldK, oldP := b.load8(addr, at), b.load64(addr, at+8)
+	b.emit3(opStoreM, tVoid, addr, x.k, 0, at, 8)
+	b.emit3(opStoreM, tVoid, addr, x.p, 0, at+8, 8) // a float from its register
+	b.emitRelease(oldK, oldP)                       // after the store: a free never moves a slab
 }
 
 // length builds len of an array (or a heap string); a static string's is
