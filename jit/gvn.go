@@ -16,7 +16,11 @@ package jit
 // the memory of the object it frees, which no later load reads (that one
 // held a count, it was not freed).
 
-import "math"
+import (
+	"math"
+
+	"github.com/raftvm/raft/gc"
+)
 
 // Memory classes of loads and stores.
 const (
@@ -154,7 +158,12 @@ func (f *function) gvn() {
 		}
 		return false, false
 	}
+	scalar := map[vid]bool{} // kinds a check proved hold no heap value
 	learn := func(a vid, c cond, bv vid) {
+		if k, ok := f.isConst(bv); ok && !scalar[a] && (c == cEq && k < int64(gc.KStr) || c == cLtU && k <= int64(gc.KStr)) {
+			scalar[a] = true
+			undo = append(undo, func() { delete(scalar, a) })
+		}
 		key := [3]int64{int64(a), int64(c), int64(bv)}
 		if !exact[key] {
 			exact[key] = true
@@ -204,6 +213,10 @@ func (f *function) gvn() {
 					continue
 				}
 				learn(x.a, cond(x.aux), x.b)
+				continue
+			}
+			if (x.op == opRetain || x.op == opRelease) && scalar[x.a] {
+				x.op = opNop // a count of a value a check proved is not on the heap
 				continue
 			}
 			if r := f.simplify(v); r != 0 {

@@ -5,6 +5,11 @@ package jit
 // parameter for everything), values nothing uses go, and jumps to blocks
 // that only jump are threaded through.
 
+import (
+	"github.com/raftvm/raft/gc"
+	"github.com/raftvm/raft/interp"
+)
+
 // operands calls fn on a pointer to every operand of value v.
 func (f *function) operands(v *value, fn func(*vid)) {
 	fn(&v.a)
@@ -78,6 +83,7 @@ func (f *function) optimize() {
 	f.gvn()
 	f.thread()
 	f.removeTrivialParams()
+	f.sinkRetains()
 	f.removeDead()
 	f.recount()
 	f.fuseBranches()
@@ -344,4 +350,72 @@ func (f *function) removeDead() {
 		}
 		b.instrs = out
 	}
+}
+
+// sinkRetains drops the count a value read from memory takes (a get's
+// element, of a kind not known) when a check that its kind holds no heap
+// value follows in its block with nothing between but pure operations and
+// other checks: the exits of those checks, the last one's too, take the
+// count instead (an exit's retains), and past the last one there is no
+// count to take. nbody's gets each tested a float's kind to count it.
+func (f *function) sinkRetains() {
+	for _, b := range f.blocks {
+		for i, id := range b.instrs {
+			r := &f.values[id]
+			if r.op != opRetain {
+				continue
+			}
+			if _, known := f.isConst(r.a); known {
+				continue
+			}
+			var exits []int
+			done := false
+		scan:
+			for _, nid := range b.instrs[i+1:] {
+				x := &f.values[nid]
+				switch {
+				case x.op == opCheck:
+					exits = append(exits, int(x.imm))
+					if x.a == r.a && f.scalarCheck(x) {
+						done = true
+						break scan
+					}
+				case x.op == opNop || x.op == opRetain || x.typ != tVoid && !effectful(x.op):
+				default:
+					break scan
+				}
+			}
+			if !done {
+				continue
+			}
+			for _, e := range exits {
+				if f.exits[e].kind != interp.ExitInterp {
+					done = false
+				}
+			}
+			if !done {
+				continue
+			}
+			for _, e := range exits {
+				f.exits[e].retains = append(f.exits[e].retains, [2]vid{r.a, r.b})
+			}
+			r.op = opNop
+		}
+	}
+}
+
+// scalarCheck reports whether check x passes only on a kind that holds no
+// heap value.
+func (f *function) scalarCheck(x *value) bool {
+	c, ok := f.isConst(x.b)
+	if !ok {
+		return false
+	}
+	switch cond(x.aux) {
+	case cEq:
+		return c < int64(gc.KStr)
+	case cLtU:
+		return c <= int64(gc.KStr)
+	}
+	return false
 }
