@@ -239,6 +239,8 @@ type builder struct {
 
 	loops []uint8 // by instruction: how many loops hold it (see weight)
 
+	preExit exitCache // the write-back of the last exit from pre
+
 	// Kind parameters of joins known to hold no heap kind (nil, a bool,
 	// a number...: no count to take or drop), though not one kind: a
 	// local nil on the way into a loop and a float after its first pass.
@@ -247,6 +249,15 @@ type builder struct {
 	// interpreter at a header checks it. nbody's inner loop dropped nine
 	// such locals' old values each pass, testing their kinds.
 	scalar map[vid]bool
+}
+
+// exitCache is the write-back of an exit from one state, which the other
+// exits from it share: an instruction's checks all leave with the state
+// before it (a tenth of a big function's compile was these slices).
+type exitCache struct {
+	st      *state
+	stores  []store
+	retains [][2]vid
 }
 
 // weight is what an instruction at loop depth d counts for in the
@@ -451,6 +462,21 @@ func (b *builder) effect() { b.effects = true }
 // exitHere makes an exit that leaves with state st at pc.
 func (b *builder) exitHere(kind, why, pc int, st *state) int {
 	e := exitInfo{kind: kind, why: why, pc: pc, top: st.top}
+	if c := &b.preExit; st == b.pre && c.st == st {
+		// Another exit from the state before this instruction (which
+		// does not change): the same write-back, shared (read only).
+		e.stores, e.retains = c.stores, c.retains
+		for _, s := range e.stores {
+			b.f.use(s.k)
+			b.f.use(s.p)
+		}
+		for _, r := range e.retains {
+			b.f.use(r[0])
+			b.f.use(r[1])
+		}
+		b.f.exits = append(b.f.exits, e)
+		return len(b.f.exits) - 1
+	}
 	for i, s := range st.stack {
 		if s.lazy() {
 			continue
@@ -473,6 +499,9 @@ func (b *builder) exitHere(kind, why, pc int, st *state) int {
 			b.f.use(s.k)
 			b.f.use(s.p)
 		}
+	}
+	if st == b.pre {
+		b.preExit = exitCache{st: st, stores: e.stores[:len(e.stores):len(e.stores)], retains: e.retains[:len(e.retains):len(e.retains)]}
 	}
 	b.f.exits = append(b.f.exits, e)
 	return len(b.f.exits) - 1

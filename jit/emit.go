@@ -358,6 +358,7 @@ func assemble(f *function, a *alloc, c *code, fnIdx int) ([]byte, error) {
 	}
 	c.exits = make([]exitRec, n)
 	c.steps = make([]atomic.Int64, n)
+	shared := map[*store][]xstore{} // exits that share a write-back (exitCache) share its table
 	for i, x := range f.exits {
 		r := exitRec{resume: -1, why: x.why, site: x.site, pc: x.pc}
 		if e.resume[i] != nil {
@@ -371,8 +372,15 @@ func assemble(f *function, a *alloc, c *code, fnIdx int) ([]byte, error) {
 			if x.kind == interp.ExitFuel {
 				r.resume, r.back = int(e.resumeAll.Pc), int(e.back[i].Pc)
 			}
-			for _, st := range x.stores {
-				r.stores = append(r.stores, xstore{local: st.local, idx: st.idx, k: e.xloc(st.k), p: e.xloc(st.p), memNil: st.memNil})
+			if len(x.stores) > 0 {
+				if t, ok := shared[&x.stores[0]]; ok && len(t) == len(x.stores) {
+					r.stores = t
+				} else {
+					for _, st := range x.stores {
+						r.stores = append(r.stores, xstore{local: st.local, idx: st.idx, k: e.xloc(st.k), p: e.xloc(st.p), memNil: st.memNil})
+					}
+					shared[&x.stores[0]] = r.stores
+				}
 			}
 			for _, rt := range x.retains {
 				r.retains = append(r.retains, [2]xloc{e.xloc(rt[0]), e.xloc(rt[1])})

@@ -397,7 +397,8 @@ func (f *function) sinkRetains() {
 				continue
 			}
 			for _, e := range exits {
-				f.exits[e].retains = append(f.exits[e].retains, [2]vid{r.a, r.b})
+				rs := f.exits[e].retains // shared between exits (exitCache): copied
+				f.exits[e].retains = append(rs[:len(rs):len(rs)], [2]vid{r.a, r.b})
 			}
 			r.op = opNop
 		}
