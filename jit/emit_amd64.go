@@ -198,6 +198,13 @@ var ccMov = [...]obj.As{cEq: x86.ACMOVQEQ, cNe: x86.ACMOVQNE, cLt: x86.ACMOVQLT,
 
 // cmp compares ints a and b (flags as a - b).
 func (e *emitter) cmp(a, b vid) {
+	if l := e.a.loc[a]; l.kind == lStack {
+		// A spilled value is compared where it is.
+		if src := e.src(b); src.Type != obj.TYPE_MEM {
+			e.ins(x86.ACMPQ, mem(rSP, e.fr.spillOff(l.off)), src)
+			return
+		}
+	}
 	ra := e.gp(a, rS0)
 	e.ins(x86.ACMPQ, reg(ra), e.src(b))
 }

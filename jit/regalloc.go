@@ -318,6 +318,57 @@ func (f *function) allocate(gprs, fprs []int16) *alloc {
 			}
 		}
 	}
+	// Uses by instructions and terminators, weighted by loop depth (the
+	// blocks between a back edge and its header in the layout); exits'
+	// uses do not count, they are cold.
+	depth := make([]int, len(f.blocks))
+	at := make([]int, len(f.blocks))
+	for i, id := range a.order {
+		at[id] = i
+	}
+	for i, id := range a.order {
+		t := &f.blocks[id].term
+		for k := 0; k < 2; k++ {
+			if k == 0 && t.kind != tkJump && t.kind != tkBranch || k == 1 && t.kind != tkBranch {
+				continue
+			}
+			if h := at[t.succ[k]]; h <= i {
+				for j := h; j <= i; j++ {
+					depth[a.order[j]]++
+				}
+			}
+		}
+	}
+	weight := make([]float64, n)
+	for _, id := range a.order {
+		b := f.blocks[id]
+		w := float64(int(1) << (3 * min(depth[id], 3)))
+		if b.cold {
+			w = 0
+		}
+		for _, v := range b.instrs {
+			x := &f.values[v]
+			for _, o := range []vid{x.a, x.b, x.c} {
+				if isVar(o) {
+					weight[o] += w
+				}
+			}
+		}
+		t := &b.term
+		for _, o := range []vid{t.a, t.b} {
+			if isVar(o) {
+				weight[o] += w
+			}
+		}
+		for _, args := range t.args {
+			for _, o := range args {
+				if isVar(o) {
+					weight[o] += w / 2 // a move, when the two do not share a register
+				}
+			}
+		}
+	}
+	density := func(iv *interval) float64 { return weight[iv.v] / float64(iv.end-iv.start+1) }
 	take := func(pl *pool, r int16) bool {
 		for i, fr := range pl.free {
 			if fr == r {
@@ -378,11 +429,14 @@ func (f *function) allocate(gprs, fprs []int16) *alloc {
 			pl.active = append(pl.active, iv)
 			continue
 		}
-		// Spill the interval that ends last.
+		// Spill the interval whose register saves least: the fewest uses
+		// (weighted by their loops' depth) for its length; of equals, the
+		// one that ends last. A loop's limit read once a pass goes to
+		// memory before a base address its body reads seven times.
 		far := iv
 		fi := -1
 		for i, o := range pl.active {
-			if o.end > far.end {
+			if d, fd := density(o), density(far); d < fd || d == fd && o.end > far.end {
 				far, fi = o, i
 			}
 		}
