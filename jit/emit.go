@@ -294,7 +294,10 @@ func (e *emitter) jmp(as obj.As, to *obj.Prog) *obj.Prog {
 
 // assemble emits f with allocation a into c's code.
 func assemble(f *function, a *alloc, c *code, fnIdx int) ([]byte, error) {
-	b, err := asm.NewBuilder(archName, 1024)
+	// The builder allocates its instructions in one block of this many
+	// (more come one by one): about what the function takes, not a
+	// fixed 1,024 (a fifth of a megabyte) for a word of ten.
+	b, err := asm.NewBuilder(archName, min(2*len(f.values)+64, 1<<14))
 	if err != nil {
 		return nil, err
 	}
