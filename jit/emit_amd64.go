@@ -751,6 +751,12 @@ func (e *emitter) call(id vid, v *value) {
 	e.restoreRegs(saves)
 }
 
+// test sets the flags of int a & constant b.
+func (e *emitter) test(a, b vid) {
+	c, _ := e.f.isConst(b)
+	e.ins(x86.ATESTQ, imm(c), reg(e.gp(a, rS0)))
+}
+
 // terminate emits a block's end; next is the block laid out after it.
 func (e *emitter) terminate(blk *block, next int) {
 	t := &blk.term
@@ -773,7 +779,11 @@ func (e *emitter) terminate(blk *block, next int) {
 			}
 			e.fjump(t.cond, e.labels[yes])
 		} else {
-			e.cmp(t.a, t.b)
+			if t.test {
+				e.test(t.a, t.b)
+			} else {
+				e.cmp(t.a, t.b)
+			}
 			if yes == next {
 				e.jmp(ccJump[t.cond.negate()], e.labels[no])
 				return

@@ -704,6 +704,11 @@ func (e *emitter) call(id vid, v *value) {
 	e.restoreRegs(saves)
 }
 
+// test sets the flags of int a & constant b.
+func (e *emitter) test(a, b vid) {
+	e.ins3(arm64.ATST, reg(e.gp(b, rS1)), e.gp(a, rS0), obj.Addr{})
+}
+
 // terminate emits a block's end; next is the block laid out after it.
 func (e *emitter) terminate(blk *block, next int) {
 	t := &blk.term
@@ -726,7 +731,11 @@ func (e *emitter) terminate(blk *block, next int) {
 			}
 			e.fjump(t.cond, e.labels[yes])
 		} else {
-			e.cmp(t.a, t.b)
+			if t.test {
+				e.test(t.a, t.b)
+			} else {
+				e.cmp(t.a, t.b)
+			}
 			if yes == next {
 				e.jmp(ccBranch[ccInt[t.cond.negate()]], e.labels[no])
 				return

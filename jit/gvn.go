@@ -192,7 +192,7 @@ func (f *function) gvn() {
 		// A branch decided the way into a block it alone leads to.
 		if len(b.preds) == 1 {
 			t := &f.blocks[b.preds[0]].term
-			if t.kind == tkBranch && !t.float && t.succ[0] != t.succ[1] {
+			if t.kind == tkBranch && !t.float && !t.test && t.succ[0] != t.succ[1] {
 				if t.succ[0] == id {
 					learn(t.a, t.cond, t.b)
 				} else {
@@ -243,7 +243,7 @@ func (f *function) gvn() {
 				t.args[k][i] = find(t.args[k][i])
 			}
 		}
-		if t.kind == tkBranch && !t.float {
+		if t.kind == tkBranch && !t.float && !t.test {
 			f.canonCompare(&t.a, &t.b, &t.cond, nil)
 			if ok, known := holds(t.a, t.cond, t.b); known {
 				s := t.succ[1]

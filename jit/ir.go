@@ -192,6 +192,7 @@ type term struct {
 	kind  termKind
 	cond  cond
 	float bool // compare floats
+	test  bool // branch on a & b (b an int constant): cond eq or ne
 	a, b  vid
 	succ  [2]int
 	args  [2][]vid
@@ -376,7 +377,7 @@ func (f *function) String() string {
 		case tkJump:
 			fmt.Fprintf(&s, "  jump b%d %v\n", t.succ[0], t.args[0])
 		case tkBranch:
-			fmt.Fprintf(&s, "  branch %s %s %s (float %v) b%d %v else b%d %v\n", condNames[t.cond], name(t.a), name(t.b), t.float, t.succ[0], t.args[0], t.succ[1], t.args[1])
+			fmt.Fprintf(&s, "  branch %s %s %s (float %v test %v) b%d %v else b%d %v\n", condNames[t.cond], name(t.a), name(t.b), t.float, t.test, t.succ[0], t.args[0], t.succ[1], t.args[1])
 		case tkReturn:
 			s.WriteString("  return\n")
 		case tkExit:

@@ -21,7 +21,9 @@ func (f *function) operands(v *value, fn func(*vid)) {
 // terminators, exits.
 func (f *function) eachUse(fn func(*vid)) {
 	for i := 1; i < len(f.values); i++ {
-		f.operands(&f.values[i], fn)
+		if f.values[i].op != opNop { // a value that went keeps its operands: no uses
+			f.operands(&f.values[i], fn)
+		}
 	}
 	for _, b := range f.blocks {
 		t := &b.term
@@ -33,7 +35,11 @@ func (f *function) eachUse(fn func(*vid)) {
 			}
 		}
 	}
+	live := f.liveExits()
 	for i := range f.exits {
+		if !live[i] {
+			continue // the exit of a check that went
+		}
 		e := &f.exits[i]
 		for j := range e.stores {
 			fn(&e.stores[j].k)
@@ -50,6 +56,28 @@ func (f *function) eachUse(fn func(*vid)) {
 	for i := range f.calls {
 		fn(&f.calls[i].dyn)
 	}
+}
+
+// liveExits reports which exits an instruction or a block's end of the
+// function still takes (a check gvn dropped leaves its exit behind).
+func (f *function) liveExits() []bool {
+	live := make([]bool, len(f.exits))
+	for _, b := range f.blocks {
+		for _, v := range b.instrs {
+			switch x := &f.values[v]; {
+			case x.op == opRelease: // its exit frees the object (exitOf leaves it out: it is the release's operands)
+				live[x.imm] = true
+			case x.op != opNop:
+				if e := f.exitOf(v); e >= 0 {
+					live[e] = true
+				}
+			}
+		}
+		if b.term.kind == tkExit {
+			live[b.term.exit] = true
+		}
+	}
+	return live
 }
 
 // recount sets every value's use count.
@@ -92,7 +120,8 @@ func (f *function) optimize() {
 }
 
 // fuseBranches makes a branch on a comparison made in its block for it
-// alone (a diamond's test, the builder's) branch on the comparison itself.
+// alone (a diamond's test, the builder's) branch on the comparison itself,
+// and one on x & c against 0 a test.
 func (f *function) fuseBranches() {
 	for _, b := range f.blocks {
 		t := &b.term
@@ -103,7 +132,16 @@ func (f *function) fuseBranches() {
 			continue
 		}
 		x := &f.values[t.a]
-		if x.blk != int32(b.id) || x.uses != 1 || x.op != opCmp && x.op != opFCmp {
+		if x.blk != int32(b.id) || x.uses != 1 {
+			continue
+		}
+		if c, ok := f.isConst(x.b); ok && x.op == opAnd && c == int64(int32(c)) && f.values[x.a].typ == tInt {
+			// x & c against 0: a test (collatz's 2 mod).
+			t.a, t.b, t.test = x.a, x.b, true
+			x.op = opNop
+			continue
+		}
+		if x.op != opCmp && x.op != opFCmp {
 			continue
 		}
 		c := cond(x.aux)
@@ -292,7 +330,11 @@ func (f *function) removeDead() {
 			param[p] = at{b.id, i}
 		}
 	}
+	taken := f.liveExits()
 	for i := range f.exits {
+		if !taken[i] {
+			continue
+		}
 		e := &f.exits[i]
 		for _, s := range e.stores {
 			mark(s.k)
