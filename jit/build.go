@@ -181,6 +181,7 @@ type hints struct {
 	written map[varKey]bool    // header locals whose back edges may leave memory not nil
 	dirty   map[varKey]bool    // header variables whose back edges may bring a value memory does not hold
 	whole   map[int]bool       // calls (by pc) not to inline: their body changed memory before a check (see inline.go)
+	heap    map[varKey]bool    // header variables whose back edges may bring a heap value (not scalar)
 }
 
 type varKey struct {
@@ -237,6 +238,26 @@ type builder struct {
 	slow     []pend // slow paths of the current instruction that go on after it
 
 	loops []uint8 // by instruction: how many loops hold it (see weight)
+
+	preExit exitCache // the write-back of the last exit from pre
+
+	// Kind parameters of joins known to hold no heap kind (nil, a bool,
+	// a number...: no count to take or drop), though not one kind: a
+	// local nil on the way into a loop and a float after its first pass.
+	// Every edge in brings such a kind (a loop's back edge that does not
+	// starts the build again, hints.heap), and the entry from the
+	// interpreter at a header checks it. nbody's inner loop dropped nine
+	// such locals' old values each pass, testing their kinds.
+	scalar map[vid]bool
+}
+
+// exitCache is the write-back of an exit from one state, which the other
+// exits from it share: an instruction's checks all leave with the state
+// before it (a tenth of a big function's compile was these slices).
+type exitCache struct {
+	st      *state
+	stores  []store
+	retains [][2]vid
 }
 
 // weight is what an instruction at loop depth d counts for in the
@@ -272,13 +293,13 @@ func build(fn *interp.Func, funcs []*interp.Func, fb *feedback) (*function, erro
 		return nil, unsupported("%s: %d bytes of bytecode, native code takes at most %d", fn.Name, len(fn.Code), maxCode)
 	}
 	start := time.Now()
-	h := &hints{rebase: map[int]bool{}, widen: map[varKey]bool{}, narrow: map[varKey]gc.Kind{}, written: map[varKey]bool{}, dirty: map[varKey]bool{}, whole: map[int]bool{}}
+	h := &hints{rebase: map[int]bool{}, widen: map[varKey]bool{}, narrow: map[varKey]gc.Kind{}, written: map[varKey]bool{}, dirty: map[varKey]bool{}, whole: map[int]bool{}, heap: map[varKey]bool{}}
 	es := newEffects(funcs)
 	for try := 0; try < 64; try++ {
 		if try > 0 && time.Since(start) > maxBuildTime {
 			return nil, unsupported("%s: its loops' states settle too slowly (%d builds in %v)", fn.Name, try, time.Since(start).Round(time.Millisecond))
 		}
-		b := &builder{fn: fn, funcs: funcs, hints: h, fb: fb, fx: es}
+		b := &builder{fn: fn, funcs: funcs, hints: h, fb: fb, fx: es, scalar: map[vid]bool{}}
 		f, err := b.run()
 		if err == errRestart {
 			continue
@@ -441,6 +462,21 @@ func (b *builder) effect() { b.effects = true }
 // exitHere makes an exit that leaves with state st at pc.
 func (b *builder) exitHere(kind, why, pc int, st *state) int {
 	e := exitInfo{kind: kind, why: why, pc: pc, top: st.top}
+	if c := &b.preExit; st == b.pre && c.st == st {
+		// Another exit from the state before this instruction (which
+		// does not change): the same write-back, shared (read only).
+		e.stores, e.retains = c.stores, c.retains
+		for _, s := range e.stores {
+			b.f.use(s.k)
+			b.f.use(s.p)
+		}
+		for _, r := range e.retains {
+			b.f.use(r[0])
+			b.f.use(r[1])
+		}
+		b.f.exits = append(b.f.exits, e)
+		return len(b.f.exits) - 1
+	}
 	for i, s := range st.stack {
 		if s.lazy() {
 			continue
@@ -463,6 +499,9 @@ func (b *builder) exitHere(kind, why, pc int, st *state) int {
 			b.f.use(s.k)
 			b.f.use(s.p)
 		}
+	}
+	if st == b.pre {
+		b.preExit = exitCache{st: st, stores: e.stores[:len(e.stores):len(e.stores)], retains: e.retains[:len(e.retains):len(e.retains)]}
 	}
 	b.f.exits = append(b.f.exits, e)
 	return len(b.f.exits) - 1
@@ -554,7 +593,7 @@ func (b *builder) entryCheck() {
 // instr builds one instruction.
 func (b *builder) instr(in *inst) {
 	b.in, b.pre, b.effects, b.slow = in, b.st.copy(), false, nil
-	parts := b.inline(in)
+	parts, vlocals, room := b.inline(in)
 	b.inlined = len(parts) > 0
 	if !b.inlined {
 		parts = in.parts
@@ -566,6 +605,12 @@ func (b *builder) instr(in *inst) {
 				panic(r)
 			}
 		}()
+		if room > 0 {
+			b.localsRoom(room)
+		}
+		for range vlocals {
+			b.st.locals = append(b.st.locals, slot{k: b.f.constant(int64(gc.KNil)), p: b.f.constant(0), memNil: true})
+		}
 		w := weight(b.loops[b.at[in.pc]])
 		for i := range parts {
 			if b.cur < 0 {
@@ -582,6 +627,9 @@ func (b *builder) instr(in *inst) {
 			b.f.work += w
 		}
 	}()
+	if b.st != nil && len(b.st.locals) > b.fn.NLocals {
+		b.st.locals = b.st.locals[:b.fn.NLocals] // an inlined word's locals (dropped at its end)
+	}
 	next := in.pc + in.size
 	if len(b.slow) > 0 {
 		// Slow paths ran the instruction in the interpreter: they meet the
@@ -817,6 +865,15 @@ func (b *builder) joinSlot(bb *bblock, blk *block, r varRef, header bool) slot {
 	} else {
 		s.k = b.param(blk, tInt)
 		bb.vars = append(bb.vars, varRef{local: r.local, idx: r.idx, kind: true})
+		// No heap kind when no edge brings one (a loop's back edges are
+		// checked when they come, the interpreter's entry when it runs).
+		if !header || !b.hints.heap[key] && b.scalarOK(key) {
+			all := true
+			for _, p := range bb.pending {
+				all = all && b.scalarKind(get(p.st).k)
+			}
+			b.scalar[s.k] = all
+		}
 	}
 	t := tInt
 	if kv, ok := b.f.isConst(s.k); ok && gc.Kind(kv) == gc.KFloat {
@@ -885,6 +942,11 @@ func (b *builder) connect(p pend, bb *bblock) {
 			s, w = st.at(r.idx), want.at(r.idx)
 		}
 		if r.kind {
+			if b.scalar[w.k] && !b.scalarKind(s.k) {
+				// A back edge that may bring a heap value.
+				b.hints.heap[varKey{bb.pc, r.local, r.idx}] = true
+				restart = true
+			}
 			args = append(args, s.k)
 			continue
 		}
@@ -897,8 +959,12 @@ func (b *builder) connect(p pend, bb *bblock) {
 				case !bb.header:
 					panic("jit: a join's fixed kind from a path that does not have it")
 				case bb.joined:
-					// A back edge that does not keep the kind.
+					// A back edge that does not keep the kind (and may
+					// bring a heap value: learnt at once, see scalar).
 					b.hints.widen[key] = true
+					if !b.scalarKind(s.k) {
+						b.hints.heap[key] = true
+					}
 					restart = true
 					continue
 				case !ok && narrowed && nk == gc.Kind(kv):
@@ -916,6 +982,9 @@ func (b *builder) connect(p pend, bb *bblock) {
 					// on this edge) and it is not the one the back edges
 					// bring: the loop takes any kind here.
 					b.hints.widen[key] = true
+					if !b.scalarKind(s.k) {
+						b.hints.heap[key] = true
+					}
 					restart = true
 					continue
 				default:
@@ -1044,6 +1113,16 @@ func (b *builder) narrowOK(key varKey, k gc.Kind) bool {
 	return seen&^(1<<k) == 0
 }
 
+// scalarOK reports whether feedback allows taking header variable key to
+// hold no heap kind: no check of it has met one.
+func (b *builder) scalarOK(key varKey) bool {
+	if b.fb == nil {
+		return true
+	}
+	seen := b.fb.kinds[siteKey{key.pc, headerOperand(varRef{local: key.local, idx: key.idx})}]
+	return seen>>gc.KStr == 0
+}
+
 // loadOnEdge loads slot pos in edge p's block, for a join that holds it.
 func (b *builder) loadOnEdge(p pend, pos int) {
 	save := b.cur
@@ -1149,6 +1228,19 @@ func (b *builder) goEntry(bb *bblock) {
 	for _, r := range bb.vars {
 		v := get(r)
 		if r.kind {
+			var w slot
+			if r.local {
+				w = want.locals[r.idx]
+			} else {
+				w = want.at(r.idx)
+			}
+			if b.scalar[w.k] {
+				ge := b.exitHere(interp.ExitInterp, whyEntry, bb.pc, st)
+				b.f.exits[ge].guard = v[0]
+				b.f.exits[ge].site = len(b.sites)
+				b.sites = append(b.sites, siteKey{bb.pc, headerOperand(r)})
+				b.emit3(opCheck, tVoid, v[0], b.f.constant(int64(gc.KStr)), 0, int64(ge), int32(cLtU))
+			}
 			args = append(args, v[0])
 			continue
 		}
@@ -1201,8 +1293,13 @@ func isParam(vars []varRef, local bool, idx int) bool {
 
 // maybeHeap reports whether s may hold a counted heap value.
 func (b *builder) maybeHeap(s slot) bool {
-	if k, ok := b.f.isConst(s.k); ok {
-		return gc.Kind(k) >= gc.KStr
+	return !b.scalarKind(s.k)
+}
+
+// scalarKind reports whether kind value k is known to be no heap kind.
+func (b *builder) scalarKind(k vid) bool {
+	if c, ok := b.f.isConst(k); ok {
+		return gc.Kind(c) < gc.KStr
 	}
-	return true
+	return b.scalar[k]
 }

@@ -198,6 +198,13 @@ var ccMov = [...]obj.As{cEq: x86.ACMOVQEQ, cNe: x86.ACMOVQNE, cLt: x86.ACMOVQLT,
 
 // cmp compares ints a and b (flags as a - b).
 func (e *emitter) cmp(a, b vid) {
+	if l := e.a.loc[a]; l.kind == lStack {
+		// A spilled value is compared where it is.
+		if src := e.src(b); src.Type != obj.TYPE_MEM {
+			e.ins(x86.ACMPQ, mem(rSP, e.fr.spillOff(l.off)), src)
+			return
+		}
+	}
 	ra := e.gp(a, rS0)
 	e.ins(x86.ACMPQ, reg(ra), e.src(b))
 }
@@ -342,23 +349,33 @@ func (e *emitter) value(id vid) {
 		e.ins(x86.ASUBQ, mem(rST, offStackBase), reg(r))
 		e.ins(x86.ASARQ, imm(4), reg(r))
 		e.done(id, r)
+	case opLocals:
+		r := e.dst(id, rS0)
+		e.ins(x86.AMOVQ, mem(rSP, 8), reg(r))
+		e.done(id, r)
 	case opAdd, opSub, opAnd, opOr, opXor, opMul:
 		e.binary(id, v)
 	case opShl, opShr, opSar:
 		r := e.dst(id, rS0)
 		as := map[op]obj.As{opShl: x86.ASHLQ, opShr: x86.ASHRQ, opSar: x86.ASARQ}[v.op]
 		if c, ok := f.isConst(v.b); ok {
-			e.ins(x86.AMOVQ, reg(e.gp(v.a, r)), reg(r))
+			if ra := e.gp(v.a, r); ra != r {
+				e.ins(x86.AMOVQ, reg(ra), reg(r))
+			}
 			e.ins(as, imm(c&63), reg(r))
 		} else {
 			e.ins(x86.AMOVQ, e.src(v.b), reg(rS1)) // the count goes in CX
-			e.ins(x86.AMOVQ, reg(e.gp(v.a, r)), reg(r))
+			if ra := e.gp(v.a, r); ra != r {
+				e.ins(x86.AMOVQ, reg(ra), reg(r))
+			}
 			e.ins(as, reg(rS1), reg(r))
 		}
 		e.done(id, r)
 	case opNeg, opNot:
 		r := e.dst(id, rS0)
-		e.ins(x86.AMOVQ, reg(e.gp(v.a, r)), reg(r))
+		if ra := e.gp(v.a, r); ra != r {
+			e.ins(x86.AMOVQ, reg(ra), reg(r))
+		}
 		if v.op == opNeg {
 			e.ins(x86.ANEGQ, obj.Addr{}, reg(r))
 		} else {
@@ -394,7 +411,9 @@ func (e *emitter) value(id vid) {
 		e.done(id, r)
 	case opMin, opMax:
 		r := e.dst(id, rS0)
-		e.ins(x86.AMOVQ, reg(e.gp(v.a, r)), reg(r))
+		if ra := e.gp(v.a, r); ra != r {
+			e.ins(x86.AMOVQ, reg(ra), reg(r))
+		}
 		y := e.gp(v.b, rS1)
 		e.ins(x86.ACMPQ, reg(r), reg(y))
 		if v.op == opMin {
@@ -732,6 +751,12 @@ func (e *emitter) call(id vid, v *value) {
 	e.restoreRegs(saves)
 }
 
+// test sets the flags of int a & constant b.
+func (e *emitter) test(a, b vid) {
+	c, _ := e.f.isConst(b)
+	e.ins(x86.ATESTQ, imm(c), reg(e.gp(a, rS0)))
+}
+
 // terminate emits a block's end; next is the block laid out after it.
 func (e *emitter) terminate(blk *block, next int) {
 	t := &blk.term
@@ -754,7 +779,11 @@ func (e *emitter) terminate(blk *block, next int) {
 			}
 			e.fjump(t.cond, e.labels[yes])
 		} else {
-			e.cmp(t.a, t.b)
+			if t.test {
+				e.test(t.a, t.b)
+			} else {
+				e.cmp(t.a, t.b)
+			}
 			if yes == next {
 				e.jmp(ccJump[t.cond.negate()], e.labels[no])
 				return

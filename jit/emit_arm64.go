@@ -325,6 +325,10 @@ func (e *emitter) value(id vid) {
 		e.ins3(arm64.ASUB, reg(rS1), rDSP, reg(r))
 		e.ins3(arm64.AASR, imm(4), r, reg(r))
 		e.done(id, r)
+	case opLocals:
+		r := e.dst(id, rS0)
+		e.ins(arm64.AMOVD, mem(rSP, 8), reg(r))
+		e.done(id, r)
 	case opAdd, opSub, opAnd, opOr, opXor, opMul:
 		as := map[op]obj.As{opAdd: arm64.AADD, opSub: arm64.ASUB, opAnd: arm64.AAND, opOr: arm64.AORR, opXor: arm64.AEOR, opMul: arm64.AMUL}[v.op]
 		r := e.dst(id, rS0)
@@ -700,6 +704,11 @@ func (e *emitter) call(id vid, v *value) {
 	e.restoreRegs(saves)
 }
 
+// test sets the flags of int a & constant b.
+func (e *emitter) test(a, b vid) {
+	e.ins3(arm64.ATST, reg(e.gp(b, rS1)), e.gp(a, rS0), obj.Addr{})
+}
+
 // terminate emits a block's end; next is the block laid out after it.
 func (e *emitter) terminate(blk *block, next int) {
 	t := &blk.term
@@ -722,7 +731,11 @@ func (e *emitter) terminate(blk *block, next int) {
 			}
 			e.fjump(t.cond, e.labels[yes])
 		} else {
-			e.cmp(t.a, t.b)
+			if t.test {
+				e.test(t.a, t.b)
+			} else {
+				e.cmp(t.a, t.b)
+			}
 			if yes == next {
 				e.jmp(ccBranch[ccInt[t.cond.negate()]], e.labels[no])
 				return

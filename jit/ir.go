@@ -50,6 +50,7 @@ const (
 	opLoad   // a address, imm offset, aux size (1, 4 or 8): a zero-extended load (tInt or tFloat)
 	opStoreM // a address, b value, imm offset, aux size
 	opDepth  //                          the index of the stack base (DSP) in the data stack
+	opLocals //                          the index of the current call's locals in the machine's locals
 
 	opAdd // a+b
 	opSub // a-b
@@ -102,7 +103,7 @@ const (
 var opNames = [numIROps]string{
 	opNop: "nop", opConst: "const", opConstF: "constf", opParam: "param",
 	opLoadK: "loadk", opLoadP: "loadp", opStore: "store", opLoadLK: "loadlk", opLoadLP: "loadlp", opStoreL: "storel",
-	opState: "state", opLoad: "load", opStoreM: "storem", opDepth: "depth",
+	opState: "state", opLoad: "load", opStoreM: "storem", opDepth: "depth", opLocals: "locals",
 	opAdd: "add", opSub: "sub", opMul: "mul", opAnd: "and", opOr: "or", opXor: "xor", opShl: "shl", opShr: "shr",
 	opSar: "sar", opNeg: "neg", opNot: "not", opDiv: "div", opMod: "mod", opMin: "min", opMax: "max",
 	opFAdd: "fadd", opFSub: "fsub", opFMul: "fmul", opFDiv: "fdiv", opFNeg: "fneg", opFAbs: "fabs", opFSqrt: "fsqrt",
@@ -191,6 +192,7 @@ type term struct {
 	kind  termKind
 	cond  cond
 	float bool // compare floats
+	test  bool // branch on a & b (b an int constant): cond eq or ne
 	a, b  vid
 	succ  [2]int
 	args  [2][]vid
@@ -375,7 +377,7 @@ func (f *function) String() string {
 		case tkJump:
 			fmt.Fprintf(&s, "  jump b%d %v\n", t.succ[0], t.args[0])
 		case tkBranch:
-			fmt.Fprintf(&s, "  branch %s %s %s (float %v) b%d %v else b%d %v\n", condNames[t.cond], name(t.a), name(t.b), t.float, t.succ[0], t.args[0], t.succ[1], t.args[1])
+			fmt.Fprintf(&s, "  branch %s %s %s (float %v test %v) b%d %v else b%d %v\n", condNames[t.cond], name(t.a), name(t.b), t.float, t.test, t.succ[0], t.args[0], t.succ[1], t.args[1])
 		case tkReturn:
 			s.WriteString("  return\n")
 		case tkExit:

@@ -270,7 +270,8 @@ func TestSizes(t *testing.T) {
 }
 
 // TestInline checks which calls are inlined (inline.go): small plain words
-// are, words with locals, branches, calls or a step in their body are not.
+// are (with their locals), words with branches, calls, a step in their
+// body or a check after a change to memory are not.
 // (A call site may count twice: the interpreter unrolls short loops.)
 func TestInline(t *testing.T) {
 	for _, c := range []struct {
@@ -280,7 +281,8 @@ func TestInline(t *testing.T) {
 		{": x@ 0 get ; { 1.5 } | b | 0.0 10 0 do b x@ + loop", true},
 		{": sq dup * ; : hyp sq swap sq + ; 3 4 hyp", true},                // sq in hyp, and hyp (with sq in it) in main
 		{": sq dup * ; : r2 sq sq ; : r4 r2 r2 ; : r8 r4 r4 ; 2 r8", true}, // r8 is too deep, r4 and r2 inline
-		{": f | a | a 1+ ; 10 0 do i f drop loop", false},                  // locals
+		{": f | a | a 1+ ; 10 0 do i f drop loop", true},                   // locals (in registers)
+		{": f | a | a 0 get ; { 1 } | b | 10 0 do b f drop loop", false},   // a count taken (a's) before a check
 		{": g dup 0 < if neg then ; -3 g", false},                          // a branch
 		{": h 2.5 1.5 mod ; h", false},                                     // mod of floats is a step
 		{": r dup 0 > if 1- r then ; 5 r", false},                          // recursion (and a branch)

@@ -108,6 +108,10 @@ func (b *builder) part(in *interp.Instr) bool {
 	case interp.CallQuot:
 		b.callQuot()
 	case interp.Return:
+		if b.inlined {
+			b.endLocals(in.Slot, in.Slot2) // the end of an inlined word's body
+			break
+		}
 		b.ret()
 
 	case interp.LocalGet:
@@ -1336,12 +1340,56 @@ func (b *builder) load8(addr vid, off int64) vid {
 	return v
 }
 
+// packedSites reports whether a check that an array is not packed has
+// failed in this function: then every get and set takes packed arrays
+// natively (else each site would take a recompile to learn it).
+func (b *builder) packedSites() bool {
+	if b.fb == nil {
+		return false
+	}
+	for _, k := range b.fb.kinds {
+		if k&(1<<gc.ArenaPacked) != 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// unpacked checks, where the function has met no packed array (see
+// packedSites), that the array whose header is at hdr is not packed
+// (leaving for the interpreter, which reads a packed one), and reports
+// whether it did: the element is then a Value, and a later get or set of
+// the array needs no test (the check is the same value, opt.go's gvn
+// drops it).
+func (b *builder) unpacked(hdr vid) bool {
+	if b.packedSites() {
+		return false
+	}
+	kind := b.load8(hdr, int64(gc.ArenaHdrKind))
+	e := b.exitPre(whyGuard)
+	b.f.exits[e].guard = kind
+	b.f.exits[e].site = len(b.sites)
+	b.sites = append(b.sites, siteKey{b.in.pc, 2 + b.operand})
+	b.emit3(opCheck, tVoid, kind, b.f.constant(int64(gc.ArenaPacked)), 0, int64(e), int32(cNe))
+	return true
+}
+
 // get builds get: an element of a packed array is a byte (nil, false or
 // true), of any other a Value.
 func (b *builder) get() {
 	f := b.f
 	hdr, i := b.arrayHeader(1, 0)
 	off := b.load32(hdr, int64(gc.ArenaHdrOff))
+	if b.unpacked(hdr) {
+		addr, at := b.valueAt(off, i)
+		x := b.ownNew(slot{k: b.load8(addr, at), p: b.load64(addr, at+8)})
+		arr := b.peek(1)
+		b.pop()
+		b.pop()
+		b.drop(arr)
+		b.push(x)
+		return
+	}
 	packed := b.emit3(opCmp, tInt, b.load8(hdr, int64(gc.ArenaHdrKind)), f.constant(int64(gc.ArenaPacked)), 0, 0, int32(cEq))
 	// Packed: byte b at bytes[off<<GranShift + i]; kind b != 0, payload b>>1.
 	pk, pp := b.diamond(packed, func() (vid, vid) {
@@ -1405,6 +1453,18 @@ func (b *builder) set() bool {
 	hdr, i := b.arrayHeader(2, 1)
 	x := b.peek(0)
 	off := b.load32(hdr, int64(gc.ArenaHdrOff))
+	if b.unpacked(hdr) {
+		x = b.own(b.peek(0))
+		arr := b.peek(2)
+		b.pop()
+		b.pop()
+		b.pop()
+		b.effect()
+		addr, at := b.valueAt(off, i)
+		b.storeElem(addr, at, x)
+		b.drop(arr)
+		return false
+	}
 	packed := b.emit3(opCmp, tInt, b.load8(hdr, int64(gc.ArenaHdrKind)), f.constant(int64(gc.ArenaPacked)), 0, 0, int32(cEq))
 	flag := f.constant(1)
 	if k, ok := b.kind(x); ok {
@@ -1440,21 +1500,35 @@ func (b *builder) set() bool {
 	f.blocks[b.cur].term = term{kind: tkJump, succ: [2]int{j.id}}
 	j.preds = append(j.preds, b.cur)
 	b.cur = no.id
-	addr := b.emit(opAdd, tInt, b.emit(opState, tInt, 0, 0, offVals),
-		b.emit(opShl, tInt, b.emit(opAdd, tInt, off, i, 0), f.constant(4), 0), 0)
-	oldK, oldP := b.load8(addr, 0), b.load64(addr, 8)
-	xp := x.p
-	if f.values[xp].typ == tFloat {
-		xp = b.emit(opFBits, tInt, xp, 0, 0)
-	}
-	b.emit3(opStoreM, tVoid, addr, x.k, 0, 0, 8)
-	b.emit3(opStoreM, tVoid, addr, xp, 0, 8, 8)
-	b.emitRelease(oldK, oldP) // after the store: a free never moves a slab
+	addr, at := b.valueAt(off, i)
+	b.storeElem(addr, at, x)
 	f.blocks[b.cur].term = term{kind: tkJump, succ: [2]int{j.id}}
 	j.preds = append(j.preds, b.cur)
 	b.cur = j.id
 	b.drop(arr)
 	return false
+}
+
+// valueAt returns the address of element i of an unpacked array whose
+// values start at block offset off, as an address and a displacement: a
+// constant index is the displacement, so that the elements of one array
+// share their base (gvn) and each costs its loads only.
+func (b *builder) valueAt(off, i vid) (vid, int64) {
+	f := b.f
+	base := b.emit(opAdd, tInt, b.emit(opState, tInt, 0, 0, offVals), b.emit(opShl, tInt, off, f.constant(4), 0), 0)
+	if c, ok := f.isConst(i); ok && c >= 0 && c < 256 { // a displacement every load and store takes on both ISAs
+		return base, 16 * c
+	}
+	return b.emit(opAdd, tInt, base, b.emit(opShl, tInt, i, f.constant(4), 0), 0), 0
+}
+
+// storeElem stores x (which holds a count of its own) into the Value at
+// addr+at, releasing the one it replaces.
+func (b *builder) storeElem(addr vid, at int64, x slot) {
+	oldK, oldP := b.load8(addr, at), b.load64(addr, at+8)
+	b.emit3(opStoreM, tVoid, addr, x.k, 0, at, 8)
+	b.emit3(opStoreM, tVoid, addr, x.p, 0, at+8, 8) // a float from its register
+	b.emitRelease(oldK, oldP)                       // after the store: a free never moves a slab
 }
 
 // length builds len of an array (or a heap string); a static string's is

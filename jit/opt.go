@@ -5,6 +5,11 @@ package jit
 // parameter for everything), values nothing uses go, and jumps to blocks
 // that only jump are threaded through.
 
+import (
+	"github.com/raftvm/raft/gc"
+	"github.com/raftvm/raft/interp"
+)
+
 // operands calls fn on a pointer to every operand of value v.
 func (f *function) operands(v *value, fn func(*vid)) {
 	fn(&v.a)
@@ -16,7 +21,9 @@ func (f *function) operands(v *value, fn func(*vid)) {
 // terminators, exits.
 func (f *function) eachUse(fn func(*vid)) {
 	for i := 1; i < len(f.values); i++ {
-		f.operands(&f.values[i], fn)
+		if f.values[i].op != opNop { // a value that went keeps its operands: no uses
+			f.operands(&f.values[i], fn)
+		}
 	}
 	for _, b := range f.blocks {
 		t := &b.term
@@ -28,7 +35,11 @@ func (f *function) eachUse(fn func(*vid)) {
 			}
 		}
 	}
+	live := f.liveExits()
 	for i := range f.exits {
+		if !live[i] {
+			continue // the exit of a check that went
+		}
 		e := &f.exits[i]
 		for j := range e.stores {
 			fn(&e.stores[j].k)
@@ -45,6 +56,28 @@ func (f *function) eachUse(fn func(*vid)) {
 	for i := range f.calls {
 		fn(&f.calls[i].dyn)
 	}
+}
+
+// liveExits reports which exits an instruction or a block's end of the
+// function still takes (a check gvn dropped leaves its exit behind).
+func (f *function) liveExits() []bool {
+	live := make([]bool, len(f.exits))
+	for _, b := range f.blocks {
+		for _, v := range b.instrs {
+			switch x := &f.values[v]; {
+			case x.op == opRelease: // its exit frees the object (exitOf leaves it out: it is the release's operands)
+				live[x.imm] = true
+			case x.op != opNop:
+				if e := f.exitOf(v); e >= 0 {
+					live[e] = true
+				}
+			}
+		}
+		if b.term.kind == tkExit {
+			live[b.term.exit] = true
+		}
+	}
+	return live
 }
 
 // recount sets every value's use count.
@@ -75,6 +108,54 @@ func (f *function) optimize() {
 	f.removeTrivialParams()
 	f.removeDead()
 	f.recount()
+	f.gvn()
+	f.thread()
+	f.removeTrivialParams()
+	f.sinkRetains()
+	f.removeDead()
+	f.recount()
+	f.fuseBranches()
+	f.removeDead()
+	f.recount()
+}
+
+// fuseBranches makes a branch on a comparison made in its block for it
+// alone (a diamond's test, the builder's) branch on the comparison itself,
+// and one on x & c against 0 a test.
+func (f *function) fuseBranches() {
+	for _, b := range f.blocks {
+		t := &b.term
+		if t.kind != tkBranch || t.float || t.cond != cNe && t.cond != cEq {
+			continue
+		}
+		if c, ok := f.isConst(t.b); !ok || c != 0 {
+			continue
+		}
+		x := &f.values[t.a]
+		if x.blk != int32(b.id) || x.uses != 1 {
+			continue
+		}
+		if c, ok := f.isConst(x.b); ok && x.op == opAnd && c == int64(int32(c)) && f.values[x.a].typ == tInt {
+			// x & c against 0: a test (collatz's 2 mod).
+			t.a, t.b, t.test = x.a, x.b, true
+			x.op = opNop
+			continue
+		}
+		if x.op != opCmp && x.op != opFCmp {
+			continue
+		}
+		c := cond(x.aux)
+		switch {
+		case x.op == opCmp && t.cond == cEq:
+			c = c.negate()
+		case x.op == opFCmp && t.cond == cEq:
+			// Not c on floats is no condition (NaN): swap the edges.
+			t.succ[0], t.succ[1] = t.succ[1], t.succ[0]
+			t.args[0], t.args[1] = t.args[1], t.args[0]
+		}
+		t.a, t.b, t.cond, t.float = x.a, x.b, c, x.op == opFCmp
+		x.op = opNop
+	}
 }
 
 // thread makes every jump to a block that only jumps on (no parameters,
@@ -249,7 +330,11 @@ func (f *function) removeDead() {
 			param[p] = at{b.id, i}
 		}
 	}
+	taken := f.liveExits()
 	for i := range f.exits {
+		if !taken[i] {
+			continue
+		}
 		e := &f.exits[i]
 		for _, s := range e.stores {
 			mark(s.k)
@@ -307,4 +392,73 @@ func (f *function) removeDead() {
 		}
 		b.instrs = out
 	}
+}
+
+// sinkRetains drops the count a value read from memory takes (a get's
+// element, of a kind not known) when a check that its kind holds no heap
+// value follows in its block with nothing between but pure operations and
+// other checks: the exits of those checks, the last one's too, take the
+// count instead (an exit's retains), and past the last one there is no
+// count to take. nbody's gets each tested a float's kind to count it.
+func (f *function) sinkRetains() {
+	for _, b := range f.blocks {
+		for i, id := range b.instrs {
+			r := &f.values[id]
+			if r.op != opRetain {
+				continue
+			}
+			if _, known := f.isConst(r.a); known {
+				continue
+			}
+			var exits []int
+			done := false
+		scan:
+			for _, nid := range b.instrs[i+1:] {
+				x := &f.values[nid]
+				switch {
+				case x.op == opCheck:
+					exits = append(exits, int(x.imm))
+					if x.a == r.a && f.scalarCheck(x) {
+						done = true
+						break scan
+					}
+				case x.op == opNop || x.op == opRetain || x.typ != tVoid && !effectful(x.op):
+				default:
+					break scan
+				}
+			}
+			if !done {
+				continue
+			}
+			for _, e := range exits {
+				if f.exits[e].kind != interp.ExitInterp {
+					done = false
+				}
+			}
+			if !done {
+				continue
+			}
+			for _, e := range exits {
+				rs := f.exits[e].retains // shared between exits (exitCache): copied
+				f.exits[e].retains = append(rs[:len(rs):len(rs)], [2]vid{r.a, r.b})
+			}
+			r.op = opNop
+		}
+	}
+}
+
+// scalarCheck reports whether check x passes only on a kind that holds no
+// heap value.
+func (f *function) scalarCheck(x *value) bool {
+	c, ok := f.isConst(x.b)
+	if !ok {
+		return false
+	}
+	switch cond(x.aux) {
+	case cEq:
+		return c < int64(gc.KStr)
+	case cLtU:
+		return c <= int64(gc.KStr)
+	}
+	return false
 }

@@ -9,7 +9,10 @@ package jit
 // allocator: the code saves the registers live across them and restores
 // them after (see emit.go).
 
-import "sort"
+import (
+	"slices"
+	"sort"
+)
 
 // locKind says where a value is.
 type locKind uint8
@@ -52,6 +55,10 @@ type alloc struct {
 func (f *function) layout() []int {
 	seen := make([]bool, len(f.blocks))
 	var hot, cold []int
+	back := func(id int) bool {
+		t := f.blocks[id].term
+		return !seen[id] && t.kind == tkJump && seen[t.succ[0]]
+	}
 	var walk func(id int)
 	walk = func(id int) {
 		for id >= 0 && !seen[id] {
@@ -67,9 +74,16 @@ func (f *function) layout() []int {
 			case tkJump:
 				next = b.term.succ[0]
 			case tkBranch:
-				// The taken edge is laid out later; the other falls through.
-				defer walk(b.term.succ[0])
-				next = b.term.succ[1]
+				// The taken edge is laid out later; the other falls
+				// through, but for the edge that goes back to a loop's
+				// header: it falls through then, and the loop takes one
+				// jump a pass.
+				yes, no := b.term.succ[0], b.term.succ[1]
+				if back(yes) && !back(no) {
+					yes, no = no, yes
+				}
+				defer walk(yes)
+				next = no
 			}
 			id = next
 		}
@@ -78,6 +92,34 @@ func (f *function) layout() []int {
 		walk(e.blk)
 	}
 	return append(hot, cold...)
+}
+
+// scanOrder returns the order in which allocate numbers the blocks (the
+// layout, but for the edge blocks a branch jumps to, which come just
+// after it). An interval spans the numbers from a value's definition to
+// its last use: a loop's value passed on its way out, laid out after the
+// loop, would hold its register through the loop's rest; numbered at the
+// branch, it dies where the loop's next use of it is.
+func (f *function) scanOrder(layout []int) []int {
+	placed := make([]bool, len(f.blocks))
+	out := make([]int, 0, len(layout))
+	for _, id := range layout {
+		if placed[id] {
+			continue
+		}
+		placed[id] = true
+		out = append(out, id)
+		if t := &f.blocks[id].term; t.kind == tkBranch {
+			for _, s := range t.succ {
+				e := f.blocks[s]
+				if !placed[s] && len(e.instrs) == 0 && len(e.params) == 0 && e.term.kind == tkJump && len(e.preds) == 1 {
+					placed[s] = true
+					out = append(out, s)
+				}
+			}
+		}
+	}
+	return out
 }
 
 // allocate runs liveness and linear scan with the registers given.
@@ -89,7 +131,7 @@ func (f *function) allocate(gprs, fprs []int16) *alloc {
 	a.bstart = make([]int, len(f.blocks))
 	a.bend = make([]int, len(f.blocks))
 	p := 0
-	for _, id := range a.order {
+	for _, id := range f.scanOrder(a.order) {
 		b := f.blocks[id]
 		p += 2
 		a.bstart[id] = p
@@ -259,6 +301,83 @@ func (f *function) allocate(gprs, fprs []int16) *alloc {
 	}
 	pools := [2]*pool{{free: append([]int16(nil), gprs...)}, {free: append([]int16(nil), fprs...)}}
 	var slotEnd []int // by spill slot: where the last value in it dies
+	// Moves between a jump's arguments and the parameters they fill go
+	// when the two share a register: each prefers the other's.
+	flows := map[vid][]vid{}
+	for _, b := range f.blocks {
+		t := &b.term
+		for k := 0; k < 2; k++ {
+			if k == 0 && t.kind != tkJump && t.kind != tkBranch || k == 1 && t.kind != tkBranch {
+				continue
+			}
+			for i, arg := range t.args[k] {
+				if p := f.blocks[t.succ[k]].params; i < len(p) && isVar(arg) {
+					flows[arg] = append(flows[arg], p[i])
+					flows[p[i]] = append(flows[p[i]], arg)
+				}
+			}
+		}
+	}
+	// Uses by instructions and terminators, weighted by loop depth (the
+	// blocks between a back edge and its header in the layout); exits'
+	// uses do not count, they are cold.
+	depth := make([]int, len(f.blocks))
+	at := make([]int, len(f.blocks))
+	for i, id := range a.order {
+		at[id] = i
+	}
+	for i, id := range a.order {
+		t := &f.blocks[id].term
+		for k := 0; k < 2; k++ {
+			if k == 0 && t.kind != tkJump && t.kind != tkBranch || k == 1 && t.kind != tkBranch {
+				continue
+			}
+			if h := at[t.succ[k]]; h <= i {
+				for j := h; j <= i; j++ {
+					depth[a.order[j]]++
+				}
+			}
+		}
+	}
+	weight := make([]float64, n)
+	for _, id := range a.order {
+		b := f.blocks[id]
+		w := float64(int(1) << (3 * min(depth[id], 3)))
+		if b.cold {
+			w = 0
+		}
+		for _, v := range b.instrs {
+			x := &f.values[v]
+			for _, o := range []vid{x.a, x.b, x.c} {
+				if isVar(o) {
+					weight[o] += w
+				}
+			}
+		}
+		t := &b.term
+		for _, o := range []vid{t.a, t.b} {
+			if isVar(o) {
+				weight[o] += w
+			}
+		}
+		for _, args := range t.args {
+			for _, o := range args {
+				if isVar(o) {
+					weight[o] += w / 2 // a move, when the two do not share a register
+				}
+			}
+		}
+	}
+	density := func(iv *interval) float64 { return weight[iv.v] / float64(iv.end-iv.start+1) }
+	take := func(pl *pool, r int16) bool {
+		for i, fr := range pl.free {
+			if fr == r {
+				pl.free = append(pl.free[:i], pl.free[i+1:]...)
+				return true
+			}
+		}
+		return false
+	}
 	for _, iv := range ivs {
 		pl := pools[0]
 		if iv.float {
@@ -274,19 +393,50 @@ func (f *function) allocate(gprs, fprs []int16) *alloc {
 			}
 		}
 		pl.active = act
+		// A two-operand instruction computes into its first operand's
+		// register when that operand dies there (amd64: no copy first);
+		// else a value takes the register of a parameter it fills or of
+		// an argument that fills it, when that one is free.
+		pref := int16(-1)
+		if x := &f.values[iv.v]; reuseOps[x.op] && isVar(x.a) {
+			if o := &a.ivs[x.a]; o.end == iv.start && o.float == iv.float && a.loc[x.a].kind == lReg {
+				for i, act := range pl.active {
+					if act == o {
+						pl.active = append(pl.active[:i], pl.active[i+1:]...)
+						pl.free = append(pl.free, a.loc[x.a].reg)
+						pref = a.loc[x.a].reg
+						break
+					}
+				}
+			}
+		}
+		for _, o := range flows[iv.v] {
+			if pref >= 0 {
+				break
+			}
+			if l := a.loc[o]; l.kind == lReg && a.ivs[o].float == iv.float && slices.Contains(pl.free, l.reg) {
+				pref = l.reg
+			}
+		}
 		if len(pl.free) > 0 {
 			r := pl.free[0]
-			pl.free = pl.free[1:]
+			if pref >= 0 {
+				r = pref
+			}
+			take(pl, r)
 			a.loc[iv.v] = loc{kind: lReg, reg: r}
 			a.used[r] = true
 			pl.active = append(pl.active, iv)
 			continue
 		}
-		// Spill the interval that ends last.
+		// Spill the interval whose register saves least: the fewest uses
+		// (weighted by their loops' depth) for its length; of equals, the
+		// one that ends last. A loop's limit read once a pass goes to
+		// memory before a base address its body reads seven times.
 		far := iv
 		fi := -1
 		for i, o := range pl.active {
-			if o.end > far.end {
+			if d, fd := density(o), density(far); d < fd || d == fd && o.end > far.end {
 				far, fi = o, i
 			}
 		}
@@ -312,6 +462,18 @@ func (f *function) allocate(gprs, fprs []int16) *alloc {
 	a.spills = len(slotEnd)
 	return a
 }
+
+// reuseOps are the operations whose result may take the register of their
+// first operand where it dies: both back ends read every operand before
+// they write the result (not so cmp, which zeroes its result first, or
+// sel).
+var reuseOps = func() (ok [numIROps]bool) {
+	for _, o := range []op{opAdd, opSub, opAnd, opOr, opXor, opMul, opShl, opShr, opSar, opNeg, opNot,
+		opMin, opMax, opFAdd, opFSub, opFMul, opFDiv, opFNeg, opFAbs, opFSqrt, opFMin, opFMax} {
+		ok[o] = true
+	}
+	return
+}()
 
 // liveAcross returns the values in registers that are live across position
 // p (defined before it, used after it).
