@@ -205,17 +205,15 @@ func (r *Runtime) Define(name string, w Word) error {
 		return fmt.Errorf("raft: Define: %s: no Fn", name)
 	}
 	hw := hostWord(name, w)
-	// Check the name and effect as a program would.
-	probe := interp.NewProgram()
+	if err := interp.CheckHostWord(hw); err != nil {
+		return fmt.Errorf("raft: Define: %v", err)
+	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	for _, old := range r.words {
 		if old.Name == name {
 			return fmt.Errorf("raft: Define: %s is already defined", name)
 		}
-	}
-	if err := probe.DefineHost(hw); err != nil {
-		return fmt.Errorf("raft: Define: %v", err)
 	}
 	r.words = append(r.words, hw)
 	return nil
@@ -265,15 +263,12 @@ func compileError(name string, err error) *CompileError {
 // Compile compiles source, named name in errors and traces, with the
 // Runtime's Go words. A compile error is a *CompileError.
 func (r *Runtime) Compile(name, source string) (*Program, error) {
-	r.mu.Lock()
-	words := append([]interp.HostWord(nil), r.words...)
-	r.mu.Unlock()
-	p, err := interp.CompileHosted(name, []byte(source), r.cfg.readFile, words)
+	p, err := r.newProgram()
+	if err == nil {
+		err = p.CompileFile(name, []byte(source))
+	}
 	if err != nil {
 		return nil, compileError(name, err)
-	}
-	if r.cfg.seed != nil {
-		p.Seed = *r.cfg.seed
 	}
 	if r.cfg.profile != nil {
 		p.Prof = interp.NewProfile()
@@ -286,6 +281,25 @@ func (r *Runtime) Compile(name, source string) (*Program, error) {
 		runtime.AddCleanup(prog, func(j *jit.JIT) { j.Close() }, prog.native)
 	}
 	return prog, nil
+}
+
+// newProgram returns an empty program with r's Go words, include reader
+// and seed, for Compile and NewSession.
+func (r *Runtime) newProgram() (*interp.Program, error) {
+	r.mu.Lock()
+	words := append([]interp.HostWord(nil), r.words...)
+	r.mu.Unlock()
+	p := interp.NewProgram()
+	p.ReadFile = r.cfg.readFile
+	if r.cfg.seed != nil {
+		p.Seed = *r.cfg.seed
+	}
+	for _, w := range words {
+		if err := p.DefineHost(w); err != nil {
+			return nil, err
+		}
+	}
+	return p, nil
 }
 
 // Disasm writes the Program's bytecode to w, one instruction a line with

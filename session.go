@@ -27,18 +27,9 @@ type Session struct {
 // NewSession starts a Session with r's configuration and Go words (its
 // Input, JIT and Stats options do not apply).
 func (r *Runtime) NewSession() (*Session, error) {
-	r.mu.Lock()
-	words := append([]interp.HostWord(nil), r.words...)
-	r.mu.Unlock()
-	prog := interp.NewProgram()
-	prog.ReadFile = r.cfg.readFile
-	if r.cfg.seed != nil {
-		prog.Seed = *r.cfg.seed
-	}
-	for _, w := range words {
-		if err := prog.DefineHost(w); err != nil {
-			return nil, err
-		}
+	prog, err := r.newProgram()
+	if err != nil {
+		return nil, err
 	}
 	out := interp.NewOutput(r.cfg.out)
 	hosts := gc.NewHostTable()

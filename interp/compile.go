@@ -189,23 +189,20 @@ func Compile(file string, src []byte) (*Program, error) {
 // CompileWith is Compile with included files read by readFile (nil:
 // os.ReadFile); a fuzzer or an embedder can serve includes from memory.
 func CompileWith(file string, src []byte, readFile func(path string) ([]byte, error)) (*Program, error) {
-	return CompileHosted(file, src, readFile, nil)
-}
-
-// CompileHosted is CompileWith for a program that has host words (words
-// written in Go by the embedder, see DefineHost) besides the language's.
-func CompileHosted(file string, src []byte, readFile func(path string) ([]byte, error), hosts []HostWord) (*Program, error) {
 	p := NewProgram()
 	p.ReadFile = readFile
-	for _, w := range hosts {
-		if err := p.DefineHost(w); err != nil {
-			return nil, err
-		}
-	}
-	if _, err := p.compile(file, src, false, false); err != nil {
+	if err := p.CompileFile(file, src); err != nil {
 		return nil, err
 	}
 	return p, nil
+}
+
+// CompileFile compiles a whole program, in file (its text is src), into p,
+// a new program that may have host words (DefineHost) or a ReadFile of
+// its own: as Compile, its words may not be redefined.
+func (p *Program) CompileFile(file string, src []byte) error {
+	_, err := p.compile(file, src, false, false)
+	return err
 }
 
 // CompileMore compiles more source into p, as the REPL does with each line:

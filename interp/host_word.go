@@ -22,13 +22,11 @@ type HostWord struct {
 	Yield bool
 }
 
-// DefineHost adds host word w to p, before any code that uses it is
-// compiled. A program may not redefine a host word (unless w.Yield), and a
-// host word may not take the name of a word of the language or of one the
-// program defines.
-func (p *Program) DefineHost(w HostWord) error {
-	p.mu.Lock()
-	defer p.mu.Unlock()
+// CheckHostWord reports what makes w unfit to be a host word of any
+// program: a name that does not read as one word or is a word of the
+// language (an extension word may be replaced), an effect out of range, no
+// function.
+func CheckHostWord(w HostWord) error {
 	switch {
 	case w.Name == "" || strings.ContainsAny(w.Name, " \t\r\n") || isLiteralText(w.Name):
 		return fmt.Errorf("bad word name %q", w.Name)
@@ -38,7 +36,21 @@ func (p *Program) DefineHost(w HostWord) error {
 		return fmt.Errorf("%s: effect ( %d -- %d ) out of range (0 to %d each)", w.Name, w.In, w.Out, maxHostEffect)
 	case w.Fn == nil:
 		return fmt.Errorf("%s: no function", w.Name)
-	case len(p.hostWords) >= 1<<16:
+	}
+	return nil
+}
+
+// DefineHost adds host word w to p, before any code that uses it is
+// compiled. A program may not redefine a host word (unless w.Yield), and a
+// host word may not take the name of a word of the language (CheckHostWord)
+// or of one the program defines.
+func (p *Program) DefineHost(w HostWord) error {
+	if err := CheckHostWord(w); err != nil {
+		return err
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if len(p.hostWords) >= 1<<16 {
 		return fmt.Errorf("%s: too many host words", w.Name)
 	}
 	if e, ok := p.dict[w.Name]; ok && !e.lib {
@@ -57,10 +69,6 @@ func (p *Program) DefineHost(w HostWord) error {
 
 // maxHostEffect bounds the values a host word pops or pushes.
 const maxHostEffect = 255
-
-// HostWords returns the program's host words, in the order defined (the
-// CallHost opcode's operand indexes them).
-func (p *Program) HostWords() []HostWord { return p.hostWords }
 
 // isLiteralText reports whether s does not read as one word: a number, a
 // string, a symbol, a comment, or no token at all.
