@@ -76,15 +76,7 @@ func (rt *Runtime) SendFrom(pid uint64, build func(h *gc.Heap) (gc.Value, error)
 		dropItem(&it)
 		return nil
 	}
-	switch t.putMsg(it, rt.limits.Mailbox) {
-	case putTaken:
-		rt.wake(nil, t, wakeMsg)
-	case putOver:
-		dropItem(&it) // t ends with :mailbox-limit
-		rt.wake(nil, t, wakeSignal)
-	default:
-		dropItem(&it)
-	}
+	rt.post(nil, t, it, true)
 	return nil
 }
 
@@ -95,14 +87,6 @@ func (rt *Runtime) Whereis(name string) (uint64, bool) {
 		return 0, false
 	}
 	return a.pid, true
-}
-
-// dropItem frees what item it holds.
-func dropItem(it *item) {
-	if it.frag != nil {
-		putFrag(it.frag, it.v)
-		it.frag = nil
-	}
 }
 
 // Mailbox is a pid whose messages go to Go: Raft code sends to Pid, and

@@ -212,25 +212,37 @@ func (rt *Runtime) send(w *worker, a *actor) error {
 		if err := pack(&it, m.Heap, msg); err != nil {
 			return err
 		}
-		switch t.putMsg(it, rt.limits.Mailbox) {
-		case putTaken:
+		if rt.post(w, t, it, t != a) {
 			w.st.messages.Add(1)
-			if t != a {
-				rt.wake(w, t, wakeMsg)
-			}
-		case putOver:
-			w.drop(&it) // t ends with :mailbox-limit
-			if t != a {
-				rt.wake(w, t, wakeSignal)
-			}
-		default:
-			w.drop(&it) // it has ended: a send to it does nothing
 		}
 	}
 	m.Pop()
 	m.Pop()
 	m.Heap.Release(msg)
 	return nil
+}
+
+// post puts message it in t's inbox and, with wake set, wakes t (a sender
+// sending to itself does not). It reports whether t took it: an actor past
+// Limits.Mailbox gets a limit signal instead (and ends), one that has ended
+// gets nothing; either way the message is dropped. w is the caller's
+// worker, nil outside the workers.
+func (rt *Runtime) post(w *worker, t *actor, it item, wake bool) bool {
+	switch t.putMsg(it, rt.limits.Mailbox) {
+	case putTaken:
+		if wake {
+			rt.wake(w, t, wakeMsg)
+		}
+		return true
+	case putOver:
+		dropItem(&it) // t ends with :mailbox-limit
+		if wake {
+			rt.wake(w, t, wakeSignal)
+		}
+	default:
+		dropItem(&it) // it has ended: a send to it does nothing
+	}
+	return false
 }
 
 // deliverDirect delivers msg, a value of the sender's heap h, to t in one

@@ -55,11 +55,11 @@ func (w *worker) settle(a *actor, items []item) int {
 		sup := a.sup()
 		if sg == nil { // a message
 			if sup != nil {
-				w.drop(it) // a supervisor takes no messages
+				dropItem(it) // a supervisor takes no messages
 				continue
 			}
 			if a.m.Mailbox.Len() >= w.rt.limits.Mailbox {
-				w.drop(it) // taken but not received: too many wait already
+				dropItem(it) // taken but not received: too many wait already
 				a.die(gc.Sym(gc.SymMailboxLimit), nil)
 				continue
 			}
@@ -73,16 +73,16 @@ func (w *worker) settle(a *actor, items []item) int {
 		case itemDown:
 			if sup != nil {
 				sup.down(sg.ref)
-				w.drop(it)
+				dropItem(it)
 				moved++
 				continue
 			}
 			if a.x == nil || a.x.monitors == nil {
-				w.drop(it)
+				dropItem(it)
 				continue
 			}
 			if _, ok := a.x.monitors[sg.ref]; !ok {
-				w.drop(it) // demonitored: no DOWN after demonitor
+				dropItem(it) // demonitored: no DOWN after demonitor
 				continue
 			}
 			delete(a.x.monitors, sg.ref)
@@ -91,7 +91,7 @@ func (w *worker) settle(a *actor, items []item) int {
 			}
 		case itemExit:
 			if sg.linked && !a.removeLink(sg.from) {
-				w.drop(it) // unlinked since: the link has no effect any more
+				dropItem(it) // unlinked since: the link has no effect any more
 				continue
 			}
 			if !sg.linked && it.v == gc.Sym(gc.SymKill) {
@@ -189,8 +189,8 @@ func (w *worker) deliver(a *actor, it *item, head ...gc.Value) bool {
 	return true
 }
 
-// drop frees what item it holds.
-func (w *worker) drop(it *item) {
+// dropItem frees what item it holds.
+func dropItem(it *item) {
 	if it.frag != nil {
 		putFrag(it.frag, it.v)
 		it.frag = nil
@@ -225,7 +225,7 @@ func (w *worker) sendExit(pid, from uint64, h *gc.Heap, reason gc.Value, fi *fai
 	it := item{sig: &signal{kind: itemExit, from: from, fi: fi, linked: linked}}
 	pack(&it, h, reason)
 	if !t.put(it) {
-		w.drop(&it)
+		dropItem(&it)
 		return
 	}
 	w.st.signals.Add(1)
@@ -242,7 +242,7 @@ func (w *worker) sendDown(pid uint64, ref int64, from uint64, h *gc.Heap, reason
 	it := item{sig: &signal{kind: itemDown, from: from, ref: ref}}
 	pack(&it, h, reason)
 	if !t.put(it) {
-		w.drop(&it)
+		dropItem(&it)
 		return
 	}
 	w.rt.wake(w, t, wakeMsg)
@@ -293,7 +293,7 @@ func (w *worker) finish(a *actor, reason gc.Value, fi *failInfo, failed bool) {
 				w.answer(sg.req, gc.SymNoproc, gc.Nil, nil)
 			}
 		}
-		w.drop(it)
+		dropItem(it)
 	}
 	for _, r := range x.pending {
 		w.answer(r, gc.SymNoproc, gc.Nil, nil)
