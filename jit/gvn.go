@@ -122,16 +122,8 @@ func (f *function) gvn() {
 			kids[p] = append(kids[p], id)
 		}
 	}
-	repl := map[vid]vid{}
-	find := func(v vid) vid {
-		for {
-			r, ok := repl[v]
-			if !ok {
-				return v
-			}
-			v = r
-		}
-	}
+	repl := replacements{}
+	find := repl.find
 	avail := map[gvnKey]vid{}
 	exact := map[[3]int64]bool{} // a, cond, b of checks that hold
 	lower := map[factKey]int64{} // a >u c or a > c, the largest c known

@@ -243,16 +243,8 @@ func (f *function) argsInto(pred, succ int) []vid {
 // removeTrivialParams replaces a parameter that every edge fills with the
 // same value (or itself) by that value.
 func (f *function) removeTrivialParams() {
-	repl := map[vid]vid{}
-	find := func(v vid) vid {
-		for {
-			r, ok := repl[v]
-			if !ok {
-				return v
-			}
-			v = r
-		}
-	}
+	repl := replacements{}
+	find := repl.find
 	for changed := true; changed; {
 		changed = false
 		for _, b := range f.blocks {
@@ -461,4 +453,19 @@ func (f *function) scalarCheck(x *value) bool {
 		return c <= int64(gc.KStr)
 	}
 	return false
+}
+
+// replacements maps values that went to the values that stand for them
+// (removeTrivialParams, gvn); a replacement may itself be replaced.
+type replacements map[vid]vid
+
+// find returns what stands for v at the end of the chain of replacements.
+func (r replacements) find(v vid) vid {
+	for {
+		w, ok := r[v]
+		if !ok {
+			return v
+		}
+		v = w
+	}
 }
