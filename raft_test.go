@@ -442,15 +442,7 @@ func TestNoLeaks(t *testing.T) {
 			p.Close()
 		}
 	}
-	deadline := time.Now().Add(2 * time.Second)
-	for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
-		time.Sleep(10 * time.Millisecond)
-	}
-	if n := runtime.NumGoroutine(); n > before {
-		buf := make([]byte, 1<<16)
-		buf = buf[:runtime.Stack(buf, true)]
-		t.Errorf("%d goroutines before, %d after:\n%.4000s", before, n, buf)
-	}
+	noMoreGoroutines(t, before)
 }
 
 // TestRoundTrip: values go from Go into Raft (a Go word's result) and back
@@ -600,5 +592,20 @@ func TestLimits(t *testing.T) {
 	p = compile(t, rt, "20 0 do [ receive ] spawn drop loop")
 	if _, err := rt.Run(context.Background(), p); !errors.As(err, &f) || f.Reason != raft.Symbol("system-limit") {
 		t.Errorf("MaxActors: %v", err)
+	}
+}
+
+// noMoreGoroutines fails t unless the goroutines fall back to before
+// within 2 s (the runs' workers and readers take a moment to leave).
+func noMoreGoroutines(t *testing.T, before int) {
+	t.Helper()
+	deadline := time.Now().Add(2 * time.Second)
+	for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if n := runtime.NumGoroutine(); n > before {
+		buf := make([]byte, 1<<16)
+		buf = buf[:runtime.Stack(buf, true)]
+		t.Errorf("%d goroutines before, %d after:\n%.4000s", before, n, buf)
 	}
 }

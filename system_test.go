@@ -172,13 +172,5 @@ func TestSystemNoLeaks(t *testing.T) {
 		s.Stop()
 		s.Wait()
 	}
-	deadline := time.Now().Add(2 * time.Second)
-	for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
-		time.Sleep(10 * time.Millisecond)
-	}
-	if n := runtime.NumGoroutine(); n > before {
-		buf := make([]byte, 1<<16)
-		buf = buf[:runtime.Stack(buf, true)]
-		t.Errorf("%d goroutines before, %d after:\n%.4000s", before, n, buf)
-	}
+	noMoreGoroutines(t, before)
 }

@@ -492,8 +492,10 @@ func stepName(c *code, x int) string {
 	if in.Op == interp.Builtin {
 		return interp.BuiltinName(in.Slot)
 	}
-	if _, _, name, ok := c.fn.HostEffect(in.Slot); ok && in.Op == interp.CallHost {
-		return name
+	if in.Op == interp.CallHost {
+		if _, _, name, ok := c.fn.HostEffect(in.Slot); ok {
+			return name
+		}
 	}
 	return in.Op.String()
 }
