@@ -140,6 +140,10 @@ func (op Op) Super() bool {
 // part.
 func (op Op) Effect() (in, out int) { return opTable[op].In, opTable[op].Out }
 
+// Variable reports whether op's effect depends on values (then Effect's
+// In is a minimum, and Out is not known).
+func (op Op) Variable() bool { return opTable[op].Flags&fVar != 0 }
+
 // Branches reports whether op may jump; Jumps whether it always does.
 func (op Op) Branches() bool { return opTable[op].Flags&fBranch != 0 }
 

@@ -336,12 +336,24 @@ func (b *builder) run() (f *function, err error) {
 	b.cur, b.st = native.id, init.copy()
 	b.emit(opEntry, tVoid, 0, 0, 0)
 	b.entryCheck()
+	top := b.readsTop()
+	if top {
+		// A native caller passes the top slot's payload in a register
+		// (memory holds the slot too): no load waits for its store.
+		k := b.emit(opLoadK, tInt, 0, 0, 0)
+		p := b.emit(opArgP, tInt, 0, 0, 0)
+		b.st.set(0, slot{k: k, p: p})
+		b.regions[0].min = 0
+	}
 	b.emitExit(opCharge, b.exitHere(interp.ExitFuel, whyBudget, 0, init))
 	b.jumpTo(0)
 	goEntry := b.f.newBlock(-1)
 	b.f.entries = append(b.f.entries, entry{pc: 0, blk: goEntry.id})
 	b.cur, b.st = goEntry.id, init.copy()
 	b.emit(opEntry, tVoid, 1, 0, 0)
+	if top {
+		b.load(b.st, 0) // as the native entry has it
+	}
 	b.entryCheck()
 	b.jumpTo(0)
 
@@ -371,6 +383,27 @@ func (b *builder) run() (f *function, err error) {
 	b.f.sites = b.sites
 	b.f.nlocals = b.fn.NLocals
 	return b.f, nil
+}
+
+// readsTop reports whether every run of the function reads its top slot
+// (position 0) first: the code up to its first branch, call or other
+// instruction of variable effect pops it. Then the region check at the
+// start covers that slot in any case.
+func (b *builder) readsTop() bool {
+	d := 0 // the depth, from the base
+	for _, in := range b.code {
+		for _, p := range in.parts {
+			n, out := p.Op.Effect()
+			if n > d {
+				return true
+			}
+			if p.Op.Variable() || p.Op.Branches() || p.Op.Jumps() || p.Target >= 0 {
+				return false
+			}
+			d += out - n
+		}
+	}
+	return false
 }
 
 func isUnsupported(e error) bool {

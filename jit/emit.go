@@ -256,9 +256,19 @@ type emitter struct {
 	deopt     *obj.Prog   // saves every register, then the common exit (exits through the table)
 	resumeAll *obj.Prog   // restores them, for a parked run
 	errs      []string
-	cur       int  // block being emitted
-	lpValid   bool // S2 holds the current call's locals (see localsCached)
+	cur       int         // block being emitted
+	lpValid   bool        // S2 holds the current call's locals (see localsCached)
+	calls     []labelCall // calls of labels (see callLabel)
 }
+
+// selfCall reports whether call ci is of the function itself: it goes
+// straight to the native entry (this code is there while it runs).
+func (e *emitter) selfCall(ci *callInfo) bool {
+	return ci.callee >= 0 && int64(ci.callee) == e.fnIdx
+}
+
+// labelCall is a call of a label in the code, for fixCalls.
+type labelCall struct{ at, to *obj.Prog }
 
 func mem(r int16, off int64) obj.Addr { return obj.Addr{Type: obj.TYPE_MEM, Reg: r, Offset: off} }
 func reg(r int16) obj.Addr            { return obj.Addr{Type: obj.TYPE_REG, Reg: r} }
@@ -358,6 +368,7 @@ func assemble(f *function, a *alloc, c *code, fnIdx int) ([]byte, error) {
 	if len(code) == 0 {
 		return nil, fmt.Errorf("jit: assembler produced no code")
 	}
+	e.fixCalls(code)
 	for _, en := range f.entries {
 		if en.native {
 			c.native = int(e.labels[en.blk].Pc)

@@ -16,6 +16,7 @@ package jit
 // keeps g and zero in, are restored by the ABI wrapper of the trampoline.
 
 import (
+	"encoding/binary"
 	"fmt"
 	"math"
 
@@ -40,6 +41,10 @@ const (
 
 	rMoveGP = rS2 // the scratch registers of parallel moves
 	rMoveFP = rF1
+
+	rRetK = rS1 // the top slot a native call returns with (see tkReturn)
+	rRetP = rS2
+	rArgP = rS2 // the payload of the top slot a native call passes (see opArgP)
 )
 
 var (
@@ -537,6 +542,16 @@ func (e *emitter) value(id vid) {
 		e.call(id, v)
 	case opSetDSP:
 		e.ins(x86.AADDQ, imm(v.imm*16), reg(rDSP))
+	case opCallK, opCallP, opArgP:
+		from := int16(rRetK)
+		if v.op == opCallP {
+			from = rRetP
+		} else if v.op == opArgP {
+			from = rArgP
+		}
+		r := e.dst(id, rS0)
+		e.ins(x86.AMOVQ, reg(from), reg(r))
+		e.done(id, r)
 	default:
 		panic("jit: amd64: no code for " + opNames[v.op])
 	}
@@ -700,17 +715,21 @@ func (e *emitter) call(id vid, v *value) {
 	saves := e.a.liveAcross(e.a.pos[id])
 	e.saveRegs(saves)
 	e.ins(x86.AMOVL, imm(int64(ci.pc)), mem(rSP, 4))
-	// CX: the callee's row.
-	e.ins(x86.AMOVQ, mem(rST, offCalls), reg(rS1))
-	if ci.callee >= 0 {
-		e.ins(x86.AADDQ, imm(int64(ci.callee)*callRow), reg(rS1))
-	} else {
-		d := e.gp(ci.dyn, rS0)
-		e.ins(x86.ALEAQ, idx(d, d, 2, 0), reg(rS2)) // 3*index
-		e.ins(x86.ALEAQ, idx(rS1, rS2, 8, 0), reg(rS1))
+	// CX: the callee's row; a call of the function itself goes straight
+	// to its entry (this code is there while it runs).
+	self := e.selfCall(ci)
+	if !self {
+		e.ins(x86.AMOVQ, mem(rST, offCalls), reg(rS1))
+		if ci.callee >= 0 {
+			e.ins(x86.AADDQ, imm(int64(ci.callee)*callRow), reg(rS1))
+		} else {
+			d := e.gp(ci.dyn, rS0)
+			e.ins(x86.ALEAQ, idx(d, d, 2, 0), reg(rS2)) // 3*index
+			e.ins(x86.ALEAQ, idx(rS1, rS2, 8, 0), reg(rS1))
+		}
+		e.ins(x86.ACMPQ, mem(rS1, 0), imm(0))
+		e.jmp(x86.AJEQ, stub)
 	}
-	e.ins(x86.ACMPQ, mem(rS1, 0), imm(0))
-	e.jmp(x86.AJEQ, stub)
 	// Room: data stack, locals, native stack (as the interpreter checks
 	// before it makes a frame). AX: the callee's locals index.
 	if ci.callee >= 0 {
@@ -739,16 +758,78 @@ func (e *emitter) call(id vid, v *value) {
 	e.ins(x86.ALEAQ, mem(rSP, -maxFrame), reg(rS2))
 	e.ins(x86.ACMPQ, reg(rS2), mem(rST, offPriv(privLimit)))
 	e.jmp(x86.AJCS, stub)
+	e.argReg(v.a, ci.base)
 	if ci.base != 0 {
 		e.ins(x86.AADDQ, imm(int64(ci.base)*16), reg(rDSP))
 	}
-	e.ins(obj.ACALL, obj.Addr{}, mem(rS1, 0))
+	if self {
+		e.callLabel(e.labels[e.f.entries[0].blk])
+	} else {
+		e.ins(obj.ACALL, obj.Addr{}, mem(rS1, 0))
+	}
 	// Back: DSP is the callee's top: the caller's new base, or (the
 	// callee's effect known) a known distance above the caller's.
 	if !ci.rebase && ci.after != 0 {
 		e.ins(x86.AADDQ, imm(-int64(ci.after)*16), reg(rDSP))
 	}
 	e.restoreRegs(saves)
+}
+
+// callLabel emits a CALL rel32 to label to. golang-asm's amd64 CALL takes
+// a symbol, not a label: the instruction goes in as bytes, and fixCalls
+// writes its displacement once the code is laid out.
+func (e *emitter) callLabel(to *obj.Prog) {
+	at := e.ins(x86.ABYTE, imm(0xe8), obj.Addr{})
+	e.ins(x86.ALONG, imm(0), obj.Addr{})
+	e.calls = append(e.calls, labelCall{at, to})
+}
+
+// fixCalls writes the displacements of callLabel's calls into code.
+func (e *emitter) fixCalls(code []byte) {
+	for _, c := range e.calls {
+		rel := c.to.Pc - (c.at.Pc + 5)
+		binary.LittleEndian.PutUint32(code[c.at.Pc+1:], uint32(int32(rel)))
+	}
+}
+
+// argReg puts payload p of the callee's top slot, at position pos, in
+// the argument register: from memory when p is 0.
+func (e *emitter) argReg(p vid, pos int) {
+	switch {
+	case p == 0:
+		e.ins(x86.AMOVQ, mem(rDSP, int64(pos)*16+8), reg(rArgP))
+	case e.f.values[p].typ != tFloat:
+		if r := e.gp(p, rArgP); r != rArgP {
+			e.ins(x86.AMOVQ, reg(r), reg(rArgP))
+		}
+	case e.a.loc[p].kind == lConst:
+		e.movConst(e.f.values[p].imm, rArgP)
+	default:
+		e.ins(x86.AMOVQ, reg(e.fp(p, rF0)), reg(rArgP))
+	}
+}
+
+// returnRegs puts the top slot, kind k and payload p (0: memory's), in
+// the return registers.
+func (e *emitter) returnRegs(k, p vid) {
+	if k == 0 {
+		e.ins(x86.AMOVBQZX, mem(rDSP, 0), reg(rRetK))
+		e.ins(x86.AMOVQ, mem(rDSP, 8), reg(rRetP))
+		return
+	}
+	if r := e.gp(k, rRetK); r != rRetK {
+		e.ins(x86.AMOVQ, reg(r), reg(rRetK))
+	}
+	switch {
+	case e.f.values[p].typ != tFloat:
+		if r := e.gp(p, rRetP); r != rRetP {
+			e.ins(x86.AMOVQ, reg(r), reg(rRetP))
+		}
+	case e.a.loc[p].kind == lConst:
+		e.movConst(e.f.values[p].imm, rRetP)
+	default:
+		e.ins(x86.AMOVQ, reg(e.fp(p, rF0)), reg(rRetP))
+	}
 }
 
 // test sets the flags of int a & constant b.
@@ -794,6 +875,9 @@ func (e *emitter) terminate(blk *block, next int) {
 			e.jmp(obj.AJMP, e.labels[no])
 		}
 	case tkReturn:
+		if t.regs {
+			e.returnRegs(t.a, t.b)
+		}
 		e.ins(x86.AADDQ, imm(int64(e.fr.size)), reg(rSP))
 		e.ins(obj.ARET, obj.Addr{}, obj.Addr{})
 	case tkExit:

@@ -47,6 +47,10 @@ const (
 
 	rMoveGP = rS2 // the scratch registers of parallel moves
 	rMoveFP = rF1
+
+	rRetK = rS1 // the top slot a native call returns with (see tkReturn)
+	rRetP = rS2
+	rArgP = rS2 // the payload of the top slot a native call passes (see opArgP)
 )
 
 var (
@@ -488,6 +492,16 @@ func (e *emitter) value(id vid) {
 		e.call(id, v)
 	case opSetDSP:
 		e.addImm(rDSP, v.imm*16, rDSP)
+	case opCallK, opCallP, opArgP:
+		from := int16(rRetK)
+		if v.op == opCallP {
+			from = rRetP
+		} else if v.op == opArgP {
+			from = rArgP
+		}
+		r := e.dst(id, rS0)
+		e.ins(arm64.AMOVD, reg(from), reg(r))
+		e.done(id, r)
 	default:
 		panic("jit: arm64: no code for " + opNames[v.op])
 	}
@@ -654,18 +668,21 @@ func (e *emitter) call(id vid, v *value) {
 	e.saveRegs(saves)
 	e.movConst(int64(ci.pc), rS0)
 	e.ins(arm64.AMOVW, reg(rS0), mem(rSP, 4))
-	e.ins(arm64.AMOVD, mem(rST, offCalls), reg(rS1))
-	if ci.callee >= 0 {
-		e.addImm(rS1, int64(ci.callee)*callRow, rS1)
-	} else {
-		d := e.gp(ci.dyn, rS0)
-		e.movConst(callRow, rS2)
-		e.ins3(arm64.AMUL, reg(rS2), d, reg(rS2))
-		e.ins3(arm64.AADD, reg(rS2), rS1, reg(rS1))
+	self := e.selfCall(ci)
+	if !self {
+		e.ins(arm64.AMOVD, mem(rST, offCalls), reg(rS1))
+		if ci.callee >= 0 {
+			e.addImm(rS1, int64(ci.callee)*callRow, rS1)
+		} else {
+			d := e.gp(ci.dyn, rS0)
+			e.movConst(callRow, rS2)
+			e.ins3(arm64.AMUL, reg(rS2), d, reg(rS2))
+			e.ins3(arm64.AADD, reg(rS2), rS1, reg(rS1))
+		}
+		e.ins(arm64.AMOVD, mem(rS1, 0), reg(rS3))
+		e.ins3(arm64.ACMP, small(0), rS3, obj.Addr{})
+		e.jmp(arm64.ABEQ, stub)
 	}
-	e.ins(arm64.AMOVD, mem(rS1, 0), reg(rS3))
-	e.ins3(arm64.ACMP, small(0), rS3, obj.Addr{})
-	e.jmp(arm64.ABEQ, stub)
 	// Room: data stack, locals, native stack. S0: the callee's locals index.
 	if ci.callee >= 0 {
 		e.addImm(rDSP, int64(ci.base+ci.push)*16, rS2)
@@ -694,14 +711,63 @@ func (e *emitter) call(id vid, v *value) {
 	e.ins(arm64.AMOVD, mem(rST, offPriv(privLimit)), reg(rS4))
 	e.ins3(arm64.ACMP, reg(rS4), rS2, obj.Addr{})
 	e.jmp(arm64.ABLO, stub)
+	e.argReg(v.a, ci.base)
 	if ci.base != 0 {
 		e.addImm(rDSP, int64(ci.base)*16, rDSP)
 	}
-	e.ins(obj.ACALL, obj.Addr{}, mem(rS3, 0))
+	if self {
+		e.jmp(arm64.ABL, e.labels[e.f.entries[0].blk])
+	} else {
+		e.ins(obj.ACALL, obj.Addr{}, mem(rS3, 0))
+	}
 	if !ci.rebase && ci.after != 0 {
 		e.addImm(rDSP, -int64(ci.after)*16, rDSP)
 	}
 	e.restoreRegs(saves)
+}
+
+// fixCalls has nothing to do on arm64: a BL to a label is assembled
+// as it is.
+func (e *emitter) fixCalls(code []byte) {}
+
+// argReg puts payload p of the callee's top slot, at position pos, in
+// the argument register: from memory when p is 0.
+func (e *emitter) argReg(p vid, pos int) {
+	switch {
+	case p == 0:
+		e.ins(arm64.AMOVD, mem(rDSP, int64(pos)*16+8), reg(rArgP))
+	case e.f.values[p].typ != tFloat:
+		if r := e.gp(p, rArgP); r != rArgP {
+			e.ins(arm64.AMOVD, reg(r), reg(rArgP))
+		}
+	case e.a.loc[p].kind == lConst:
+		e.movConst(e.f.values[p].imm, rArgP)
+	default:
+		e.ins(arm64.AFMOVD, reg(e.fp(p, rF0)), reg(rArgP))
+	}
+}
+
+// returnRegs puts the top slot, kind k and payload p (0: memory's), in
+// the return registers.
+func (e *emitter) returnRegs(k, p vid) {
+	if k == 0 {
+		e.ins(arm64.AMOVBU, mem(rDSP, 0), reg(rRetK))
+		e.ins(arm64.AMOVD, mem(rDSP, 8), reg(rRetP))
+		return
+	}
+	if r := e.gp(k, rRetK); r != rRetK {
+		e.ins(arm64.AMOVD, reg(r), reg(rRetK))
+	}
+	switch {
+	case e.f.values[p].typ != tFloat:
+		if r := e.gp(p, rRetP); r != rRetP {
+			e.ins(arm64.AMOVD, reg(r), reg(rRetP))
+		}
+	case e.a.loc[p].kind == lConst:
+		e.movConst(e.f.values[p].imm, rRetP)
+	default:
+		e.ins(arm64.AFMOVD, reg(e.fp(p, rF0)), reg(rRetP))
+	}
 }
 
 // test sets the flags of int a & constant b.
@@ -746,6 +812,9 @@ func (e *emitter) terminate(blk *block, next int) {
 			e.jmp(arm64.AB, e.labels[no])
 		}
 	case tkReturn:
+		if t.regs {
+			e.returnRegs(t.a, t.b)
+		}
 		e.ins(arm64.AMOVD, mem(rSP, int64(e.fr.lr)), reg(rLR))
 		e.addImm(rSP, int64(e.fr.size), rSP)
 		e.ins(obj.ARET, obj.Addr{}, reg(rLR))

@@ -93,10 +93,13 @@ const (
 	opRetain // a kind, b payload: count one more reference if a heap value
 	opRelease
 	// a kind, b payload: drop a reference if a heap value (freeing it is an exit that comes back)
-	opCall        // imm: index in function.calls; b: the callee's index for CallQuot
+	opCall        // imm: index in function.calls; a: the payload of the callee's top slot (0: in memory only), for the argument register; b: the callee's index for CallQuot
 	opEntry       // a 0 native, 1 at pc 0, 2 a loop header (imm: entry index): the prologue of an entry block
 	opSetDSP      // imm: slots to move the stack base by (a rebase)
 	opRegionCheck // aux region, imm exit (low half) and 1 + room known (high half): the stack holds what region reads below its base, and has room for what it pushes
+	opCallK       // the kind of the top slot a native call returned with (the return registers): right after its opCall
+	opCallP       // the payload of that slot (tInt)
+	opArgP        // the payload of the top slot a native call passes (the argument register): right after a native entry
 	numIROps
 )
 
@@ -110,6 +113,7 @@ var opNames = [numIROps]string{
 	opFMin: "fmin", opFMax: "fmax", opIToF: "itof", opFToI: "ftoi", opBitsF: "bitsf", opFBits: "fbits",
 	opCmp: "cmp", opFCmp: "fcmp", opSel: "sel", opCheck: "check", opFCheck: "fcheck", opCharge: "charge",
 	opStep: "step", opRetain: "retain", opRelease: "release", opCall: "call", opEntry: "entry", opSetDSP: "setdsp", opRegionCheck: "regioncheck",
+	opCallK: "callk", opCallP: "callp", opArgP: "argp",
 }
 
 // cond is a comparison.
@@ -183,7 +187,7 @@ const (
 	tkNone   termKind = iota
 	tkJump            // to succ[0] with args[0]
 	tkBranch          // when a cond b (or float: fcond): succ[0], else succ[1]
-	tkReturn          // return from the function (the stack is written back)
+	tkReturn          // return from the function (the stack is written back); with regs, the top slot also goes in the return registers: a, b its kind and payload, or 0 (then read from memory)
 	tkExit            // leave native code: exit
 )
 
@@ -193,6 +197,7 @@ type term struct {
 	cond  cond
 	float bool // compare floats
 	test  bool // branch on a & b (b an int constant): cond eq or ne
+	regs  bool // tkReturn: the top slot goes back in the return registers
 	a, b  vid
 	succ  [2]int
 	args  [2][]vid
@@ -379,7 +384,11 @@ func (f *function) String() string {
 		case tkBranch:
 			fmt.Fprintf(&s, "  branch %s %s %s (float %v test %v) b%d %v else b%d %v\n", condNames[t.cond], name(t.a), name(t.b), t.float, t.test, t.succ[0], t.args[0], t.succ[1], t.args[1])
 		case tkReturn:
-			s.WriteString("  return\n")
+			if t.regs {
+				fmt.Fprintf(&s, "  return %s %s\n", name(t.a), name(t.b))
+			} else {
+				fmt.Fprintf(&s, "  return\n")
+			}
 		case tkExit:
 			fmt.Fprintf(&s, "  exit %d\n", t.exit)
 		}

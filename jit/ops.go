@@ -994,20 +994,38 @@ func (b *builder) callWith(fn int, dyn vid, base int) {
 		ci.push, ci.cloc = b.funcs[fn].MaxPush, b.funcs[fn].NLocals
 	}
 	b.calls = append(b.calls, ci)
-	b.emit(opCall, tVoid, 0, dyn, int64(len(b.calls)-1))
+	// The callee's top slot: its payload goes in the argument register
+	// (see run's native entry); 0 when memory has it alone.
+	var arg vid
+	if s := b.st.at(base); !s.lazy() {
+		arg = s.p
+	}
+	b.emit(opCall, tVoid, arg, dyn, int64(len(b.calls)-1))
 	b.effect()
 	if fn >= 0 {
 		if ce := b.fx.of(b.funcs[fn]); ce.known {
 			// The callee's effect is known: the caller's slots below what
 			// it changes are as they were (in registers, and memory).
 			b.calls[len(b.calls)-1].after = base + ce.top
-			for pos := base + ce.min; pos <= b.st.top; pos++ {
-				if i := pos - b.st.lo; i >= 0 && i < len(b.st.stack) {
+			for i, s := range b.st.stack {
+				if pos := b.st.lo + i; pos >= base+ce.min {
+					b.st.stack[i] = slot{}
+				} else if _, known := b.f.isConst(s.k); !known {
+					// Memory holds it (the flush above): loading it
+					// again where it is used is cheaper than keeping it
+					// in a register that the call saves and restores.
 					b.st.stack[i] = slot{}
 				}
 			}
 			b.st.top = base + ce.top
 			b.st.trim()
+			if ce.top >= ce.min {
+				// The callee's top is a slot it wrote: it comes back in
+				// the return registers (memory holds it too, owned).
+				k := b.emit(opCallK, tInt, 0, 0, 0)
+				p := b.emit(opCallP, tInt, 0, 0, 0)
+				b.st.set(b.st.top, slot{k: k, p: p})
+			}
 			for k, t := range b.st.marks {
 				if t >= base+ce.min {
 					delete(b.st.marks, k)
@@ -1045,7 +1063,19 @@ func (b *builder) ret() {
 	if b.st.top != 0 {
 		b.emit(opSetDSP, tVoid, 0, 0, int64(b.st.top))
 	}
-	b.f.blocks[b.cur].term = term{kind: tkReturn}
+	// When the function's effect is known and it writes its top slot, the
+	// slot goes back in the return registers too (a native caller takes it
+	// from there, see callWith); memory holds it as well.
+	t := term{kind: tkReturn}
+	if ce := b.fx.of(b.fn); ce.known && ce.top >= ce.min {
+		t.regs = true
+		if s := b.st.at(b.st.top); !s.lazy() {
+			t.a, t.b = s.k, s.p
+			b.f.use(s.k)
+			b.f.use(s.p)
+		}
+	}
+	b.f.blocks[b.cur].term = t
 	b.cur = -1
 }
 
