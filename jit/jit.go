@@ -478,7 +478,7 @@ func (j *JIT) Enter(st *interp.NativeState, code uintptr) {
 	}
 	switch {
 	case x.site >= 0 && st.Exit == interp.ExitInterp && (x.why == whyGuard || x.why == whyEntry):
-		j.deopt(c, x.site, uint8(st.AuxK))
+		j.deopt(c, x.site, st.AuxK)
 	case x.why == whyCall:
 		// Native code calls a function without native code: compile it,
 		// so that the next call is native.
@@ -600,7 +600,7 @@ func (j *JIT) codeOf(id int) *code { return (*j.byID.Load())[id] }
 
 // deopt records that a check at site of code c failed on kind k; a
 // function whose checks keep failing is compiled again, knowing.
-func (j *JIT) deopt(c *code, site int, k uint8) {
+func (j *JIT) deopt(c *code, site int, k int64) {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	s := j.fns[c.fn.Index]
@@ -611,7 +611,10 @@ func (j *JIT) deopt(c *code, site int, k uint8) {
 		s.fb.kinds = map[siteKey]uint16{}
 	}
 	key := c.sites[site]
-	if k < 16 {
+	if key.operand == lengthOperand {
+		k = min(max(k, 0), lengthMany) // a length, not a kind (see unpack)
+	}
+	if k >= 0 && k < 16 {
 		s.fb.kinds[key] |= 1 << k
 	}
 	s.deopts++

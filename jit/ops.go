@@ -9,6 +9,7 @@ package jit
 
 import (
 	"math"
+	"math/bits"
 
 	"github.com/raftvm/raft/gc"
 	"github.com/raftvm/raft/interp"
@@ -1320,6 +1321,8 @@ func (b *builder) builtin(bi int) bool {
 		x := b.pop()
 		b.push(b.floatSlot(b.emit(opFSqrt, tFloat, b.floatOf(x), 0, 0)))
 		return false
+	case "unpack":
+		return b.unpack()
 	case "float":
 		x := b.peek(0)
 		if k, ok := b.kind(x); ok && k == gc.KFloat {
@@ -1335,6 +1338,67 @@ func (b *builder) builtin(bi int) bool {
 }
 
 // Arrays.
+
+// lengthOperand is the feedback site of unpack's length (its kinds bits
+// are lengths: bit n for n, lengthMany for that or more).
+const (
+	lengthOperand = 1 << 20
+	lengthMany    = 15
+)
+
+// unpack builds unpack ( arr -- x1..xn n ) natively for the one length n
+// that feedback has seen at this instruction, so that the stack's depth
+// stays known: a check leaves for the interpreter on any other length (and
+// teaches the next compile it). Before any feedback the check expects no
+// length at all; with several lengths seen, or a packed array about, the
+// interpreter runs it.
+func (b *builder) unpack() bool {
+	seen := uint16(0)
+	if b.fb != nil {
+		seen = b.fb.kinds[siteKey{b.in.pc, lengthOperand + b.operand}]
+	}
+	n := int64(-1)
+	switch {
+	case seen == 0:
+	case seen&(seen-1) == 0 && seen&(1<<lengthMany) == 0:
+		n = int64(bits.TrailingZeros16(seen))
+	default:
+		return b.step()
+	}
+	if k, ok := b.kind(b.peek(0)); ok && k != gc.KArr || b.packedSites() {
+		return b.step()
+	}
+	f := b.f
+	b.guardKind(0, gc.KArr, 0)
+	arr := b.peek(0)
+	hdr := b.emit(opAdd, tInt, b.emit(opState, tInt, 0, 0, offHdrs),
+		b.emit(opMul, tInt, arr.p, f.constant(int64(gc.ArenaHdrSize)), 0), 0)
+	b.unpacked(hdr)
+	length := b.load32(hdr, int64(gc.ArenaHdrLen))
+	e := b.exitPre(whyGuard)
+	b.f.exits[e].guard = length
+	b.f.exits[e].site = len(b.sites)
+	b.sites = append(b.sites, siteKey{b.in.pc, lengthOperand + b.operand})
+	b.emit3(opCheck, tVoid, length, f.constant(n), 0, int64(e), int32(cEq))
+	if n < 0 {
+		// Nothing gets past the check: the code after it is never run.
+		b.leave(whyGuard)
+		return true
+	}
+	off := b.load32(hdr, int64(gc.ArenaHdrOff))
+	elems := make([]slot, n)
+	for i := range elems {
+		addr, at := b.valueAt(off, f.constant(int64(i)))
+		elems[i] = b.ownNew(slot{k: b.load8(addr, at), p: b.load64(addr, at+8)})
+	}
+	b.pop()
+	b.drop(arr)
+	for _, x := range elems {
+		b.push(x)
+	}
+	b.push(b.intSlot(f.constant(n)))
+	return false
+}
 
 // arrayHeader checks that the slots at a and i below the top are an array
 // and an index in range, and returns the address of the array's header
