@@ -178,16 +178,17 @@ p read-file .s
 
 // A line or a file bigger than the actor's heap fails with :heap-limit;
 // the long line is read to its end, so the next read-line gets the next
-// line.
+// line. Each reader waits for :go until it is monitored (else it may fail
+// first, and the monitor says :noproc).
 func TestReadHeapLimit(t *testing.T) {
 	dir := t.TempDir()
 	big := filepath.Join(dir, "big.txt")
 	if err := os.WriteFile(big, bytes.Repeat([]byte("x"), 200<<10), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	src := `self [ | m | read-line len m send ] curry spawn monitor drop receive 3 get .
+	src := `self [ | m | receive drop read-line len m send ] curry spawn dup monitor drop :go swap send receive 3 get .
 read-line .
-args 0 get [ read-file len . ] curry spawn monitor drop receive 3 get .
+args 0 get [ receive drop read-file len . ] curry spawn dup monitor drop :go swap send receive 3 get .
 `
 	input := strings.Repeat("y", 300<<10) + "\nnext\n"
 	var stdout, stderr bytes.Buffer
