@@ -6,9 +6,15 @@ package jit
 // whose effect is known leaves the caller's slots below that alone, so the
 // caller keeps them (values, kinds) across the call and needs no new
 // region. The analysis follows the stack depth through the code, with each
-// instruction's effect from interp's table; a recursive call is first
-// left out (the paths through it are dropped), then assumed to have the
-// effect the other paths give, which must come out again.
+// instruction's effect from interp's table. Functions that call each other
+// (a strongly connected part of the call graph, a word calling itself
+// included) are solved together: first the paths through calls of the
+// part are left out, then each call is assumed to have the effect found
+// for its callee, until nothing changes; then every function of the part
+// must give again exactly the effect assumed for it, with every call of
+// the part assumed so. That is sound by induction on the depth of calls
+// of a run that returns. A function that fails it is not known, nor then
+// the ones that call it.
 
 import (
 	"github.com/raftvm/raft/interp"
@@ -23,15 +29,24 @@ type effect struct {
 }
 
 // effects memoizes the effects of a program's functions during one
-// compilation.
+// compilation. The answer for a function does not depend on the order of
+// the questions (a caller and its callee, compiled apart, agree).
 type effects struct {
 	funcs []*interp.Func
 	memo  map[*interp.Func]effect
-	busy  map[*interp.Func]bool
+
+	// While a part is solved: the effect assumed for each of its
+	// functions (nil: the paths through its calls are left out, or, when
+	// verifying, it is not known).
+	assume    map[*interp.Func]*effect
+	verifying bool
+
+	index map[*interp.Func]int // Tarjan's numbering, made at the first question
+	parts map[*interp.Func][]*interp.Func
 }
 
 func newEffects(funcs []*interp.Func) *effects {
-	return &effects{funcs: funcs, memo: map[*interp.Func]effect{}, busy: map[*interp.Func]bool{}}
+	return &effects{funcs: funcs, memo: map[*interp.Func]effect{}}
 }
 
 // of returns fn's effect.
@@ -39,26 +54,142 @@ func (es *effects) of(fn *interp.Func) effect {
 	if e, ok := es.memo[fn]; ok {
 		return e
 	}
-	if es.busy[fn] {
-		return effect{} // mutual recursion: not known
+	if es.parts == nil {
+		es.findParts()
 	}
-	es.busy[fn] = true
-	defer delete(es.busy, fn)
-	e := es.walk(fn, nil)
-	if e.known {
-		// With the recursive calls given the effect found without them,
-		// the whole function must give it again.
-		if e2 := es.walk(fn, &e); e2 != e {
-			e = effect{}
-		}
+	part := es.parts[fn]
+	if part == nil {
+		part = []*interp.Func{fn} // not in the program's table
 	}
-	es.memo[fn] = e
-	return e
+	es.solve(part)
+	return es.memo[fn]
 }
 
-// walk follows fn's stack depth. self is the effect assumed for calls of
-// fn itself; nil drops the paths through them.
-func (es *effects) walk(fn *interp.Func, self *effect) effect {
+// solve finds the effects of the functions of one part.
+func (es *effects) solve(part []*interp.Func) {
+	outer, outerVerifying := es.assume, es.verifying
+	defer func() { es.assume, es.verifying = outer, outerVerifying }()
+	es.assume, es.verifying = map[*interp.Func]*effect{}, false
+	for _, g := range part {
+		es.assume[g] = nil
+	}
+	for round := 0; round <= len(part)+1; round++ {
+		changed := false
+		for _, g := range part {
+			if e := es.walk(g); e.known {
+				if a := es.assume[g]; a == nil || *a != e {
+					es.assume[g] = &e
+					changed = true
+				}
+			}
+		}
+		if !changed {
+			break
+		}
+	}
+	es.verifying = true
+	for ok := false; !ok; {
+		ok = true
+		for _, g := range part {
+			a := es.assume[g]
+			if a == nil {
+				continue
+			}
+			if e := es.walk(g); e != *a {
+				es.assume[g] = nil
+				ok = false
+			}
+		}
+	}
+	for _, g := range part {
+		if a := es.assume[g]; a != nil {
+			es.memo[g] = *a
+		} else {
+			es.memo[g] = effect{}
+		}
+	}
+}
+
+// callees calls f on the function of each Call in fn.
+func (es *effects) callees(fn *interp.Func, f func(*interp.Func)) {
+	for pc := 0; pc < len(fn.Code); {
+		in := interp.Decode(fn, pc)
+		if in.Op == interp.Call && int(in.Fn) < len(es.funcs) && es.funcs[in.Fn] != nil {
+			f(es.funcs[in.Fn])
+		}
+		pc += in.Size
+	}
+}
+
+// findParts splits the call graph into its strongly connected parts
+// (Tarjan's algorithm, with a stack of its own: programs may be deep).
+func (es *effects) findParts() {
+	es.index = map[*interp.Func]int{}
+	es.parts = map[*interp.Func][]*interp.Func{}
+	low := map[*interp.Func]int{}
+	onStack := map[*interp.Func]bool{}
+	var stack []*interp.Func
+	type frame struct {
+		fn   *interp.Func
+		outs []*interp.Func
+		next int
+	}
+	var work []frame
+	visit := func(fn *interp.Func) {
+		n := len(es.index)
+		es.index[fn], low[fn] = n, n
+		stack = append(stack, fn)
+		onStack[fn] = true
+		var outs []*interp.Func
+		es.callees(fn, func(g *interp.Func) { outs = append(outs, g) })
+		work = append(work, frame{fn: fn, outs: outs})
+	}
+	for _, root := range es.funcs {
+		if _, done := es.index[root]; done || root == nil {
+			continue
+		}
+		visit(root)
+		for len(work) > 0 {
+			top := &work[len(work)-1]
+			if top.next < len(top.outs) {
+				g := top.outs[top.next]
+				top.next++
+				if _, seen := es.index[g]; !seen {
+					visit(g)
+				} else if onStack[g] {
+					low[top.fn] = min(low[top.fn], es.index[g])
+				}
+				continue
+			}
+			fn := top.fn
+			work = work[:len(work)-1]
+			if len(work) > 0 {
+				caller := work[len(work)-1].fn
+				low[caller] = min(low[caller], low[fn])
+			}
+			if low[fn] != es.index[fn] {
+				continue
+			}
+			var part []*interp.Func
+			for {
+				g := stack[len(stack)-1]
+				stack = stack[:len(stack)-1]
+				onStack[g] = false
+				part = append(part, g)
+				if g == fn {
+					break
+				}
+			}
+			for _, g := range part {
+				es.parts[g] = part
+			}
+		}
+	}
+}
+
+// walk follows fn's stack depth, with each call of the part being solved
+// given the effect assumed for its callee.
+func (es *effects) walk(fn *interp.Func) effect {
 	code := fn.Code
 	depth := map[int]int{0: 0}
 	marks := map[int]map[int]int{}
@@ -84,13 +215,12 @@ func (es *effects) walk(fn *interp.Func, self *effect) effect {
 		case interp.Call:
 			callee := es.funcs[in.Fn]
 			var ce effect
-			switch {
-			case callee == fn && self == nil:
-				dead = true
-			case callee == fn:
-				ce = *self
-			default:
+			if a, inPart := es.assume[callee]; !inPart {
 				ce = es.of(callee)
+			} else if a != nil {
+				ce = *a
+			} else if !es.verifying {
+				dead = true // left out, this round
 			}
 			if !dead {
 				if !ce.known {

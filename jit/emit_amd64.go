@@ -875,7 +875,7 @@ func (e *emitter) terminate(blk *block, next int) {
 			e.jmp(obj.AJMP, e.labels[no])
 		}
 	case tkReturn:
-		if t.regs {
+		if t.regs && !t.held {
 			e.returnRegs(t.a, t.b)
 		}
 		e.ins(x86.AADDQ, imm(int64(e.fr.size)), reg(rSP))

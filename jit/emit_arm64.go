@@ -812,7 +812,7 @@ func (e *emitter) terminate(blk *block, next int) {
 			e.jmp(arm64.AB, e.labels[no])
 		}
 	case tkReturn:
-		if t.regs {
+		if t.regs && !t.held {
 			e.returnRegs(t.a, t.b)
 		}
 		e.ins(arm64.AMOVD, mem(rSP, int64(e.fr.lr)), reg(rLR))

@@ -198,6 +198,7 @@ type term struct {
 	float bool // compare floats
 	test  bool // branch on a & b (b an int constant): cond eq or ne
 	regs  bool // tkReturn: the top slot goes back in the return registers
+	held  bool // tkReturn: they hold it already (a call's result returned at once)
 	a, b  vid
 	succ  [2]int
 	args  [2][]vid

@@ -1070,7 +1070,10 @@ func (b *builder) ret() {
 	t := term{kind: tkReturn}
 	if ce := b.fx.of(b.fn); ce.known && ce.top >= ce.min {
 		t.regs = true
-		if s := b.st.at(b.st.top); !s.lazy() {
+		switch s := b.st.at(b.st.top); {
+		case b.justCalled(s):
+			t.held = true // the callee's return registers are ours
+		case !s.lazy():
 			t.a, t.b = s.k, s.p
 			b.f.use(s.k)
 			b.f.use(s.p)
@@ -1078,6 +1081,16 @@ func (b *builder) ret() {
 	}
 	b.f.blocks[b.cur].term = t
 	b.cur = -1
+}
+
+// justCalled reports whether s is the result of the call the current
+// block ends with: nothing has been built since, so the return registers
+// still hold it.
+func (b *builder) justCalled(s slot) bool {
+	in := b.f.blocks[b.cur].instrs
+	n := len(in)
+	return n >= 3 && b.f.values[in[n-3]].op == opCall && in[n-2] == s.k && in[n-1] == s.p &&
+		b.f.values[s.k].op == opCallK && b.f.values[s.p].op == opCallP
 }
 
 // releaseLocal drops the reference a local held: a stack slot borrowing
