@@ -54,6 +54,11 @@ var debugPanics = os.Getenv("RAFT_JIT_PANIC") != ""
 // debugExits prints every exit (RAFT_JIT_EXITS=1).
 var debugExits = os.Getenv("RAFT_JIT_EXITS") != ""
 
+// debugIR names a function whose intermediate form each compile prints,
+// optimized, to standard error (RAFT_JIT_IR=name; * for every function),
+// with the feedback it was built from.
+var debugIR = os.Getenv("RAFT_JIT_IR")
+
 var exitNames = [...]string{interp.ExitInterp: "interp", interp.ExitStep: "step", interp.ExitFuel: "fuel",
 	interp.ExitReturn: "return", interp.ExitRelease: "release", interp.ExitGrowStack: "grow-stack", interp.ExitGrowLocals: "grow-locals"}
 
@@ -334,6 +339,9 @@ func (j *JIT) compileFunc(s *fnState) (c *code, err error) {
 		}
 	}
 	f.optimize()
+	if debugIR == "*" || debugIR == s.fn.Name {
+		fmt.Fprintf(os.Stderr, "jit: compile %d of %s\n%v", s.compiles, s.fn.Name, f)
+	}
 	a := f.allocate(archGPRs, archFPRs)
 	c = &code{id: len(j.codes), fn: s.fn, sites: f.sites, inlined: f.inlined}
 	bytes, err := assemble(f, a, c, int(s.fn.Index))

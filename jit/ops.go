@@ -1378,7 +1378,7 @@ func (b *builder) unpack() bool {
 	default:
 		return b.step()
 	}
-	if k, ok := b.kind(b.peek(0)); ok && k != gc.KArr || b.packedSites() {
+	if k, ok := b.kind(b.peek(0)); ok && k != gc.KArr || b.takesPacked() {
 		return b.step()
 	}
 	f := b.f
@@ -1447,29 +1447,36 @@ func (b *builder) load8(addr vid, off int64) vid {
 	return v
 }
 
-// packedSites reports whether a check that an array is not packed has
-// failed in this function: then every get and set takes packed arrays
-// natively (else each site would take a recompile to learn it).
-func (b *builder) packedSites() bool {
+// takesPacked reports whether the current instruction's get or set takes
+// packed arrays natively: a check that an array is not packed has failed
+// here, or at two sites or more of the function (then at every site, else
+// each would take a recompile to learn it). An array made with array is
+// packed until its first non-flag element, so one site (a result row
+// filled once) often meets one where all others never do.
+func (b *builder) takesPacked() bool {
 	if b.fb == nil {
 		return false
 	}
-	for _, k := range b.fb.kinds {
-		if k&(1<<gc.ArenaPacked) != 0 {
-			return true
+	if b.seen(2)&(1<<gc.ArenaPacked) != 0 {
+		return true
+	}
+	n := 0
+	for key, k := range b.fb.kinds {
+		if k&(1<<gc.ArenaPacked) != 0 && key.operand < lengthOperand {
+			n++
 		}
 	}
-	return false
+	return n >= 2
 }
 
-// unpacked checks, where the function has met no packed array (see
-// packedSites), that the array whose header is at hdr is not packed
+// unpacked checks, where the instruction does not take packed arrays (see
+// takesPacked), that the array whose header is at hdr is not packed
 // (leaving for the interpreter, which reads a packed one), and reports
 // whether it did: the element is then a Value, and a later get or set of
 // the array needs no test (the check is the same value, opt.go's gvn
 // drops it).
 func (b *builder) unpacked(hdr vid) bool {
-	if b.packedSites() {
+	if b.takesPacked() {
 		return false
 	}
 	kind := b.load8(hdr, int64(gc.ArenaHdrKind))

@@ -111,6 +111,7 @@ func (f *function) optimize() {
 	f.gvn()
 	f.thread()
 	f.removeTrivialParams()
+	f.cancelRetains()
 	f.sinkRetains()
 	f.removeDead()
 	f.recount()
@@ -383,6 +384,62 @@ func (f *function) removeDead() {
 			}
 		}
 		b.instrs = out
+	}
+}
+
+// cancelRetains drops a count taken and dropped again in one block with
+// nothing between that could free or change memory (pure operations,
+// loads, checks, other retains): a get's element that the next get takes
+// apart (b i get j get: the row). Memory keeps it alive meanwhile; the
+// exits of the checks between take the count instead (an exit's retains).
+// sinkRetains may then sink the element's own count past the release.
+func (f *function) cancelRetains() {
+	for _, b := range f.blocks {
+		for i, id := range b.instrs {
+			r := &f.values[id]
+			if r.op != opRetain {
+				continue
+			}
+			_, constK := f.isConst(r.a)
+			_, constP := f.isConst(r.b)
+			if constK || constP {
+				continue
+			}
+			var exits []int
+			rel := -1
+		scan:
+			for _, nid := range b.instrs[i+1:] {
+				x := &f.values[nid]
+				switch {
+				case x.op == opRelease && x.b == r.b:
+					rel = int(nid)
+					break scan
+				case x.op == opCheck:
+					exits = append(exits, int(x.imm))
+				case x.op == opNop || x.op == opRetain || x.op == opLoad || x.typ != tVoid && !effectful(x.op):
+				default:
+					break scan
+				}
+			}
+			if rel < 0 {
+				continue
+			}
+			ok := true
+			for _, e := range exits {
+				if f.exits[e].kind != interp.ExitInterp {
+					ok = false
+				}
+			}
+			if !ok {
+				continue
+			}
+			for _, e := range exits {
+				rs := f.exits[e].retains // shared between exits (exitCache): copied
+				f.exits[e].retains = append(rs[:len(rs):len(rs)], [2]vid{r.a, r.b})
+			}
+			r.op = opNop
+			f.values[rel].op = opNop
+		}
 	}
 }
 
