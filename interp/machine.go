@@ -54,6 +54,9 @@ func (fr *frame) pc() int { return int(uintptr(fr.ret) - uintptr(unsafe.Pointer(
 // actor touches it.
 type Machine struct {
 	Prog *Program
+	// Heap is m's heap. Run needs one of m's own; between runs a host may
+	// point it at a shared unused heap (gc.Heap.Share), and then gives m a
+	// heap of its own again before it runs or anything allocates into it.
 	Heap *gc.Heap
 	Host Host    // the actor runtime; nil runs single-actor programs only
 	Out  *Output // where . print emit write
@@ -119,9 +122,15 @@ type Machine struct {
 
 // NewMachine returns a machine for prog with an empty stack and a new heap.
 func NewMachine(prog *Program, host Host, out *Output) *Machine {
+	return NewMachineIn(gc.NewHeap(prog.In), prog, host, out)
+}
+
+// NewMachineIn returns a machine for prog with an empty stack and heap h,
+// which may be a shared unused heap (see Machine.Heap).
+func NewMachineIn(h *gc.Heap, prog *Program, host Host, out *Output) *Machine {
 	m := &Machine{
 		Prog: prog,
-		Heap: gc.NewHeap(prog.In),
+		Heap: h,
 		Host: host,
 		Out:  out,
 	}

@@ -90,3 +90,23 @@ func (rt *Runtime) VerifyHeaps() error {
 	}
 	return nil
 }
+
+// SharedHeaps returns how many live actors have the shared heap (heap.go)
+// and how many a heap of their own. Only after Stop.
+func (rt *Runtime) SharedHeaps() (shared, own int) {
+	select {
+	case <-rt.stopped:
+	default:
+		panic("sched: SharedHeaps before Stop")
+	}
+	for pid := uint64(1); pid <= rt.nextPid.Load(); pid++ {
+		if a := rt.pids.lookup(pid); a != nil && a.m != nil {
+			if a.m.Heap == rt.empty {
+				shared++
+			} else {
+				own++
+			}
+		}
+	}
+	return shared, own
+}
