@@ -3,7 +3,10 @@ package sched
 // Hooks for the tests in package sched_test: the run queue driven directly
 // with stand-in actors, counters of a live runtime, and heap checks.
 
-import "fmt"
+import (
+	"fmt"
+	"unsafe"
+)
 
 // RunqProbe is a local run queue holding stand-in actors named by ids.
 type RunqProbe struct{ q runq }
@@ -110,3 +113,6 @@ func (rt *Runtime) SharedHeaps() (shared, own int) {
 	}
 	return shared, own
 }
+
+// ActorSize is the size of the scheduler's actor struct, in bytes.
+const ActorSize = unsafe.Sizeof(actor{})

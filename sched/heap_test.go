@@ -50,3 +50,11 @@ func TestIdleActorsShareAHeap(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// TestActorSize keeps the actor struct in the 96-byte size class (an idle
+// actor's cost, BenchmarkIdleActor).
+func TestActorSize(t *testing.T) {
+	if sched.ActorSize > 96 {
+		t.Errorf("an actor is %d bytes, want at most 96", sched.ActorSize)
+	}
+}
