@@ -261,8 +261,8 @@ func (rt *Runtime) giveMain(a *actor, st interp.Status) {
 		}
 		a.x.sup = nil // a main actor that ran supervise runs Raft code again on its next run
 	}
-	if st == interp.StatusExited && a.m.Failure == nil && a.m.ExitReason != gc.Sym(gc.SymNormal) {
-		a.m.Failure = &interp.Failure{Reason: a.m.ExitReason, Text: rt.text(a.m.Heap, a.m.ExitReason)}
+	if st == interp.StatusExited && a.m.Failure == nil && a.m.ExitReason() != gc.Sym(gc.SymNormal) {
+		a.m.Failure = &interp.Failure{Reason: a.m.ExitReason(), Text: rt.text(a.m.Heap, a.m.ExitReason())}
 	}
 	a.state.Store(uint32(stIdle)) // pairs with the CAS in RunMain
 	rt.mainDone <- st

@@ -200,7 +200,7 @@ func (s *supervisor) do(w *worker, op supOp) bool {
 		}
 		w.answer(op.req, 0, v, s.h)
 	case opExit:
-		a.m.ExitReason = op.v
+		a.m.SetExitReason(op.v)
 		a.m.Failure = nil
 		return true
 	}

@@ -463,8 +463,8 @@ func (w *worker) end(a *actor, st interp.Status) {
 	case a.dying() != nil:
 		reason, fi = a.x.dying.reason, a.x.dying.fi
 		if a == rt.main {
-			m.Heap.Release(m.ExitReason)
-			m.ExitReason = reason
+			m.Heap.Release(m.ExitReason())
+			m.SetExitReason(reason)
 			m.Failure = nil
 			if reason != gc.Sym(gc.SymNormal) {
 				m.Failure = &interp.Failure{Reason: reason, Text: rt.text(m.Heap, reason)}
@@ -481,7 +481,7 @@ func (w *worker) end(a *actor, st interp.Status) {
 	case st == interp.StatusDone:
 		reason = gc.Sym(gc.SymNormal)
 	case st == interp.StatusExited:
-		reason = m.ExitReason
+		reason = m.ExitReason()
 		if m.Failure != nil {
 			fi = infoOf(m.Failure)
 		}
