@@ -508,7 +508,7 @@ func run(t *testing.T, prog *interp.Program, budget int, stress bool, slices int
 		r.final = m.Failure.Report()
 		r.oom = m.Failure.Text == ":heap-limit"
 	case interp.StatusExited:
-		if m.ExitReason == gc.Sym(gc.SymNormal) {
+		if m.ExitReason() == gc.Sym(gc.SymNormal) {
 			if m.Failure != nil {
 				t.Fatalf("exit :normal with a failure: %s", m.Failure.Report())
 			}

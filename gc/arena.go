@@ -151,6 +151,9 @@ func (h *Heap) newObject(k Kind, n int) (uint32, error) {
 		x = fl.handles[m-1]
 		fl.handles = fl.handles[:m-1]
 	} else {
+		if h.shared { // a shared heap has no free handle: every allocation into it comes here
+			panic("gc: newObject: allocation into a shared heap")
+		}
 		x = uint32(len(h.hdrs))
 		h.hdrs = append(h.hdrs, hdr{})
 		h.rcs = append(h.rcs, 0)

@@ -44,6 +44,9 @@ package gc
 // new). An allocation that failed with ErrOutOfMemory may succeed after a
 // Collect.
 func (h *Heap) Collect(roots ...[]Value) {
+	if h.shared {
+		panic("gc: Collect: the heap is shared")
+	}
 	h.collections++
 	clear(h.rcs) // free handles already have count 0
 	sc := h.scratch()

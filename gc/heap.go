@@ -119,8 +119,10 @@ type Heap struct {
 
 	// Stress makes NeedsCollect always true, so the interpreter runs the
 	// cycle collector at every safe point (tests only). (Beside the 32-bit
-	// count, so that an idle Heap stays 256 bytes.)
+	// count, so that an idle Heap stays 192 bytes.)
 	Stress bool
+
+	shared bool // see Share: an allocation or a Collect panics
 }
 
 // scratch holds a heap's worklists, kept between uses so that they grow
@@ -142,6 +144,30 @@ func (h *Heap) scratch() *scratch {
 // NewHeap returns an empty heap for a program whose interned symbols and
 // static strings are in in.
 func NewHeap(in *Interns) *Heap { return &Heap{In: in} }
+
+// Unused reports whether h has never held an object nor run a collection:
+// it holds no memory, its Stats are zero and no Value refers into it, so
+// another unused heap with the same Interns, Limit and Hosts may take its
+// place. (The scheduler takes an unused heap from an actor that waits, so
+// that an idle actor costs no heap.)
+func (h *Heap) Unused() bool { return h.allocs == 0 && h.collections == 0 && h.sc == nil }
+
+// Share marks h, unused, as a stand-in that many owners may point at at
+// once while none of them allocates: it answers every question an unused
+// heap answers (Len and Bytes of a static string, Stats, NeedsCollect,
+// Retain and Release of a value that is not a heap value), from any number
+// of goroutines, as it is never written again; an allocation into it, or
+// a Collect, is a broken invariant and panics. An owner that is about to
+// allocate puts a heap of its own in its place first.
+func (h *Heap) Share() {
+	if !h.Unused() {
+		panic("gc: Share: the heap is in use")
+	}
+	h.shared = true
+}
+
+// Shared reports whether h was marked by Share.
+func (h *Heap) Shared() bool { return h.shared }
 
 // Retain adds a reference to v if it is a heap value; other values are ignored.
 func (h *Heap) Retain(v Value) {

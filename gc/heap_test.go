@@ -68,6 +68,43 @@ func wantPanic(t *testing.T, name string, f func()) {
 	f()
 }
 
+// TestShare checks a shared heap: it answers reads, and an allocation or a
+// collection panics; Unused says which heaps may be shared or swapped.
+func TestShare(t *testing.T) {
+	in := gc.NewInterns()
+	h := gc.NewHeap(in)
+	if !h.Unused() || h.Shared() {
+		t.Fatalf("new heap: unused %v, shared %v", h.Unused(), h.Shared())
+	}
+	h.Share()
+	st := in.StaticString("static")
+	if h.Len(st) != 6 || h.Text(st) != "static" || h.NeedsCollect() || h.Stats() != (gc.Stats{}) || !h.Shared() {
+		t.Error("a shared heap does not answer as an unused one")
+	}
+	h.Retain(gc.Int(1))
+	h.Release(st)
+	wantPanic(t, "NewString in a shared heap", func() { h.NewString([]byte("x")) })
+	wantPanic(t, "NewArray in a shared heap", func() { h.NewArray(0) })
+	wantPanic(t, "Copy into a shared heap", func() {
+		src := gc.NewHeap(in)
+		gc.Copy(h, src, mustStr(t, src, "x"))
+	})
+	wantPanic(t, "Collect of a shared heap", func() { h.Collect() })
+
+	u := gc.NewHeap(in)
+	s := mustStr(t, u, "x")
+	u.Release(s)
+	if u.Unused() {
+		t.Error("a heap that held an object is unused")
+	}
+	wantPanic(t, "Share of a used heap", u.Share)
+	c := gc.NewHeap(in)
+	c.Collect()
+	if c.Unused() {
+		t.Error("a heap that ran a collection is unused")
+	}
+}
+
 func TestIdleHeap(t *testing.T) {
 	h := newHeap()
 	if n := unsafe.Sizeof(*h); n > 192 {

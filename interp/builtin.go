@@ -244,9 +244,9 @@ func init() {
 		return m.Push(m.Mailbox.Take(int(k)))
 	})
 	defBuiltin("args", 0, 1, func(m *Machine) error {
-		if m.Args.K == gc.KArr {
-			m.Heap.Retain(m.Args)
-			return m.Push(m.Args)
+		if a := m.args(); a.K == gc.KArr {
+			m.Heap.Retain(a)
+			return m.Push(a)
 		}
 		a, err := m.Heap.NewArray(0)
 		if err != nil {

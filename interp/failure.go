@@ -33,8 +33,8 @@ type Caller struct {
 // the callers a report shows are looked at (a failure a million calls deep
 // costs twelve).
 func (m *Machine) fail(reason gc.Value) {
-	if m.natOpen { // failing in an instruction native code left to the interpreter
-		m.pushNativeFrames(m.nat)
+	if x := m.x; x != nil && x.natOpen { // failing in an instruction native code left to the interpreter
+		m.pushNativeFrames(x.nat)
 	}
 	f := &Failure{Reason: reason, Text: string(AppendValue(nil, m.Heap, m.funcs, reason, true))}
 	m.Failure = f

@@ -54,11 +54,13 @@ func (fr *frame) pc() int { return int(uintptr(fr.ret) - uintptr(unsafe.Pointer(
 // actor touches it.
 type Machine struct {
 	Prog *Program
+	// Heap is m's heap. Run needs one of m's own; between runs a host may
+	// point it at a shared unused heap (gc.Heap.Share), and then gives m a
+	// heap of its own again before it runs or anything allocates into it.
 	Heap *gc.Heap
 	Host Host    // the actor runtime; nil runs single-actor programs only
 	Out  *Output // where . print emit write
 	ID   uint64  // pid
-	Args gc.Value
 
 	// Mailbox holds messages already copied into Heap, oldest first, not yet
 	// taken by receive. The host appends to it (Deliver); the interpreter
@@ -92,14 +94,26 @@ type Machine struct {
 	funcs  []*Func // the program's functions, loaded at each Run
 	budget int     // reductions left in this Run
 
-	// Ending.
-	Failure    *Failure // set when Run returns StatusFailed
-	ExitReason gc.Value // set when Run returns StatusExited (owned by Heap)
+	// Failure is set when Run returns StatusFailed (the reason of an exit
+	// is ExitReason).
+	Failure *Failure
 
 	// Counters for --stats. Count, when set, counts every instruction (a
 	// slower copy of the loop runs); Reductions is always counted.
 	Count      *Counters
 	Reductions uint64
+
+	// Ext belongs to the host (the scheduler's per-actor data).
+	Ext any
+
+	x *machineExt // what most machines never use, made at first use
+}
+
+// machineExt holds the parts of a Machine that most machines never use:
+// an idle actor's Machine must stay small (sched's BenchmarkIdleActor).
+type machineExt struct {
+	exitReason gc.Value // see ExitReason (owned by Heap)
+	args       gc.Value // the args word's array (SetArgs), owned by Heap; nil when none
 
 	// Native code (run_native.go): its state block, made at the first
 	// entry, and whether native frames are open (on the native stack, not
@@ -110,22 +124,66 @@ type Machine struct {
 
 	// The generator of random and random-float (words.go): its state,
 	// seeded at the first use from Prog.Seed and ID.
-	rng       uint64
 	rngSeeded bool
+	rng       uint64
+}
 
-	// Ext belongs to the host (the scheduler's per-actor data).
-	Ext any
+// ext returns m's rarely used parts, making them at the first use.
+func (m *Machine) ext() *machineExt {
+	if m.x == nil {
+		m.x = &machineExt{}
+	}
+	return m.x
+}
+
+// ExitReason returns the reason m ended with when Run returned
+// StatusExited (a value of m's Heap, which m owns), or nil.
+func (m *Machine) ExitReason() gc.Value {
+	if m.x == nil {
+		return gc.Nil
+	}
+	return m.x.exitReason
+}
+
+// SetExitReason sets ExitReason to v, whose reference m takes over; the
+// caller releases the old reason first if it wants it freed. For hosts that
+// end an actor on their own (a signal, a supervisor).
+func (m *Machine) SetExitReason(v gc.Value) {
+	if v == gc.Nil && m.x == nil {
+		return
+	}
+	m.ext().exitReason = v
+}
+
+// setExit sets the reason of an exit the loop ran into (SetExitReason, kept
+// out of the loop's code, where inlining it moved the loop's registers).
+//
+//go:noinline
+func (m *Machine) setExit(v gc.Value) { m.SetExitReason(v) }
+
+// args returns the args word's array, or nil.
+func (m *Machine) args() gc.Value {
+	if m.x == nil {
+		return gc.Nil
+	}
+	return m.x.args
 }
 
 // NewMachine returns a machine for prog with an empty stack and a new heap.
 func NewMachine(prog *Program, host Host, out *Output) *Machine {
+	return NewMachineIn(gc.NewHeap(prog.In), prog, host, out)
+}
+
+// NewMachineIn returns a machine for prog with an empty stack and heap h,
+// which may be a shared unused heap (see Machine.Heap).
+func NewMachineIn(h *gc.Heap, prog *Program, host Host, out *Output) *Machine {
 	m := &Machine{
 		Prog: prog,
-		Heap: gc.NewHeap(prog.In),
+		Heap: h,
 		Host: host,
 		Out:  out,
 	}
-	m.setStack(make([]gc.Value, 4)) // small: an idle actor must stay small (sched's BenchmarkIdleActor); ensure grows it
+	m.setStack(make([]gc.Value, 2)) // the guard and one value: an idle actor must stay small (sched's BenchmarkIdleActor); ensure grows it
 	return m
 }
 
@@ -170,7 +228,8 @@ func (m *Machine) Start(q gc.Value) error {
 	if len(m.locals) <= fn.NLocals {
 		m.setLocals(make([]gc.Value, fn.NLocals+1)) // small, as the stack; growLocals grows it
 	}
-	m.Failure, m.ExitReason = nil, gc.Nil
+	m.Failure = nil
+	m.SetExitReason(gc.Nil)
 	if err := m.ensure(fn.MaxPush); err != nil {
 		m.fail(errStackOverflow.Reason) // reported as a failure at the start
 		return err
@@ -256,7 +315,7 @@ func (m *Machine) DropAll() {
 
 // Roots returns every place m holds heap references, for gc.Heap.Collect.
 func (m *Machine) Roots() [][]gc.Value {
-	return [][]gc.Value{m.stack[1 : m.sp+1], m.locals, m.Mailbox.Values(), {m.ExitReason, m.Args}}
+	return [][]gc.Value{m.stack[1 : m.sp+1], m.locals, m.Mailbox.Values(), {m.ExitReason(), m.args()}}
 }
 
 // collect runs the cycle collector; the machine's state must be written back.
@@ -285,9 +344,11 @@ func (m *Machine) Release() {
 	for m.Mailbox.Len() > 0 {
 		m.Heap.Release(m.Mailbox.Take(0))
 	}
-	m.Heap.Release(m.ExitReason)
-	m.Heap.Release(m.Args)
-	m.ExitReason, m.Args = gc.Nil, gc.Nil
+	if x := m.x; x != nil {
+		m.Heap.Release(x.exitReason)
+		m.Heap.Release(x.args)
+		x.exitReason, x.args = gc.Nil, gc.Nil
+	}
 }
 
 // Queue is a FIFO of values with removal from the middle (selective receive).
@@ -430,7 +491,8 @@ func (m *Machine) SetArgs(args []string) error {
 	if err != nil {
 		return err
 	}
-	m.Heap.Release(m.Args)
-	m.Args = arr
+	x := m.ext()
+	m.Heap.Release(x.args)
+	x.args = arr
 	return nil
 }

@@ -52,9 +52,9 @@ func (p *Profile) record(m *Machine, reductions int64) {
 	}
 	stack := make([]site, 0, m.fp+1)
 	stack = append(stack, site{m.fn, m.pc})
-	if m.natParked { // the callers native code keeps, innermost first
+	if x := m.x; x != nil && x.natParked { // the callers native code keeps, innermost first
 		var native []site
-		m.Prog.Native.Frames(m.nat, func(f uint32, callPC, _ int) { native = append(native, site{m.funcs[f], callPC}) })
+		m.Prog.Native.Frames(x.nat, func(f uint32, callPC, _ int) { native = append(native, site{m.funcs[f], callPC}) })
 		for i := len(native) - 1; i >= 0; i-- {
 			stack = append(stack, native[i])
 		}

@@ -30,12 +30,13 @@ func init() {
 // which starts from the program's seed and the actor's pid at its first
 // use: no state is shared between actors.
 func (m *Machine) random() uint64 {
-	if !m.rngSeeded {
-		m.rng = mix64(m.Prog.Seed ^ mix64(m.ID+0x9e3779b97f4a7c15))
-		m.rngSeeded = true
+	x := m.ext()
+	if !x.rngSeeded {
+		x.rng = mix64(m.Prog.Seed ^ mix64(m.ID+0x9e3779b97f4a7c15))
+		x.rngSeeded = true
 	}
-	m.rng += 0x9e3779b97f4a7c15
-	return mix64(m.rng)
+	x.rng += 0x9e3779b97f4a7c15
+	return mix64(x.rng)
 }
 
 // mix64 is SplitMix64's output function.

@@ -206,11 +206,11 @@ func (m *Machine) runMixed(budget int) Status {
 	m.funcs = m.Prog.Funcs()
 	left := budget
 	noEnter := false // the last native run left at this pc for the interpreter
-	if m.natParked {
+	if x := m.x; x != nil && x.natParked {
 		// Native code yielded with its frames kept: it goes on, and takes
 		// back what its exit wrote (native code holds those values).
-		m.natParked = false
-		s := m.nat
+		x.natParked = false
+		s := x.nat
 		nat.Unwrite(s, func(where WriteTo, idx int, v gc.Value) {
 			if where == WriteLocal {
 				m.locals[int(s.LB)+idx] = v
@@ -218,10 +218,10 @@ func (m *Machine) runMixed(budget int) Status {
 				m.Heap.Release(v)
 			}
 		})
-		if st, done := m.runNative(m.nat.Resume, &left, true); done {
+		if st, done := m.runNative(s.Resume, &left, true); done {
 			return st
 		}
-		noEnter = m.nat.Exit != ExitReturn
+		noEnter = s.Exit != ExitReturn
 	}
 	for {
 		if m.fn == nil {
@@ -242,7 +242,7 @@ func (m *Machine) runMixed(budget int) Status {
 				// Native code left for the interpreter here; but after a
 				// return into an interpreted caller, native code may go on
 				// at once where the call returns.
-				noEnter = m.nat.Exit != ExitReturn
+				noEnter = m.x.nat.Exit != ExitReturn
 				continue
 			}
 		}
@@ -264,20 +264,21 @@ func (m *Machine) runMixed(budget int) Status {
 // return it, false when the interpreter goes on from m's state.
 func (m *Machine) runNative(code uintptr, left *int, resume bool) (Status, bool) {
 	nat := m.Prog.Native
-	s := m.nat
+	x := m.ext()
+	s := x.nat
 	if s == nil {
 		s = new(NativeState)
-		m.nat = s
+		x.nat = s
 	}
 	if !resume {
 		s.FP = int64(m.fp)
 		nat.Begin(s)
 		s.SP, s.LB = int64(m.sp), int64(m.lbase)
 	}
-	m.natOpen = true
+	x.natOpen = true
 	defer func() {
-		if !m.natParked {
-			m.natOpen = false
+		if !x.natParked {
+			x.natOpen = false
 			nat.End(s)
 		}
 	}()
@@ -312,7 +313,7 @@ func (m *Machine) runNative(code uintptr, left *int, resume bool) (Status, bool)
 				code = s.Resume
 				continue
 			}
-			if m.natOpen {
+			if x.natOpen {
 				m.pushNativeFrames(s)
 			}
 			if st == StatusBlocked {
@@ -349,7 +350,7 @@ func (m *Machine) runNative(code uintptr, left *int, resume bool) (Status, bool)
 				// back, they would come back to native code one return at
 				// a time); the machine's memory is as the interpreter's
 				// would be, its frames aside.
-				m.natParked = true
+				x.natParked = true
 				fn := m.funcs[s.Fn]
 				m.fn, m.pc, m.sp, m.lbase = fn, int(s.PC), int(s.SP), int(s.LB)
 				m.room = m.stackLast - fn.pushBytes
@@ -484,7 +485,7 @@ var fastOps = [256]bool{MakeArray: true, Push: true, Builtin: true, MapAt: true,
 
 // fillNative writes the machine's memory into s before native code runs.
 func (m *Machine) fillNative(s *NativeState) {
-	s.StackBase, s.StackLast = m.stackBase, m.stackLast
+	s.StackBase, s.StackLast = uintptr(unsafe.Pointer(unsafe.SliceData(m.stack))), m.stackLast
 	// One slot is kept back from native code, as the interpreter's calls
 	// keep it (a callee's base is inside the array even when it has no
 	// locals): a step or an exit in a function of no locals called at the
@@ -527,7 +528,7 @@ func (m *Machine) materialize(s *NativeState) bool {
 // pushNativeFrames turns the frames native code made below its innermost
 // one into interpreter frames, on top of m's.
 func (m *Machine) pushNativeFrames(s *NativeState) {
-	m.natOpen = false
+	m.x.natOpen = false
 	m.Prog.Native.Frames(s, func(f uint32, callPC, lbase int) {
 		if m.fp+1 >= len(m.frames) {
 			m.growFrames()
@@ -541,8 +542,8 @@ func (m *Machine) pushNativeFrames(s *NativeState) {
 // unpark abandons a parked run of native code (the actor is being reset or
 // released): its memory state is the machine's, its native stack goes back.
 func (m *Machine) unpark() {
-	if m.natParked {
-		m.natParked, m.natOpen = false, false
-		m.Prog.Native.End(m.nat)
+	if x := m.x; x != nil && x.natParked {
+		x.natParked, x.natOpen = false, false
+		m.Prog.Native.End(x.nat)
 	}
 }

@@ -998,7 +998,7 @@ loop:
 	case nil:
 		panic("interp: loop left without a reason")
 	case *Exit:
-		m.ExitReason = e.Reason
+		m.setExit(e.Reason)
 		if e.Reason != gc.Sym(gc.SymNormal) {
 			m.fail(e.Reason) // for the report, if nobody else handles it
 		}

@@ -99,8 +99,8 @@ type failInfo struct {
 //
 // Who may touch what:
 //   - state: any goroutine, atomically (the protocol in doc.go).
-//   - mu guards inbox, backlog, closed and over; the flag flagSig is written
-//     under mu and read without it as a hint.
+//   - mu guards inbox, backlog and closed; the flags flagSig and flagOver
+//     are written under mu, flagSig is read without it as a hint.
 //   - schedlink: Runtime.mu (the global queue).
 //   - name, named: Runtime.regMu (the registry); flagNamed: see registry.go.
 //   - x.tpos: timers.mu (x itself is made by the owner before its first timer).
@@ -113,16 +113,15 @@ type actor struct {
 
 	state   atomic.Uint32 // an actorState; see wake and doc.go
 	name    uint32        // registered name (a symbol id) when named; guarded by Runtime.regMu
+	flags   atomic.Uint32 // flagSig (set and cleared under mu, loaded anywhere as a hint) | flagOver (set and read under mu) | flagNamed (set under regMu, see registry.go)
 	blockAs actorState    // owner: the state a StatusBlocked slice ends in: stWaiting, stSleeping or stIO
 	trap    bool          // owner: trap-exit
 	closed  bool          // the actor has ended: nothing more is queued; guarded by mu
-	over    bool          // the inbox passed Limits.Mailbox and holds an itemLimit: messages are dropped; guarded by mu
 	named   bool          // guarded by Runtime.regMu
-	flags   atomic.Uint32 // flagSig (set and cleared under mu, loaded anywhere as a hint) | flagNamed (set under regMu, see registry.go)
 
 	schedlink *actor // next in the global queue; guarded by Runtime.mu
 
-	mu      sync.Mutex // guards inbox, backlog, closed and over
+	mu      sync.Mutex // guards inbox, backlog and closed
 	inbox   []item     // arrived items, oldest first, after those in backlog; guarded by mu
 	backlog *backlog   // earlier full segments, when a backlog built up; guarded by mu
 
@@ -134,6 +133,7 @@ type actor struct {
 const (
 	flagSig   = 1 << iota // the inbox holds a signal
 	flagNamed             // the actor was given a name once
+	flagOver              // the inbox passed Limits.Mailbox and holds an itemLimit: messages are dropped (a bit, not a bool: the actor stays 96 bytes)
 )
 
 // hasSig reports whether a's inbox may hold a signal (a hint). Any goroutine.
@@ -263,7 +263,7 @@ const (
 // dropped. Any goroutine.
 func (a *actor) putMsg(it item, limit int) int {
 	a.mu.Lock()
-	if a.closed || (limit > 0 && a.over) {
+	if a.closed || (limit > 0 && a.flags.Load()&flagOver != 0) { // under mu, as its Or
 		a.mu.Unlock()
 		return putDropped
 	}
@@ -275,7 +275,7 @@ func (a *actor) putMsg(it item, limit int) int {
 		}
 		if n >= limit {
 			it = item{sig: &signal{kind: itemLimit, from: a.pid}}
-			a.over = true
+			a.flags.Or(flagOver) // read under mu above
 			r = putOver
 		}
 	}

@@ -216,7 +216,8 @@
 //     the request or its wake-up. Runtime.ioPending: added to and taken from
 //     by owners, loaded by the deadlock check.
 //   - actor.mu: the actor's inbox (inbox, backlog, closed). The flagSig bit
-//     of actor.flags is a hint stored under it.
+//     of actor.flags is a hint stored under it; its flagOver bit is stored
+//     and read under it.
 //   - actor.state: the state machine above.
 //   - Runtime.regMu: the registry (registry.go).
 //   - timers.mu: the timer heap and each actor's timer position (x.tpos).

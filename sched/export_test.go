@@ -3,7 +3,10 @@ package sched
 // Hooks for the tests in package sched_test: the run queue driven directly
 // with stand-in actors, counters of a live runtime, and heap checks.
 
-import "fmt"
+import (
+	"fmt"
+	"unsafe"
+)
 
 // RunqProbe is a local run queue holding stand-in actors named by ids.
 type RunqProbe struct{ q runq }
@@ -90,3 +93,26 @@ func (rt *Runtime) VerifyHeaps() error {
 	}
 	return nil
 }
+
+// SharedHeaps returns how many live actors have the shared heap (heap.go)
+// and how many a heap of their own. Only after Stop.
+func (rt *Runtime) SharedHeaps() (shared, own int) {
+	select {
+	case <-rt.stopped:
+	default:
+		panic("sched: SharedHeaps before Stop")
+	}
+	for pid := uint64(1); pid <= rt.nextPid.Load(); pid++ {
+		if a := rt.pids.lookup(pid); a != nil && a.m != nil {
+			if a.m.Heap == rt.empty {
+				shared++
+			} else {
+				own++
+			}
+		}
+	}
+	return shared, own
+}
+
+// ActorSize is the size of the scheduler's actor struct, in bytes.
+const ActorSize = unsafe.Sizeof(actor{})

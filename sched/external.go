@@ -41,6 +41,7 @@ func (rt *Runtime) SpawnFunc(fn uint32, push func(m *interp.Machine) error) (uin
 		return 0, err
 	}
 	if push != nil {
+		rt.ownHeap(nil, m) // push may allocate
 		if err := push(m); err != nil {
 			return fail(err)
 		}

@@ -267,7 +267,7 @@ func (rt *Runtime) deliverDirect(w *worker, t *actor, h *gc.Heap, msg gc.Value) 
 	v := msg
 	ok := (t.x == nil || t.x.sup == nil) && t.m.Mailbox.Len() < rt.limits.Mailbox // past the limit, drain ends it
 	if ok && msg.IsHeap() {
-		c, err := gc.Copy(t.m.Heap, h, msg)
+		c, err := gc.Copy(rt.ownHeap(w, t.m), h, msg)
 		ok = err == nil
 		v = c
 	}

@@ -103,6 +103,7 @@ type Runtime struct {
 	mem        memWatch      // checkMemory's state
 
 	machines  sync.Pool // *interp.Machine of ended actors, released, for new ones (newMachine)
+	empty     *gc.Heap  // the shared unused heap (gc.Heap.Share) of actors that have none of their own (heap.go); read-only
 	mailboxes sync.Map  // pid -> *Mailbox of the host mailboxes (external.go)
 }
 
@@ -143,9 +144,9 @@ func New(prog *interp.Program, opts Options) *Runtime {
 	rt.noFiles = opts.NoFiles
 	rt.external = opts.External
 	rt.hosts = opts.Hosts
-	m := interp.NewMachine(prog, rt, rt.out)
-	m.Heap.Limit = rt.limits.Heap
-	m.Heap.Hosts = rt.hosts
+	rt.empty = rt.newHeap(nil)
+	rt.empty.Share()
+	m := interp.NewMachineIn(rt.newHeap(nil), prog, rt, rt.out) // main's heap is always its own: RunMain's caller uses it
 	m.ID = rt.nextPid.Add(1)
 	rt.main = rt.newActor(m)
 	rt.main.state.Store(uint32(stIdle))
@@ -260,8 +261,8 @@ func (rt *Runtime) giveMain(a *actor, st interp.Status) {
 		}
 		a.x.sup = nil // a main actor that ran supervise runs Raft code again on its next run
 	}
-	if st == interp.StatusExited && a.m.Failure == nil && a.m.ExitReason != gc.Sym(gc.SymNormal) {
-		a.m.Failure = &interp.Failure{Reason: a.m.ExitReason, Text: rt.text(a.m.Heap, a.m.ExitReason)}
+	if st == interp.StatusExited && a.m.Failure == nil && a.m.ExitReason() != gc.Sym(gc.SymNormal) {
+		a.m.Failure = &interp.Failure{Reason: a.m.ExitReason(), Text: rt.text(a.m.Heap, a.m.ExitReason())}
 	}
 	a.state.Store(uint32(stIdle)) // pairs with the CAS in RunMain
 	rt.mainDone <- st
@@ -478,7 +479,7 @@ func (rt *Runtime) spawn(w *worker, parent *actor, q gc.Value, link bool) (*acto
 	for q.K == gc.KCurry {
 		x, inner := h.CurryParts(q)
 		if x.IsHeap() {
-			c, err := gc.Copy(m.Heap, h, x)
+			c, err := gc.Copy(rt.ownHeap(w, m), h, x)
 			if err != nil {
 				return fail(errHeapLimit)
 			}
@@ -517,15 +518,13 @@ func (rt *Runtime) reserveActor() bool {
 }
 
 // newMachine returns a machine for a new actor: one an ended actor left,
-// or a new one. A spawn loop whose actors end soon then allocates little
-// (a machine, its heap and stack are about 800 bytes).
+// or a new one, with the shared heap (heap.go). A spawn loop whose actors
+// end soon then allocates little.
 func (rt *Runtime) newMachine() *interp.Machine {
 	m, ok := rt.machines.Get().(*interp.Machine)
 	if !ok {
-		m = interp.NewMachine(rt.prog, rt, rt.out)
-		m.Heap.Hosts = rt.hosts
+		m = interp.NewMachineIn(rt.empty, rt.prog, rt, rt.out)
 	}
-	m.Heap.Limit = rt.limits.Heap
 	return m
 }
 

@@ -200,7 +200,7 @@ func (s *supervisor) do(w *worker, op supOp) bool {
 		}
 		w.answer(op.req, 0, v, s.h)
 	case opExit:
-		a.m.ExitReason = op.v
+		a.m.SetExitReason(op.v)
 		a.m.Failure = nil
 		return true
 	}
@@ -556,9 +556,7 @@ func (rt *Runtime) startSupervisor(w *worker, a *actor) error {
 	if !rt.reserveActor() {
 		return errSystemLimit
 	}
-	sm := interp.NewMachine(rt.prog, rt, rt.out)
-	sm.Heap.Limit = rt.limits.Heap
-	sm.Heap.Hosts = rt.hosts
+	sm := interp.NewMachineIn(rt.newHeap(w), rt.prog, rt, rt.out) // its own for good: the supervisor keeps it (s.h)
 	cs, err := gc.Copy(sm.Heap, m.Heap, specs)
 	if err != nil {
 		rt.live.Add(-1)

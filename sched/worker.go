@@ -40,6 +40,7 @@ type worker struct {
 	batch   [runqSize/2 + 1]*actor // scratch of putSlow
 	expired []*actor               // scratch of fire
 	buf     []item                 // scratch of drain: the items taken from an inbox
+	heaps   []*gc.Heap             // unused heaps taken from actors that wait, for the next that runs (heap.go)
 
 	st       workerStats
 	count    *interp.Counters // instruction counts (Options.Count); written by the worker only
@@ -358,6 +359,7 @@ func (w *worker) run(a *actor) {
 		rt.giveMain(a, interp.StatusYield)
 		return
 	}
+	rt.ownHeap(w, a.m)
 	if a.hasSig() {
 		w.drain(a, true)
 	}
@@ -415,6 +417,7 @@ func (w *worker) run(a *actor) {
 			w.put(a)
 			return
 		}
+		w.shareHeap(a)
 		to := a.blockAs
 		a.blockAs = stWaiting
 		if a.state.CompareAndSwap(uint32(stRunning), uint32(to)) { // wakers now queue it; we must not touch it
@@ -460,8 +463,8 @@ func (w *worker) end(a *actor, st interp.Status) {
 	case a.dying() != nil:
 		reason, fi = a.x.dying.reason, a.x.dying.fi
 		if a == rt.main {
-			m.Heap.Release(m.ExitReason)
-			m.ExitReason = reason
+			m.Heap.Release(m.ExitReason())
+			m.SetExitReason(reason)
 			m.Failure = nil
 			if reason != gc.Sym(gc.SymNormal) {
 				m.Failure = &interp.Failure{Reason: reason, Text: rt.text(m.Heap, reason)}
@@ -478,7 +481,7 @@ func (w *worker) end(a *actor, st interp.Status) {
 	case st == interp.StatusDone:
 		reason = gc.Sym(gc.SymNormal)
 	case st == interp.StatusExited:
-		reason = m.ExitReason
+		reason = m.ExitReason()
 		if m.Failure != nil {
 			fi = infoOf(m.Failure)
 		}
