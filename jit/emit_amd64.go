@@ -795,18 +795,11 @@ func (e *emitter) fixCalls(code []byte) {
 // argReg puts payload p of the callee's top slot, at position pos, in
 // the argument register: from memory when p is 0.
 func (e *emitter) argReg(p vid, pos int) {
-	switch {
-	case p == 0:
+	if p == 0 {
 		e.ins(x86.AMOVQ, mem(rDSP, int64(pos)*16+8), reg(rArgP))
-	case e.f.values[p].typ != tFloat:
-		if r := e.gp(p, rArgP); r != rArgP {
-			e.ins(x86.AMOVQ, reg(r), reg(rArgP))
-		}
-	case e.a.loc[p].kind == lConst:
-		e.movConst(e.f.values[p].imm, rArgP)
-	default:
-		e.ins(x86.AMOVQ, reg(e.fp(p, rF0)), reg(rArgP))
+		return
 	}
+	e.intoGP(p, rArgP)
 }
 
 // returnRegs puts the top slot, kind k and payload p (0: memory's), in
@@ -817,18 +810,22 @@ func (e *emitter) returnRegs(k, p vid) {
 		e.ins(x86.AMOVQ, mem(rDSP, 8), reg(rRetP))
 		return
 	}
-	if r := e.gp(k, rRetK); r != rRetK {
-		e.ins(x86.AMOVQ, reg(r), reg(rRetK))
-	}
+	e.intoGP(k, rRetK)
+	e.intoGP(p, rRetP)
+}
+
+// intoGP puts v in general register r: a float's bits, a constant, or an
+// int from wherever it lives.
+func (e *emitter) intoGP(v vid, r int16) {
 	switch {
-	case e.f.values[p].typ != tFloat:
-		if r := e.gp(p, rRetP); r != rRetP {
-			e.ins(x86.AMOVQ, reg(r), reg(rRetP))
+	case e.f.values[v].typ != tFloat:
+		if g := e.gp(v, r); g != r {
+			e.ins(x86.AMOVQ, reg(g), reg(r))
 		}
-	case e.a.loc[p].kind == lConst:
-		e.movConst(e.f.values[p].imm, rRetP)
+	case e.a.loc[v].kind == lConst:
+		e.movConst(e.f.values[v].imm, r)
 	default:
-		e.ins(x86.AMOVQ, reg(e.fp(p, rF0)), reg(rRetP))
+		e.ins(x86.AMOVQ, reg(e.fp(v, rF0)), reg(r))
 	}
 }
 

@@ -421,21 +421,8 @@ func (f *function) cancelRetains() {
 					break scan
 				}
 			}
-			if rel < 0 {
+			if rel < 0 || !f.exitsTake(exits, r) {
 				continue
-			}
-			ok := true
-			for _, e := range exits {
-				if f.exits[e].kind != interp.ExitInterp {
-					ok = false
-				}
-			}
-			if !ok {
-				continue
-			}
-			for _, e := range exits {
-				rs := f.exits[e].retains // shared between exits (exitCache): copied
-				f.exits[e].retains = append(rs[:len(rs):len(rs)], [2]vid{r.a, r.b})
 			}
 			r.op = opNop
 			f.values[rel].op = opNop
@@ -476,24 +463,27 @@ func (f *function) sinkRetains() {
 					break scan
 				}
 			}
-			if !done {
+			if !done || !f.exitsTake(exits, r) {
 				continue
-			}
-			for _, e := range exits {
-				if f.exits[e].kind != interp.ExitInterp {
-					done = false
-				}
-			}
-			if !done {
-				continue
-			}
-			for _, e := range exits {
-				rs := f.exits[e].retains // shared between exits (exitCache): copied
-				f.exits[e].retains = append(rs[:len(rs):len(rs)], [2]vid{r.a, r.b})
 			}
 			r.op = opNop
 		}
 	}
+}
+
+// exitsTake gives the count retain r takes to each of exits instead, and
+// reports whether it could: only exits to the interpreter take counts.
+func (f *function) exitsTake(exits []int, r *value) bool {
+	for _, e := range exits {
+		if f.exits[e].kind != interp.ExitInterp {
+			return false
+		}
+	}
+	for _, e := range exits {
+		rs := f.exits[e].retains // shared between exits (exitCache): copied
+		f.exits[e].retains = append(rs[:len(rs):len(rs)], [2]vid{r.a, r.b})
+	}
+	return true
 }
 
 // scalarCheck reports whether check x passes only on a kind that holds no
