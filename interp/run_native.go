@@ -485,7 +485,7 @@ var fastOps = [256]bool{MakeArray: true, Push: true, Builtin: true, MapAt: true,
 
 // fillNative writes the machine's memory into s before native code runs.
 func (m *Machine) fillNative(s *NativeState) {
-	s.StackBase, s.StackLast = uintptr(unsafe.Pointer(unsafe.SliceData(m.stack))), m.stackLast
+	s.StackBase, s.StackLast = m.stackBase, m.stackLast
 	// One slot is kept back from native code, as the interpreter's calls
 	// keep it (a callee's base is inside the array even when it has no
 	// locals): a step or an exit in a function of no locals called at the
