@@ -578,11 +578,18 @@ func (b *builder) guardSite(x vid, k gc.Kind, operand int) {
 		}
 		return
 	}
+	b.checkSite(x, cEq, int64(k), operand)
+}
+
+// checkSite adds: go on when x c want holds, else leave for the
+// interpreter before the instruction, recording x at the feedback site of
+// the instruction's operand (a kind, a header's kind, a length).
+func (b *builder) checkSite(x vid, c cond, want int64, operand int) {
 	e := b.exitPre(whyGuard)
 	b.f.exits[e].guard = x
 	b.f.exits[e].site = len(b.sites)
 	b.sites = append(b.sites, siteKey{b.in.pc, operand + b.operand})
-	b.emit3(opCheck, tVoid, x, b.f.constant(int64(k)), 0, int64(e), int32(cEq))
+	b.emit3(opCheck, tVoid, x, b.f.constant(want), 0, int64(e), int32(c))
 }
 
 // seen returns the kinds feedback saw at operand of the current instruction.

@@ -41,8 +41,7 @@ type effects struct {
 	assume    map[*interp.Func]*effect
 	verifying bool
 
-	index map[*interp.Func]int // Tarjan's numbering, made at the first question
-	parts map[*interp.Func][]*interp.Func
+	parts map[*interp.Func][]*interp.Func // each function's part, made at the first question
 }
 
 func newEffects(funcs []*interp.Func) *effects {
@@ -124,8 +123,8 @@ func (es *effects) callees(fn *interp.Func, f func(*interp.Func)) {
 // findParts splits the call graph into its strongly connected parts
 // (Tarjan's algorithm, with a stack of its own: programs may be deep).
 func (es *effects) findParts() {
-	es.index = map[*interp.Func]int{}
 	es.parts = map[*interp.Func][]*interp.Func{}
+	index := map[*interp.Func]int{} // Tarjan's numbering
 	low := map[*interp.Func]int{}
 	onStack := map[*interp.Func]bool{}
 	var stack []*interp.Func
@@ -136,8 +135,8 @@ func (es *effects) findParts() {
 	}
 	var work []frame
 	visit := func(fn *interp.Func) {
-		n := len(es.index)
-		es.index[fn], low[fn] = n, n
+		n := len(index)
+		index[fn], low[fn] = n, n
 		stack = append(stack, fn)
 		onStack[fn] = true
 		var outs []*interp.Func
@@ -145,7 +144,7 @@ func (es *effects) findParts() {
 		work = append(work, frame{fn: fn, outs: outs})
 	}
 	for _, root := range es.funcs {
-		if _, done := es.index[root]; done || root == nil {
+		if _, done := index[root]; done || root == nil {
 			continue
 		}
 		visit(root)
@@ -154,10 +153,10 @@ func (es *effects) findParts() {
 			if top.next < len(top.outs) {
 				g := top.outs[top.next]
 				top.next++
-				if _, seen := es.index[g]; !seen {
+				if _, seen := index[g]; !seen {
 					visit(g)
 				} else if onStack[g] {
-					low[top.fn] = min(low[top.fn], es.index[g])
+					low[top.fn] = min(low[top.fn], index[g])
 				}
 				continue
 			}
@@ -167,7 +166,7 @@ func (es *effects) findParts() {
 				caller := work[len(work)-1].fn
 				low[caller] = min(low[caller], low[fn])
 			}
-			if low[fn] != es.index[fn] {
+			if low[fn] != index[fn] {
 				continue
 			}
 			var part []*interp.Func

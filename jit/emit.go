@@ -267,6 +267,16 @@ func (e *emitter) selfCall(ci *callInfo) bool {
 	return ci.callee >= 0 && int64(ci.callee) == e.fnIdx
 }
 
+// nativeEntry returns the block native callers enter f at.
+func (f *function) nativeEntry() int {
+	for _, en := range f.entries {
+		if en.native {
+			return en.blk
+		}
+	}
+	panic("jit: a function without a native entry")
+}
+
 // labelCall is a call of a label in the code, for fixCalls.
 type labelCall struct{ at, to *obj.Prog }
 

@@ -763,7 +763,7 @@ func (e *emitter) call(id vid, v *value) {
 		e.ins(x86.AADDQ, imm(int64(ci.base)*16), reg(rDSP))
 	}
 	if self {
-		e.callLabel(e.labels[e.f.entries[0].blk])
+		e.callLabel(e.labels[e.f.nativeEntry()])
 	} else {
 		e.ins(obj.ACALL, obj.Addr{}, mem(rS1, 0))
 	}

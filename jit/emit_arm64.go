@@ -716,7 +716,7 @@ func (e *emitter) call(id vid, v *value) {
 		e.addImm(rDSP, int64(ci.base)*16, rDSP)
 	}
 	if self {
-		e.jmp(arm64.ABL, e.labels[e.f.entries[0].blk])
+		e.jmp(arm64.ABL, e.labels[e.f.nativeEntry()])
 	} else {
 		e.ins(obj.ACALL, obj.Addr{}, mem(rS3, 0))
 	}

@@ -388,7 +388,7 @@ func (f *function) String() string {
 			if t.regs {
 				fmt.Fprintf(&s, "  return %s %s\n", name(t.a), name(t.b))
 			} else {
-				fmt.Fprintf(&s, "  return\n")
+				s.WriteString("  return\n")
 			}
 		case tkExit:
 			fmt.Fprintf(&s, "  exit %d\n", t.exit)

@@ -1008,13 +1008,12 @@ func (b *builder) callWith(fn int, dyn vid, base int) {
 			// The callee's effect is known: the caller's slots below what
 			// it changes are as they were (in registers, and memory).
 			b.calls[len(b.calls)-1].after = base + ce.top
+			// A slot of a kind not known goes too: memory holds it (the
+			// flush above), and loading it again where it is used is
+			// cheaper than keeping it in a register that the call saves
+			// and restores.
 			for i, s := range b.st.stack {
-				if pos := b.st.lo + i; pos >= base+ce.min {
-					b.st.stack[i] = slot{}
-				} else if _, known := b.f.isConst(s.k); !known {
-					// Memory holds it (the flush above): loading it
-					// again where it is used is cheaper than keeping it
-					// in a register that the call saves and restores.
+				if _, known := b.f.isConst(s.k); b.st.lo+i >= base+ce.min || !known {
 					b.st.stack[i] = slot{}
 				}
 			}
@@ -1384,15 +1383,9 @@ func (b *builder) unpack() bool {
 	f := b.f
 	b.guardKind(0, gc.KArr, 0)
 	arr := b.peek(0)
-	hdr := b.emit(opAdd, tInt, b.emit(opState, tInt, 0, 0, offHdrs),
-		b.emit(opMul, tInt, arr.p, f.constant(int64(gc.ArenaHdrSize)), 0), 0)
+	hdr := b.headerOf(arr.p)
 	b.unpacked(hdr)
-	length := b.load32(hdr, int64(gc.ArenaHdrLen))
-	e := b.exitPre(whyGuard)
-	b.f.exits[e].guard = length
-	b.f.exits[e].site = len(b.sites)
-	b.sites = append(b.sites, siteKey{b.in.pc, lengthOperand + b.operand})
-	b.emit3(opCheck, tVoid, length, f.constant(n), 0, int64(e), int32(cEq))
+	b.checkSite(b.load32(hdr, int64(gc.ArenaHdrLen)), cEq, n, lengthOperand)
 	if n < 0 {
 		// Nothing gets past the check: the code after it is never run.
 		b.leave(whyGuard)
@@ -1413,17 +1406,22 @@ func (b *builder) unpack() bool {
 	return false
 }
 
+// headerOf returns the address of the header of the heap object with
+// handle p (an array's or a string's).
+func (b *builder) headerOf(p vid) vid {
+	return b.emit(opAdd, tInt, b.emit(opState, tInt, 0, 0, offHdrs),
+		b.emit(opMul, tInt, p, b.f.constant(int64(gc.ArenaHdrSize)), 0), 0)
+}
+
 // arrayHeader checks that the slots at a and i below the top are an array
 // and an index in range, and returns the address of the array's header
 // and its length. (A string is :type, out of range :out-of-bounds: the
 // interpreter reports them.)
 func (b *builder) arrayHeader(a, i int) (hdr, idx vid) {
-	f := b.f
 	b.guardKind(a, gc.KArr, 0)
 	b.guardKind(i, gc.KInt, 1)
 	arr, ix := b.peek(a), b.peek(i)
-	hdr = b.emit(opAdd, tInt, b.emit(opState, tInt, 0, 0, offHdrs),
-		b.emit(opMul, tInt, arr.p, f.constant(int64(gc.ArenaHdrSize)), 0), 0)
+	hdr = b.headerOf(arr.p)
 	n := b.load32(hdr, int64(gc.ArenaHdrLen))
 	b.check(ix.p, cLtU, n, whySlow)
 	return hdr, ix.p
@@ -1479,12 +1477,7 @@ func (b *builder) unpacked(hdr vid) bool {
 	if b.takesPacked() {
 		return false
 	}
-	kind := b.load8(hdr, int64(gc.ArenaHdrKind))
-	e := b.exitPre(whyGuard)
-	b.f.exits[e].guard = kind
-	b.f.exits[e].site = len(b.sites)
-	b.sites = append(b.sites, siteKey{b.in.pc, 2 + b.operand})
-	b.emit3(opCheck, tVoid, kind, b.f.constant(int64(gc.ArenaPacked)), 0, int64(e), int32(cNe))
+	b.checkSite(b.load8(hdr, int64(gc.ArenaHdrKind)), cNe, int64(gc.ArenaPacked), 2)
 	return true
 }
 
@@ -1665,8 +1658,7 @@ func (b *builder) length() bool {
 	}
 	b.guardKind(0, k, 0)
 	x = b.peek(0)
-	hdr := b.emit(opAdd, tInt, b.emit(opState, tInt, 0, 0, offHdrs),
-		b.emit(opMul, tInt, x.p, b.f.constant(int64(gc.ArenaHdrSize)), 0), 0)
+	hdr := b.headerOf(x.p)
 	n := b.load32(hdr, int64(gc.ArenaHdrLen))
 	b.pop()
 	b.drop(x)
@@ -1681,8 +1673,7 @@ func (b *builder) unpackedHeader(n int) vid {
 	f := b.f
 	b.guardKind(n, gc.KArr, 0)
 	arr := b.peek(n)
-	hdr := b.emit(opAdd, tInt, b.emit(opState, tInt, 0, 0, offHdrs),
-		b.emit(opMul, tInt, arr.p, f.constant(int64(gc.ArenaHdrSize)), 0), 0)
+	hdr := b.headerOf(arr.p)
 	b.slowUnless(b.emit3(opCmp, tInt, b.load8(hdr, int64(gc.ArenaHdrKind)), f.constant(int64(gc.KArr)), 0, 0, int32(cEq)))
 	return hdr
 }
