@@ -569,8 +569,8 @@ func bSlice(m *Machine) error {
 			}
 		}
 	} else {
-		b := m.Heap.Bytes(x)[from:to]
-		r, aerr = m.Heap.NewString(append([]byte(nil), b...))
+		// NewString copies from a view of the heap itself.
+		r, aerr = m.Heap.NewString(m.Heap.Bytes(x)[from:to])
 	}
 	if aerr != nil {
 		return allocErr(aerr)
