@@ -447,6 +447,8 @@ func (e *emitter) xloc(v vid) xloc {
 		return xloc{kind: lReg, at: int64(saveIndex(l.reg)), float: float}
 	case lStack:
 		return xloc{kind: lStack, at: e.fr.spillOff(l.off), float: float}
+	case lState:
+		return xloc{kind: lState, at: int64(l.off)}
 	}
 	return xloc{kind: lConst, at: e.f.values[v].imm, float: float}
 }

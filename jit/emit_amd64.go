@@ -70,6 +70,8 @@ func (e *emitter) gp(v vid, s int16) int16 {
 		return l.reg
 	case lStack:
 		e.ins(x86.AMOVQ, mem(rSP, e.fr.spillOff(l.off)), reg(s))
+	case lState:
+		e.ins(x86.AMOVQ, mem(rST, int64(l.off)), reg(s))
 	default:
 		e.movConst(e.f.values[v].imm, s)
 	}
@@ -90,6 +92,8 @@ func (e *emitter) src(v vid) obj.Addr {
 		return reg(l.reg)
 	case lStack:
 		return mem(rSP, e.fr.spillOff(l.off))
+	case lState:
+		return mem(rST, int64(l.off))
 	}
 	if c := e.f.values[v].imm; fits32(c) {
 		return imm(c)
@@ -203,10 +207,10 @@ var ccMov = [...]obj.As{cEq: x86.ACMOVQEQ, cNe: x86.ACMOVQNE, cLt: x86.ACMOVQLT,
 
 // cmp compares ints a and b (flags as a - b).
 func (e *emitter) cmp(a, b vid) {
-	if l := e.a.loc[a]; l.kind == lStack {
+	if l := e.a.loc[a]; l.inMemory() {
 		// A spilled value is compared where it is.
 		if src := e.src(b); src.Type != obj.TYPE_MEM {
-			e.ins(x86.ACMPQ, mem(rSP, e.fr.spillOff(l.off)), src)
+			e.ins(x86.ACMPQ, e.src(a), src)
 			return
 		}
 	}
@@ -314,9 +318,9 @@ func (e *emitter) value(id vid) {
 		e.localsCached()
 		e.storeValue(rS2, v.imm*16, v.a, v.b)
 	case opState:
-		r := e.dst(id, rS0)
-		e.ins(x86.AMOVQ, mem(rST, v.imm), reg(r))
-		e.done(id, r)
+		if e.a.loc[id].kind == lReg {
+			e.ins(x86.AMOVQ, mem(rST, v.imm), reg(e.a.loc[id].reg))
+		}
 	case opLoad:
 		base := e.gp(v.a, rS0)
 		if v.typ == tFloat {
@@ -887,7 +891,12 @@ func (e *emitter) terminate(blk *block, next int) {
 // move emits one move between locations (through AX or X15 between two
 // slots).
 func (e *emitter) move(m move) {
-	slot := func(l loc) obj.Addr { return mem(rSP, e.fr.spillOff(l.off)) }
+	slot := func(l loc) obj.Addr {
+		if l.kind == lState {
+			return mem(rST, int64(l.off))
+		}
+		return mem(rSP, e.fr.spillOff(l.off))
+	}
 	if m.float {
 		switch {
 		case m.src.kind == lConst:
@@ -897,10 +906,10 @@ func (e *emitter) move(m move) {
 			} else {
 				e.ins(x86.AMOVQ, reg(rS0), slot(m.dst))
 			}
-		case m.src.kind == lStack && m.dst.kind == lStack:
+		case m.src.inMemory() && m.dst.kind == lStack:
 			e.ins(x86.AMOVSD, slot(m.src), reg(rF0))
 			e.ins(x86.AMOVSD, reg(rF0), slot(m.dst))
-		case m.src.kind == lStack:
+		case m.src.inMemory():
 			e.ins(x86.AMOVSD, slot(m.src), reg(m.dst.reg))
 		case m.dst.kind == lStack:
 			e.ins(x86.AMOVSD, reg(m.src.reg), slot(m.dst))
@@ -920,10 +929,10 @@ func (e *emitter) move(m move) {
 			e.movConst(c, rS0)
 			e.ins(x86.AMOVQ, reg(rS0), slot(m.dst))
 		}
-	case m.src.kind == lStack && m.dst.kind == lStack:
+	case m.src.inMemory() && m.dst.kind == lStack:
 		e.ins(x86.AMOVQ, slot(m.src), reg(rS0))
 		e.ins(x86.AMOVQ, reg(rS0), slot(m.dst))
-	case m.src.kind == lStack:
+	case m.src.inMemory():
 		e.ins(x86.AMOVQ, slot(m.src), reg(m.dst.reg))
 	case m.dst.kind == lStack:
 		e.ins(x86.AMOVQ, reg(m.src.reg), slot(m.dst))

@@ -113,6 +113,8 @@ func (e *emitter) gp(v vid, s int16) int16 {
 		return l.reg
 	case lStack:
 		e.ins(arm64.AMOVD, mem(rSP, e.fr.spillOff(l.off)), reg(s))
+	case lState:
+		e.ins(arm64.AMOVD, mem(rST, int64(l.off)), reg(s))
 	default:
 		e.movConst(e.f.values[v].imm, s)
 	}
@@ -300,9 +302,9 @@ func (e *emitter) value(id vid) {
 		e.localsCached()
 		e.storeValue(rS2, v.imm*16, v.a, v.b)
 	case opState:
-		r := e.dst(id, rS0)
-		e.ins(arm64.AMOVD, mem(rST, v.imm), reg(r))
-		e.done(id, r)
+		if e.a.loc[id].kind == lReg {
+			e.ins(arm64.AMOVD, mem(rST, v.imm), reg(e.a.loc[id].reg))
+		}
 	case opLoad:
 		base := e.gp(v.a, rS1)
 		if v.typ == tFloat {
@@ -824,7 +826,12 @@ func (e *emitter) terminate(blk *block, next int) {
 
 // move emits one move between locations.
 func (e *emitter) move(m move) {
-	slot := func(l loc) obj.Addr { return mem(rSP, e.fr.spillOff(l.off)) }
+	slot := func(l loc) obj.Addr {
+		if l.kind == lState {
+			return mem(rST, int64(l.off))
+		}
+		return mem(rSP, e.fr.spillOff(l.off))
+	}
 	as, tmp := obj.As(arm64.AMOVD), int16(rS0)
 	if m.float {
 		as, tmp = arm64.AFMOVD, rF0
@@ -837,10 +844,10 @@ func (e *emitter) move(m move) {
 		} else {
 			e.ins(arm64.AMOVD, reg(rS0), slot(m.dst))
 		}
-	case m.src.kind == lStack && m.dst.kind == lStack:
+	case m.src.inMemory() && m.dst.kind == lStack:
 		e.ins(as, slot(m.src), reg(tmp))
 		e.ins(as, reg(tmp), slot(m.dst))
-	case m.src.kind == lStack:
+	case m.src.inMemory():
 		e.ins(as, slot(m.src), reg(m.dst.reg))
 	case m.dst.kind == lStack:
 		e.ins(as, reg(m.src.reg), slot(m.dst))

@@ -28,6 +28,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"sort"
 	"sync"
 	"sync/atomic"
@@ -56,7 +57,8 @@ var debugExits = os.Getenv("RAFT_JIT_EXITS") != ""
 
 // debugIR names a function whose intermediate form each compile prints,
 // optimized, to standard error (RAFT_JIT_IR=name; * for every function),
-// with the feedback it was built from.
+// with the feedback it was built from. Its machine code goes to a file in
+// the temporary directory, named on standard error, for objdump -b binary.
 var debugIR = os.Getenv("RAFT_JIT_IR")
 
 var exitNames = [...]string{interp.ExitInterp: "interp", interp.ExitStep: "step", interp.ExitFuel: "fuel",
@@ -348,6 +350,12 @@ func (j *JIT) compileFunc(s *fnState) (c *code, err error) {
 	if err != nil {
 		return nil, err
 	}
+	if debugIR == "*" || debugIR == s.fn.Name {
+		path := filepath.Join(os.TempDir(), fmt.Sprintf("raft-jit-%d-%d.bin", s.fn.Index, s.compiles))
+		if err := os.WriteFile(path, bytes, 0o644); err == nil {
+			fmt.Fprintf(os.Stderr, "jit: machine code of %s in %s (native entry %#x)\n", s.fn.Name, path, c.native)
+		}
+	}
 	c.mem, err = mapCode(bytes)
 	if err != nil {
 		return nil, err
@@ -520,6 +528,8 @@ func (j *JIT) read(st *interp.NativeState, l xloc) uint64 {
 		j.mu.Unlock()
 		off := st.Private[privNativeSP] + uintptr(l.at) - uintptr(unsafe.Pointer(&mem[0]))
 		return binary.LittleEndian.Uint64(mem[off:])
+	case lState:
+		return *(*uint64)(unsafe.Add(unsafe.Pointer(st), l.at))
 	}
 	return uint64(l.at)
 }

@@ -5,7 +5,9 @@ package jit
 // scan, after Poletto and Sarkar: one interval per value from its first to
 // its last live point in the block layout, the interval that ends last
 // spilled). Constants get no place: they are immediates where they are
-// used. Calls and exits that come back do not take registers from the
+// used. A value read from the NativeState (opState) that loses its register
+// is read from the state again at each use (lState), which costs no store:
+// of the values to spill, it goes first. Calls and exits that come back do not take registers from the
 // allocator: the code saves the registers live across them and restores
 // them after (see emit.go).
 
@@ -22,6 +24,7 @@ const (
 	lReg           // in register reg
 	lStack         // in the frame slot at off
 	lConst         // a constant
+	lState         // a field of the NativeState at off, read where it is used
 )
 
 type loc struct {
@@ -29,6 +32,10 @@ type loc struct {
 	reg  int16
 	off  int32 // slot index in the frame's spill area
 }
+
+// inMemory reports whether a value at l is read from memory: a spill
+// slot or the NativeState.
+func (l loc) inMemory() bool { return l.kind == lStack || l.kind == lState }
 
 // interval is the stretch of the layout in which a value is live.
 type interval struct {
@@ -368,7 +375,12 @@ func (f *function) allocate(gprs, fprs []int16) *alloc {
 			}
 		}
 	}
-	density := func(iv *interval) float64 { return weight[iv.v] / float64(iv.end-iv.start+1) }
+	density := func(iv *interval) float64 {
+		if f.values[iv.v].op == opState {
+			return -1 // read again where it is used
+		}
+		return weight[iv.v] / float64(iv.end-iv.start+1)
+	}
 	take := func(pl *pool, r int16) bool {
 		for i, fr := range pl.free {
 			if fr == r {
@@ -443,6 +455,10 @@ func (f *function) allocate(gprs, fprs []int16) *alloc {
 		if fi >= 0 {
 			a.loc[iv.v] = a.loc[far.v]
 			pl.active[fi] = iv
+		}
+		if x := &f.values[far.v]; x.op == opState {
+			a.loc[far.v] = loc{kind: lState, off: int32(x.imm)}
+			continue
 		}
 		// A slot whose last value died before far's starts is free.
 		slot := -1
