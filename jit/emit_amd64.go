@@ -68,10 +68,8 @@ func (e *emitter) gp(v vid, s int16) int16 {
 	switch l.kind {
 	case lReg:
 		return l.reg
-	case lStack:
-		e.ins(x86.AMOVQ, mem(rSP, e.fr.spillOff(l.off)), reg(s))
-	case lState:
-		e.ins(x86.AMOVQ, mem(rST, int64(l.off)), reg(s))
+	case lStack, lState:
+		e.ins(x86.AMOVQ, e.memAt(l), reg(s))
 	default:
 		e.movConst(e.f.values[v].imm, s)
 	}
@@ -90,10 +88,8 @@ func (e *emitter) src(v vid) obj.Addr {
 	switch l.kind {
 	case lReg:
 		return reg(l.reg)
-	case lStack:
-		return mem(rSP, e.fr.spillOff(l.off))
-	case lState:
-		return mem(rST, int64(l.off))
+	case lStack, lState:
+		return e.memAt(l)
 	}
 	if c := e.f.values[v].imm; fits32(c) {
 		return imm(c)
@@ -891,12 +887,7 @@ func (e *emitter) terminate(blk *block, next int) {
 // move emits one move between locations (through AX or X15 between two
 // slots).
 func (e *emitter) move(m move) {
-	slot := func(l loc) obj.Addr {
-		if l.kind == lState {
-			return mem(rST, int64(l.off))
-		}
-		return mem(rSP, e.fr.spillOff(l.off))
-	}
+	slot := e.memAt
 	if m.float {
 		switch {
 		case m.src.kind == lConst:

@@ -111,10 +111,8 @@ func (e *emitter) gp(v vid, s int16) int16 {
 	switch l.kind {
 	case lReg:
 		return l.reg
-	case lStack:
-		e.ins(arm64.AMOVD, mem(rSP, e.fr.spillOff(l.off)), reg(s))
-	case lState:
-		e.ins(arm64.AMOVD, mem(rST, int64(l.off)), reg(s))
+	case lStack, lState:
+		e.ins(arm64.AMOVD, e.memAt(l), reg(s))
 	default:
 		e.movConst(e.f.values[v].imm, s)
 	}
@@ -826,12 +824,7 @@ func (e *emitter) terminate(blk *block, next int) {
 
 // move emits one move between locations.
 func (e *emitter) move(m move) {
-	slot := func(l loc) obj.Addr {
-		if l.kind == lState {
-			return mem(rST, int64(l.off))
-		}
-		return mem(rSP, e.fr.spillOff(l.off))
-	}
+	slot := e.memAt
 	as, tmp := obj.As(arm64.AMOVD), int16(rS0)
 	if m.float {
 		as, tmp = arm64.AFMOVD, rF0

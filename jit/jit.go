@@ -353,7 +353,7 @@ func (j *JIT) compileFunc(s *fnState) (c *code, err error) {
 	if debugIR == "*" || debugIR == s.fn.Name {
 		path := filepath.Join(os.TempDir(), fmt.Sprintf("raft-jit-%d-%d.bin", s.fn.Index, s.compiles))
 		if err := os.WriteFile(path, bytes, 0o644); err == nil {
-			fmt.Fprintf(os.Stderr, "jit: machine code of %s in %s (native entry %#x)\n", s.fn.Name, path, c.native)
+			fmt.Fprintf(os.Stderr, "jit: machine code of %s in %s\n", s.fn.Name, path)
 		}
 	}
 	c.mem, err = mapCode(bytes)

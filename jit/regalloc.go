@@ -7,9 +7,9 @@ package jit
 // spilled). Constants get no place: they are immediates where they are
 // used. A value read from the NativeState (opState) that loses its register
 // is read from the state again at each use (lState), which costs no store:
-// of the values to spill, it goes first. Calls and exits that come back do not take registers from the
-// allocator: the code saves the registers live across them and restores
-// them after (see emit.go).
+// of the values to spill, it goes first. Calls and exits that come back do
+// not take registers from the allocator: the code saves the registers live
+// across them and restores them after (see emit.go).
 
 import (
 	"slices"
@@ -30,7 +30,7 @@ const (
 type loc struct {
 	kind locKind
 	reg  int16
-	off  int32 // slot index in the frame's spill area
+	off  int32 // lStack: slot index in the frame's spill area; lState: offset in the NativeState
 }
 
 // inMemory reports whether a value at l is read from memory: a spill
