@@ -643,6 +643,7 @@ func simpleKind(k gc.Kind) bool {
 // equal builds = and <>.
 func (b *builder) equal(eq bool) bool {
 	f := b.f
+	b.numEqual()
 	x, y := b.peek(1), b.peek(0)
 	kx, okx := b.kind(x)
 	ky, oky := b.kind(y)
@@ -707,6 +708,42 @@ func (b *builder) equal(eq bool) bool {
 	}
 	b.push(b.boolSlot(t))
 	return false
+}
+
+// numEqual guards = and <> on numbers where nothing else is known: an
+// operand whose kind is known only at run time, beside an int or a float
+// (or another such operand), is checked to be of that kind (an int, or a
+// float in a function that computes with floats) when no check at its site
+// has failed yet. The comparison is then one cmp, where the generic one
+// tests for floats and compares kinds and payloads, or steps; a check that
+// fails records the kind (feedback), and the next compile keeps the
+// generic comparison.
+func (b *builder) numEqual() {
+	x, y := b.peek(1), b.peek(0)
+	kx, okx := b.kind(x)
+	ky, oky := b.kind(y)
+	isNum := func(k gc.Kind) bool { return k == gc.KInt || k == gc.KFloat }
+	if okx && !isNum(kx) || oky && !isNum(ky) || okx && oky {
+		return
+	}
+	if !okx && b.seen(0) != 0 || !oky && b.seen(1) != 0 {
+		return
+	}
+	k := kx
+	switch {
+	case oky:
+		k = ky
+	case !okx && b.floatBias():
+		k = gc.KFloat
+	case !okx:
+		k = gc.KInt
+	}
+	if !okx {
+		b.guardKind(1, k, 0)
+	}
+	if !oky && y.k != x.k { // dup: the same value, checked once
+		b.guardKind(0, k, 1)
+	}
 }
 
 func b2i(x bool) int64 {
