@@ -227,15 +227,17 @@ type builder struct {
 	sites   []siteKey
 	calls   []callInfo
 
-	cur      int    // the current IR block (-1: nothing reaches here)
-	st       *state // the state at the current point
-	pre      *state // the state before the current instruction
-	in       *inst  // the current instruction
-	effects  bool   // the current instruction changed memory
-	inlined  bool   // the current instruction is a call whose callee's body is built in its place
-	operand  int    // added to operand numbers of feedback sites: parts of an inlined body have sites of their own
-	lastPart bool   // the plain instruction being built is the last of the current one
-	slow     []pend // slow paths of the current instruction that go on after it
+	cur      int            // the current IR block (-1: nothing reaches here)
+	st       *state         // the state at the current point
+	pre      *state         // the state before the current instruction
+	in       *inst          // the current instruction
+	effects  bool           // the current instruction changed memory
+	deferred [][2]vid       // counts an inlined body's slots take, not taken yet (see retain)
+	proven   map[proof]bool // what an inlined body's checks proved (see prove)
+	inlined  bool           // the current instruction is a call whose callee's body is built in its place
+	operand  int            // added to operand numbers of feedback sites: parts of an inlined body have sites of their own
+	lastPart bool           // the plain instruction being built is the last of the current one
+	slow     []pend         // slow paths of the current instruction that go on after it
 
 	loops []uint8 // by instruction: how many loops hold it (see weight)
 
@@ -488,12 +490,73 @@ func (b *builder) emit3(o op, t typ, a, bb, c vid, imm int64, aux int32) vid {
 	return v
 }
 
-// effect marks that the current instruction changed memory: from here on
-// it may not leave for the interpreter with the state from before it.
-func (b *builder) effect() { b.effects = true }
+// effect marks that the current instruction is about to change memory:
+// from here on it may not leave for the interpreter with the state from
+// before it. The counts an inlined body put off are taken first.
+func (b *builder) effect() {
+	b.effects = true
+	for _, r := range b.deferred {
+		b.emit(opRetain, tVoid, r[0], r[1], 0)
+	}
+	b.deferred = nil
+}
+
+// retain counts a reference to the value (k, p), which a slot is going to
+// hold. In an inlined body that has not changed memory yet, the count is
+// taken at its first change (effect) or at its end instead: until then
+// its checks leave with the state from before the call, which holds no
+// such count, and the value's holder (the caller's local, the array it
+// was read from) keeps it alive meanwhile. So `| a p q |` of an array and
+// the get of an element do not stop the checks that follow (exchange's
+// `a p get` and `a q get` before its first set).
+func (b *builder) retain(k, p vid) {
+	if b.inlined && !b.effects {
+		b.deferred = append(b.deferred, [2]vid{k, p})
+		return
+	}
+	b.emit(opRetain, tVoid, k, p, 0)
+	b.effect()
+}
+
+// A proof is a check an inlined body made: of a kind (an index in range
+// of an array, an array not packed) and of values (the array's handle,
+// the index).
+type proof struct {
+	kind uint8
+	a, b vid
+}
+
+// Kinds of proofs.
+const (
+	proofInRange  = iota // b is an index of array a
+	proofUnpacked        // array a is not packed
+)
+
+// prove reports whether an inlined body has made the check p before, and
+// records that it has: a second one would leave after the body changed
+// memory, which it may not (changedMemory), and it would pass anyway. The
+// proofs hold for the whole body: nothing an inlined body does (get, set,
+// counts; inlineOps) changes an array's length or packing, and an array
+// whose handle the body holds is not freed.
+func (b *builder) prove(p proof) bool {
+	if !b.inlined {
+		return false
+	}
+	if b.proven[p] {
+		return true
+	}
+	if b.proven == nil {
+		b.proven = map[proof]bool{}
+	}
+	b.proven[p] = true
+	return false
+}
 
 // exitHere makes an exit that leaves with state st at pc.
 func (b *builder) exitHere(kind, why, pc int, st *state) int {
+	if st != b.pre && len(b.deferred) > 0 {
+		b.effect() // st's slots hold the counts the body put off
+	}
 	e := exitInfo{kind: kind, why: why, pc: pc, top: st.top}
 	if c := &b.preExit; st == b.pre && c.st == st {
 		// Another exit from the state before this instruction (which
@@ -529,6 +592,11 @@ func (b *builder) exitHere(kind, why, pc int, st *state) int {
 	for i, s := range st.locals {
 		if s.dirty {
 			e.stores = append(e.stores, store{local: true, idx: i, k: s.k, p: s.p, memNil: s.memNil})
+			b.f.use(s.k)
+			b.f.use(s.p)
+		}
+		if s.borrowed && b.maybeHeap(s) { // an inlined body's (see setLocal)
+			e.retains = append(e.retains, [2]vid{s.k, s.p})
 			b.f.use(s.k)
 			b.f.use(s.p)
 		}
@@ -633,6 +701,7 @@ func (b *builder) entryCheck() {
 // instr builds one instruction.
 func (b *builder) instr(in *inst) {
 	b.in, b.pre, b.effects, b.slow = in, b.st.copy(), false, nil
+	b.deferred, b.proven = nil, nil
 	parts, vlocals, room := b.inline(in)
 	b.inlined = len(parts) > 0
 	if !b.inlined {
@@ -667,6 +736,10 @@ func (b *builder) instr(in *inst) {
 			b.f.work += w
 		}
 	}()
+	if b.cur >= 0 && len(b.deferred) > 0 {
+		b.effect() // the counts the body put off (see retain)
+	}
+	b.deferred, b.proven = nil, nil
 	if b.st != nil && len(b.st.locals) > b.fn.NLocals {
 		b.st.locals = b.st.locals[:b.fn.NLocals] // an inlined word's locals (dropped at its end)
 	}

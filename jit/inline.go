@@ -13,8 +13,12 @@ package jit
 // the call, and the interpreter makes the call itself (so a failure inside
 // the word is reported in the word, with its call chain, as without
 // inlining). That is right only while the body has not changed memory:
-// the builder's rule for the parts of any instruction (b.effects). A body
-// that checks after it changed memory is built again with the call left a
+// the builder's rule for the parts of any instruction (b.effects). Counts
+// do not count as changes: the body takes them at its first change to
+// memory (builder.retain), and its locals that copy the caller's take none
+// (setLocal). A check the body has made already is not made again
+// (builder.prove), so exchange's second set checks nothing. A body that
+// still checks after it changed memory is built again with the call left a
 // call (hints.whole). A step or a slow path inside the body runs the whole
 // call in the interpreter from the state before it.
 //
@@ -45,7 +49,7 @@ var inlineOps = func() (ok [256]bool) {
 		interp.Gt, interp.Le, interp.Ge, interp.Not, interp.And, interp.Or, interp.Xor,
 		interp.Invert, interp.Lshift, interp.Rshift, interp.ZeroEq, interp.ZeroLt,
 		interp.AddK, interp.SubK, interp.MulK, interp.DivK, interp.ModK, interp.EqK, interp.NeK,
-		interp.LtK, interp.GtK, interp.LeK, interp.GeK, interp.Get, interp.Len,
+		interp.LtK, interp.GtK, interp.LeK, interp.GeK, interp.Get, interp.Len, interp.Set,
 	} {
 		ok[op] = true
 	}

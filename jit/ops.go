@@ -221,15 +221,14 @@ func (b *builder) emitRelease(k, p vid) {
 	b.f.exits = append(b.f.exits, exitInfo{kind: interp.ExitRelease, why: whyRelease, pc: pc, auxV: [2]vid{k, p}})
 	b.f.use(k)
 	b.f.use(p)
-	b.emit(opRelease, tVoid, k, p, int64(len(b.f.exits)-1))
 	b.effect()
+	b.emit(opRelease, tVoid, k, p, int64(len(b.f.exits)-1))
 }
 
 // own makes s hold a count of its own (a borrowed copy gets one).
 func (b *builder) own(s slot) slot {
 	if s.borrowed && b.maybeHeap(s) {
-		b.emit(opRetain, tVoid, s.k, s.p, 0)
-		b.effect()
+		b.retain(s.k, s.p)
 	}
 	s.borrowed = false
 	return s
@@ -769,12 +768,13 @@ func (b *builder) slowUnless(t vid) {
 	fast, slow := b.newEdge(), b.newEdge()
 	b.f.blocks[b.cur].term = term{kind: tkBranch, cond: cNe, a: t, b: b.f.constant(0), succ: [2]int{fast.id, slow.id}}
 	b.f.use(t)
-	st := b.st
-	// The slow path: run the instruction from the state before it.
-	b.cur, b.st = slow.id, b.pre.copy()
+	st, deferred := b.st, b.deferred
+	// The slow path: run the instruction from the state before it (it
+	// takes none of the counts the fast path put off).
+	b.cur, b.st, b.deferred = slow.id, b.pre.copy(), nil
 	b.stepFrom()
 	b.slow = append(b.slow, b.edgeFrom(b.st))
-	b.cur, b.st, b.effects = fast.id, st, false
+	b.cur, b.st, b.effects, b.deferred = fast.id, st, false, deferred
 }
 
 // truthy returns 1 when s is neither false nor nil, else 0.
@@ -1132,8 +1132,8 @@ func (b *builder) justCalled(s slot) bool {
 // releaseLocal drops the reference a local held: a stack slot borrowing
 // it takes it over.
 func (b *builder) releaseLocal(l slot, i int) {
-	if !b.maybeHeap(l) {
-		return
+	if l.borrowed || !b.maybeHeap(l) {
+		return // a borrowed local (see setLocal) holds no count
 	}
 	for j, o := range b.st.stack {
 		if o.borrowed && o.k == l.k && o.p == l.p {
@@ -1146,12 +1146,30 @@ func (b *builder) releaseLocal(l slot, i int) {
 
 // setLocal stores s into local i: the new value is counted before the old
 // one is dropped.
+//
+// A local of an inlined body may borrow instead: a copy of a caller's
+// local, which the body cannot change, keeps its count there for the whole
+// body (exchange's `| a p q |` takes no count of the array, and drops none
+// at its end).
 func (b *builder) setLocal(i int, s slot) {
-	s = b.own(s)
+	if !b.inlined || i < b.fn.NLocals || !s.borrowed || !b.callerLocal(s) {
+		s = b.own(s)
+	}
 	old := b.st.locals[i]
 	s.dirty, s.memNil = true, old.memNil
 	b.st.locals[i] = s
 	b.releaseLocal(old, i)
+}
+
+// callerLocal reports whether s is a copy of a local of the function
+// being built (not of an inlined body's), which holds a count of it.
+func (b *builder) callerLocal(s slot) bool {
+	for _, l := range b.st.locals[:b.fn.NLocals] {
+		if l.k == s.k && l.p == s.p && !l.borrowed {
+			return true
+		}
+	}
+	return false
 }
 
 // doInit builds do (+loop's too): two ints, no pass when start >= limit
@@ -1421,7 +1439,7 @@ func (b *builder) unpack() bool {
 	b.guardKind(0, gc.KArr, 0)
 	arr := b.peek(0)
 	hdr := b.headerOf(arr.p)
-	b.unpacked(hdr)
+	b.unpacked(arr.p, hdr)
 	b.checkSite(b.load32(hdr, int64(gc.ArenaHdrLen)), cEq, n, lengthOperand)
 	if n < 0 {
 		// Nothing gets past the check: the code after it is never run.
@@ -1460,7 +1478,9 @@ func (b *builder) arrayHeader(a, i int) (hdr, idx vid) {
 	arr, ix := b.peek(a), b.peek(i)
 	hdr = b.headerOf(arr.p)
 	n := b.load32(hdr, int64(gc.ArenaHdrLen))
-	b.check(ix.p, cLtU, n, whySlow)
+	if !b.prove(proof{proofInRange, arr.p, ix.p}) {
+		b.check(ix.p, cLtU, n, whySlow)
+	}
 	return hdr, ix.p
 }
 
@@ -1510,9 +1530,12 @@ func (b *builder) takesPacked() bool {
 // whether it did: the element is then a Value, and a later get or set of
 // the array needs no test (the check is the same value, opt.go's gvn
 // drops it).
-func (b *builder) unpacked(hdr vid) bool {
+func (b *builder) unpacked(arr, hdr vid) bool {
 	if b.takesPacked() {
 		return false
+	}
+	if b.prove(proof{proofUnpacked, arr, 0}) {
+		return true
 	}
 	b.checkSite(b.load8(hdr, int64(gc.ArenaHdrKind)), cNe, int64(gc.ArenaPacked), 2)
 	return true
@@ -1524,7 +1547,7 @@ func (b *builder) get() {
 	f := b.f
 	hdr, i := b.arrayHeader(1, 0)
 	off := b.load32(hdr, int64(gc.ArenaHdrOff))
-	if b.unpacked(hdr) {
+	if b.unpacked(b.peek(1).p, hdr) {
 		addr, at := b.valueAt(off, i)
 		x := b.ownNew(slot{k: b.load8(addr, at), p: b.load64(addr, at+8)})
 		arr := b.peek(1)
@@ -1559,8 +1582,7 @@ func (b *builder) get() {
 // going to hold.
 func (b *builder) ownNew(s slot) slot {
 	if b.maybeHeap(s) {
-		b.emit(opRetain, tVoid, s.k, s.p, 0)
-		b.effect()
+		b.retain(s.k, s.p)
 	}
 	return s
 }
@@ -1597,7 +1619,7 @@ func (b *builder) set() bool {
 	hdr, i := b.arrayHeader(2, 1)
 	x := b.peek(0)
 	off := b.load32(hdr, int64(gc.ArenaHdrOff))
-	if b.unpacked(hdr) {
+	if b.unpacked(b.peek(2).p, hdr) {
 		x = b.own(b.peek(0))
 		arr := b.peek(2)
 		b.pop()
