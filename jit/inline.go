@@ -33,10 +33,10 @@ import (
 )
 
 const (
-	maxInlineCode  = 48 // bytes of bytecode of a word that is inlined, its Return included
-	maxInlineDepth = 3  // words inlined in words inlined in a call, at most
-	maxInlineParts = 32 // plain instructions an inlined call becomes, at most
-	inlineSites    = 16 // feedback site numbers per inlined part (operands of one part are fewer)
+	maxInlineCode  = 128 // bytes of bytecode of a word that is inlined, its Return included: a bound on decoding; maxInlineParts bounds the work (a constant is a Value long)
+	maxInlineDepth = 3   // words inlined in words inlined in a call, at most
+	maxInlineParts = 32  // plain instructions an inlined call becomes, at most
+	inlineSites    = 16  // feedback site numbers per inlined part (operands of one part are fewer)
 )
 
 // inlineOps are the plain instructions an inlined body may hold.
