@@ -209,7 +209,7 @@ func (rt *Runtime) send(w *worker, a *actor) error {
 	}
 	if t != nil {
 		it := item{}
-		if err := pack(&it, m.Heap, msg); err != nil {
+		if err := packIn(&it, w, m.Heap, msg); err != nil {
 			return err
 		}
 		if rt.post(w, t, it, t != a) {
@@ -395,14 +395,14 @@ func (rt *Runtime) request(w *worker, a *actor, word interp.ActorWord) error {
 		a.x.req = nil
 		if r.err != 0 {
 			if r.rfrag != nil {
-				putFrag(r.rfrag, r.result)
+				putFrag(r.rfrag)
 			}
 			return interp.Fail(gc.Sym(r.err))
 		}
 		v := r.result
 		if r.rfrag != nil {
 			c, err := gc.Copy(m.Heap, r.rfrag, v)
-			putFrag(r.rfrag, v)
+			putFrag(r.rfrag)
 			if err != nil {
 				return errHeapLimit
 			}
@@ -439,7 +439,7 @@ func (rt *Runtime) request(w *worker, a *actor, word interp.ActorWord) error {
 	}
 	if !t.put(item{sig: &signal{kind: itemRequest, from: a.pid, req: r}}) {
 		if r.frag != nil {
-			putFrag(r.frag, r.arg)
+			putFrag(r.frag)
 		}
 		return errNoproc
 	}

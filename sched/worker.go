@@ -41,6 +41,7 @@ type worker struct {
 	expired []*actor               // scratch of fire
 	buf     []item                 // scratch of drain: the items taken from an inbox
 	heaps   []*gc.Heap             // unused heaps taken from actors that wait, for the next that runs (heap.go)
+	frags   []*gc.Heap             // empty fragment heaps, emptied by this worker, for its next sends (getFrag); owner only
 
 	st       workerStats
 	count    *interp.Counters // instruction counts (Options.Count); written by the worker only
