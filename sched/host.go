@@ -261,7 +261,9 @@ func (rt *Runtime) post(w *worker, t *actor, it item, wake bool) bool {
 // delivering and leaves t to us): no order holds between two senders, and
 // t, made runnable by us, drains them.
 func (rt *Runtime) deliverDirect(w *worker, t *actor, h *gc.Heap, msg gc.Value) bool {
-	if !t.state.CompareAndSwap(uint32(stWaiting), uint32(stDelivering)) { // t is ours until the Store below
+	// A load first: a receiver that does not wait (running, most often, on
+	// another core) keeps its state's cache line; a failed CAS would take it.
+	if actorState(t.state.Load()) != stWaiting || !t.state.CompareAndSwap(uint32(stWaiting), uint32(stDelivering)) { // t is ours until the Store below
 		return false
 	}
 	v := msg
