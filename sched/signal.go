@@ -35,6 +35,8 @@ func (w *worker) drain(a *actor, all bool) int {
 		clear(items)
 		if cap(items) <= segLen {
 			w.buf = items[:0]
+		} else {
+			w.buf = nil // not buf when take traded it to the inbox: the inbox owns it now
 		}
 		if all || moved > 0 || a.dying() != nil {
 			return moved
