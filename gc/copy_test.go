@@ -368,3 +368,62 @@ func TestCopyAllocs(t *testing.T) {
 		}
 	}
 }
+
+// TestClear: a heap used as a message fragment, cleared after each copy
+// out, frees everything it held (cycles and host objects included) and
+// serves the next copies from the memory it kept, without allocating.
+func TestClear(t *testing.T) {
+	in := gc.NewInterns()
+	hosts := gc.NewHostTable()
+	released := 0
+	id := hosts.Add(new(int), "thing", func() { released++ })
+	src, frag, dst := gc.NewHeap(in), gc.NewHeap(in), gc.NewHeap(in)
+	src.Hosts, frag.Hosts, dst.Hosts = hosts, hosts, hosts
+	host, err := src.NewHost(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := mustStr(t, src, "a string")
+	inner := mustArr(t, src, gc.Int(1), s)
+	src.Retain(inner)
+	cyc := mustArr(t, src, inner, inner, host, gc.Int(7))
+	if err := src.Set(cyc, 3, cyc); err != nil { // a cycle: Release alone would not free it
+		t.Fatal(err)
+	}
+	src.Retain(cyc)
+	flat := mustArr(t, src, gc.Int(1), gc.Sym(gc.SymNormal))
+	for _, v := range []gc.Value{flat, cyc, s, flat, cyc} {
+		c, err := gc.Copy(frag, src, v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		d, err := gc.Copy(dst, frag, c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sameShape(t, src, v, dst, d)
+		frag.Clear()
+		if st := frag.Stats(); st.Live != 0 {
+			t.Fatalf("after Clear: %d objects live", st.Live)
+		}
+	}
+	frag.Clear() // nothing in it: no change
+	c, _ := gc.Copy(frag, src, cyc)
+	frag.Clear()
+	if released != 0 {
+		t.Fatalf("the host entry was released while src holds it")
+	}
+	_ = c
+	msg := mustArr(t, src, mustStr(t, src, "unshared"), gc.Int(2), mustArr(t, src, gc.Int(3))) // nothing shared: Copy makes no map
+	cp := func() {
+		c, err := gc.Copy(frag, src, msg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = c
+		frag.Clear()
+	}
+	if got := testing.AllocsPerRun(100, cp); got > 0 {
+		t.Errorf("Copy into a cleared heap: %v allocations, want 0", got)
+	}
+}

@@ -295,10 +295,12 @@ func (a *actor) putMsg(it item, limit int) int {
 }
 
 // take removes items from the head of a's inbox and returns them, oldest
-// first: the segments of segs, then items, which is buf with items
-// appended (the inbox keeps its buffer). With all set it takes every
-// item; otherwise at most one segment (segLen items), so that a receiver
-// with a long backlog takes it bit by bit. Owner only.
+// first: the segments of segs, then items. buf is an empty buffer of the
+// caller's: when the inbox has no backlog, the two trade places (items is
+// the inbox's buffer, the inbox goes on in buf), so that the lock is held
+// for no copy; otherwise items is buf with the items appended. With all
+// set it takes every item; otherwise at most one segment (segLen items),
+// so that a receiver with a long backlog takes it bit by bit. Owner only.
 func (a *actor) take(buf []item, all bool) (segs [][]item, items []item) {
 	a.mu.Lock()
 	if len(a.inbox) == 0 && a.backlog == nil {
@@ -316,9 +318,13 @@ func (a *actor) take(buf []item, all bool) (segs [][]item, items []item) {
 		a.mu.Unlock() // signals may remain: flagSig stays as it is
 		return nil, items
 	}
-	items = append(buf, a.inbox...)
-	clear(a.inbox) // the items' fragments belong to the taker now
-	a.inbox = a.inbox[:0]
+	if a.backlog == nil && len(buf) == 0 {
+		items, a.inbox = a.inbox, buf[:0] // the items' fragments belong to the taker now, and so does their buffer
+	} else {
+		items = append(buf, a.inbox...)
+		clear(a.inbox) // the items' fragments belong to the taker now
+		a.inbox = a.inbox[:0]
+	}
 	if a.backlog != nil {
 		segs = a.backlog.segs
 		a.backlog = nil

@@ -161,16 +161,19 @@
 // the receiver from waiting to delivering, which makes the receiver its
 // own (no worker runs it, every waker leaves it alone), copies, stores
 // runnable and queues it. Otherwise (the receiver runs, sleeps, is a
-// supervisor, or its heap is full) the sender copies it (gc.Copy) into a
-// fragment heap from a pool and puts it in the inbox; the receiver copies
-// it again into its own heap, after which the fragment goes back to the
-// pool. No two actors share a heap object, and an actor's heap is touched
-// only by whoever owns the actor: its worker, or a sender that holds it
-// delivering. Per-sender order holds: one mutex orders each inbox, and an
-// actor that waits has seen every item of every send that has finished
-// (the send's wake-up made it runnable, and it drained before it waited
-// again), so a message delivered to its mailbox cannot overtake an earlier
-// one of the same sender.
+// supervisor, or its heap is full) the sender copies it (gc.Copy) into an
+// empty fragment heap (its worker's, or one from fragPool) and puts it in
+// the inbox; the receiver copies it again into its own heap, empties the
+// fragment at once (gc.Heap.Clear) and keeps it in its worker's fragments
+// (worker.frags, touched by that worker only) for the next message a send
+// on that worker packs. The deliverDirect CAS is tried only after a load
+// sees the receiver waiting. No two actors share a heap object, and an
+// actor's heap is touched only by whoever owns the actor: its worker, or
+// a sender that holds it delivering. Per-sender order holds: one mutex
+// orders each inbox, and an actor that waits has seen every item of every
+// send that has finished (the send's wake-up made it runnable, and it
+// drained before it waited again), so a message delivered to its mailbox
+// cannot overtake an earlier one of the same sender.
 //
 // Exit signals are not messages: drain settles them in order with the
 // messages. An untrappable :kill (from kill) makes the actor dying with
@@ -215,7 +218,8 @@
 //     the owner (dropIO), loaded by the serving goroutine, which then skips
 //     the request or its wake-up. Runtime.ioPending: added to and taken from
 //     by owners, loaded by the deadlock check.
-//   - actor.mu: the actor's inbox (inbox, backlog, closed). The flagSig bit
+//   - actor.mu: the actor's inbox (inbox, backlog, closed); take trades
+//     the inbox's buffer for the taker's under it. The flagSig bit
 //     of actor.flags is a hint stored under it; its flagOver bit is stored
 //     and read under it.
 //   - actor.state: the state machine above.
@@ -225,7 +229,9 @@
 //   - runq.head and runq.tail: the ring protocol (runq.go).
 //   - everything else about an actor (its machine, links, monitors, trap
 //     flag, deadline, supervisor) is owned by the worker running it.
-//   - Runtime.machines (a sync.Pool) holds released machines nobody owns.
+//   - Runtime.machines (a sync.Pool) holds released machines nobody owns;
+//     fragPool (a sync.Pool) empty fragment heaps nobody owns. worker.frags
+//     (empty fragments too) is its worker's only: no lock.
 //
 // Lock order: Runtime.mu and actor.mu are never held together; timers.mu is
 // taken alone; regMu alone; ioQueue.mu alone.

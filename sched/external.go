@@ -63,14 +63,14 @@ func (rt *Runtime) SendFrom(pid uint64, build func(h *gc.Heap) (gc.Value, error)
 	frag := getFrag(rt.prog.In, rt.hosts)
 	v, err := build(frag)
 	if err != nil {
-		fragPool.Put(frag)
+		putFrag(frag) // build may have left objects in it
 		return err
 	}
 	it := item{v: v}
 	if v.IsHeap() {
 		it.frag = frag
 	} else {
-		fragPool.Put(frag)
+		putFrag(frag) // build may have left objects in it
 	}
 	t := rt.pids.lookup(pid)
 	if t == nil {

@@ -209,7 +209,7 @@ func (rt *Runtime) send(w *worker, a *actor) error {
 	}
 	if t != nil {
 		it := item{}
-		if err := pack(&it, m.Heap, msg); err != nil {
+		if err := packIn(&it, w, m.Heap, msg); err != nil {
 			return err
 		}
 		if rt.post(w, t, it, t != a) {
@@ -261,7 +261,9 @@ func (rt *Runtime) post(w *worker, t *actor, it item, wake bool) bool {
 // delivering and leaves t to us): no order holds between two senders, and
 // t, made runnable by us, drains them.
 func (rt *Runtime) deliverDirect(w *worker, t *actor, h *gc.Heap, msg gc.Value) bool {
-	if !t.state.CompareAndSwap(uint32(stWaiting), uint32(stDelivering)) { // t is ours until the Store below
+	// A load first: a receiver that does not wait (running, most often, on
+	// another core) keeps its state's cache line; a failed CAS would take it.
+	if actorState(t.state.Load()) != stWaiting || !t.state.CompareAndSwap(uint32(stWaiting), uint32(stDelivering)) { // t is ours until the Store below
 		return false
 	}
 	v := msg
@@ -395,14 +397,14 @@ func (rt *Runtime) request(w *worker, a *actor, word interp.ActorWord) error {
 		a.x.req = nil
 		if r.err != 0 {
 			if r.rfrag != nil {
-				putFrag(r.rfrag, r.result)
+				putFrag(r.rfrag)
 			}
 			return interp.Fail(gc.Sym(r.err))
 		}
 		v := r.result
 		if r.rfrag != nil {
 			c, err := gc.Copy(m.Heap, r.rfrag, v)
-			putFrag(r.rfrag, v)
+			putFrag(r.rfrag)
 			if err != nil {
 				return errHeapLimit
 			}
@@ -439,7 +441,7 @@ func (rt *Runtime) request(w *worker, a *actor, word interp.ActorWord) error {
 	}
 	if !t.put(item{sig: &signal{kind: itemRequest, from: a.pid, req: r}}) {
 		if r.frag != nil {
-			putFrag(r.frag, r.arg)
+			putFrag(r.frag)
 		}
 		return errNoproc
 	}

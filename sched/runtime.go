@@ -569,12 +569,45 @@ func getFrag(in *gc.Interns, hosts *gc.HostTable) *gc.Heap {
 	return h
 }
 
-// putFrag releases v in fragment h and keeps h for reuse.
-func putFrag(h *gc.Heap, v gc.Value) {
-	h.Release(v)
-	if h.Stats().Live != 0 {
-		h.Collect() // v held a cycle: nothing is a root
-	}
+// putFrag empties fragment h, whose value nobody holds any more, and keeps
+// it for reuse.
+func putFrag(h *gc.Heap) {
+	h.Clear() // everything in it goes, cycles included, and its arena stays for the next message
 	h.Hosts = nil
 	fragPool.Put(h)
+}
+
+// maxWorkerFrags bounds a worker's empty fragment heaps (w.frags): past it
+// they go to fragPool, where any worker finds them.
+const maxWorkerFrags = 64
+
+// maxWorkerFragBytes: a fragment that once held a bigger message keeps
+// its arena, so it goes to fragPool (which the Go collector empties) and
+// not to a worker, which would keep it for the whole run.
+const maxWorkerFragBytes = 64 << 10
+
+// getFrag returns an empty fragment heap for a message sent from heap h
+// (of w's runtime): the last one w emptied, or one from fragPool. Only w's
+// goroutine calls it: the message path takes no sync.Pool round trip.
+func (w *worker) getFrag(h *gc.Heap) *gc.Heap {
+	if n := len(w.frags); n > 0 {
+		f := w.frags[n-1]
+		w.frags[n-1] = nil
+		w.frags = w.frags[:n-1]
+		f.Hosts = h.Hosts
+		return f
+	}
+	return getFrag(h.In, h.Hosts)
+}
+
+// putFrag empties fragment f, whose value nobody holds any more, and keeps
+// it in w's fragments for w's next sends (fragPool when w has enough).
+// Only w's goroutine calls it.
+func (w *worker) putFrag(f *gc.Heap) {
+	if len(w.frags) >= maxWorkerFrags || f.In != w.rt.prog.In || f.Stats().PeakBytes > maxWorkerFragBytes {
+		putFrag(f)
+		return
+	}
+	f.Clear()
+	w.frags = append(w.frags, f)
 }

@@ -35,6 +35,8 @@ func (w *worker) drain(a *actor, all bool) int {
 		clear(items)
 		if cap(items) <= segLen {
 			w.buf = items[:0]
+		} else {
+			w.buf = nil // not buf when take traded it to the inbox: the inbox owns it now
 		}
 		if all || moved > 0 || a.dying() != nil {
 			return moved
@@ -164,7 +166,7 @@ func (w *worker) unpack(a *actor, it *item) (gc.Value, bool) {
 		return it.v, true
 	}
 	v, err := gc.Copy(a.m.Heap, it.frag, it.v)
-	putFrag(it.frag, it.v)
+	w.putFrag(it.frag)
 	it.frag = nil
 	if err != nil {
 		a.die(gc.Sym(gc.SymHeapLimit), nil)
@@ -192,7 +194,7 @@ func (w *worker) deliver(a *actor, it *item, head ...gc.Value) bool {
 // dropItem frees what item it holds.
 func dropItem(it *item) {
 	if it.frag != nil {
-		putFrag(it.frag, it.v)
+		putFrag(it.frag)
 		it.frag = nil
 	}
 }
@@ -200,14 +202,25 @@ func dropItem(it *item) {
 // pack sets it.v to v, a value of heap h, copied into a fragment heap
 // when it is a heap value (when that fails, the value is :heap-limit).
 func pack(it *item, h *gc.Heap, v gc.Value) error {
+	return packIn(it, nil, h, v)
+}
+
+// packIn is pack with the fragment from w's own (w is the caller's worker,
+// or nil: from fragPool).
+func packIn(it *item, w *worker, h *gc.Heap, v gc.Value) error {
 	if !v.IsHeap() {
 		it.v = v
 		return nil
 	}
-	frag := getFrag(h.In, h.Hosts)
+	var frag *gc.Heap
+	if w != nil {
+		frag = w.getFrag(h)
+	} else {
+		frag = getFrag(h.In, h.Hosts)
+	}
 	c, err := gc.Copy(frag, h, v)
 	if err != nil {
-		fragPool.Put(frag)
+		putFrag(frag) // Copy freed what it made
 		it.v = gc.Sym(gc.SymHeapLimit)
 		return errHeapLimit
 	}

@@ -346,7 +346,7 @@ func (s *supervisor) request(w *worker, r *request) {
 	v := r.arg
 	if r.frag != nil {
 		c, err := gc.Copy(h, r.frag, r.arg)
-		putFrag(r.frag, r.arg)
+		putFrag(r.frag)
 		r.frag = nil
 		if err != nil {
 			w.answer(r, gc.SymHeapLimit, gc.Nil, nil)

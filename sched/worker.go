@@ -39,8 +39,9 @@ type worker struct {
 
 	batch   [runqSize/2 + 1]*actor // scratch of putSlow
 	expired []*actor               // scratch of fire
-	buf     []item                 // scratch of drain: the items taken from an inbox
+	buf     []item                 // scratch of drain: the items taken from an inbox (take may trade it for the inbox's buffer)
 	heaps   []*gc.Heap             // unused heaps taken from actors that wait, for the next that runs (heap.go)
+	frags   []*gc.Heap             // empty fragment heaps, emptied by this worker, for its next sends (getFrag); owner only
 
 	st       workerStats
 	count    *interp.Counters // instruction counts (Options.Count); written by the worker only
