@@ -365,20 +365,10 @@ func randomOps(t *testing.T, seed uint64, stress bool, steps int) {
 		case op == 11: // copy into the same heap, or round trip through another
 			v := stack[pick()]
 			if rng.IntN(2) == 0 {
-				c, err := gc.Copy(h, h, v)
-				if err != nil {
-					t.Fatal(err)
-				}
-				stack = append(stack, c)
+				stack = append(stack, mustCopy(t, h, h, v))
 			} else {
-				c, err := gc.Copy(other, h, v)
-				if err != nil {
-					t.Fatal(err)
-				}
-				back, err := gc.Copy(h, other, c)
-				if err != nil {
-					t.Fatal(err)
-				}
+				c := mustCopy(t, other, h, v)
+				back := mustCopy(t, h, other, c)
 				other.Release(c)
 				other.Collect() // c may hold cycles
 				if other.Stats().Live != 0 {

@@ -393,14 +393,7 @@ func TestClear(t *testing.T) {
 	src.Retain(cyc)
 	flat := mustArr(t, src, gc.Int(1), gc.Sym(gc.SymNormal))
 	for _, v := range []gc.Value{flat, cyc, s, flat, cyc} {
-		c, err := gc.Copy(frag, src, v)
-		if err != nil {
-			t.Fatal(err)
-		}
-		d, err := gc.Copy(dst, frag, c)
-		if err != nil {
-			t.Fatal(err)
-		}
+		d := mustCopy(t, dst, frag, mustCopy(t, frag, src, v))
 		sameShape(t, src, v, dst, d)
 		frag.Clear()
 		if st := frag.Stats(); st.Live != 0 {
@@ -408,12 +401,11 @@ func TestClear(t *testing.T) {
 		}
 	}
 	frag.Clear() // nothing in it: no change
-	c, _ := gc.Copy(frag, src, cyc)
+	mustCopy(t, frag, src, cyc)
 	frag.Clear()
 	if released != 0 {
 		t.Fatalf("the host entry was released while src holds it")
 	}
-	_ = c
 	msg := mustArr(t, src, mustStr(t, src, "unshared"), gc.Int(2), mustArr(t, src, gc.Int(3))) // nothing shared: Copy makes no map
 	cp := func() {
 		c, err := gc.Copy(frag, src, msg)

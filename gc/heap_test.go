@@ -44,6 +44,16 @@ func mustArr(t testing.TB, h *gc.Heap, elems ...gc.Value) gc.Value {
 	return v
 }
 
+// mustCopy returns a copy of v (of heap src) made in heap dst.
+func mustCopy(t testing.TB, dst, src *gc.Heap, v gc.Value) gc.Value {
+	t.Helper()
+	c, err := gc.Copy(dst, src, v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
 func wantCount(t testing.TB, h *gc.Heap, v gc.Value, want int) {
 	t.Helper()
 	if got := h.RefCount(v); got != want {

@@ -261,6 +261,21 @@ func TestPreemption(t *testing.T) {
 	}
 }
 
+// mallocs returns the Go allocations a run of src on one worker makes; the
+// run must end done.
+func mallocs(t *testing.T, src string) uint64 {
+	t.Helper()
+	var a, b runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&a)
+	r := runSrc(t, src, 1, 20*time.Second)
+	runtime.ReadMemStats(&b)
+	if r.st != interp.StatusDone {
+		t.Fatalf("status %v %q", r.st, r.stderr)
+	}
+	return b.Mallocs - a.Mallocs
+}
+
 // TestIntMessagesDoNotAllocate checks that a stream of int messages
 // allocates nothing per message (the ring benchmark's path).
 func TestIntMessagesDoNotAllocate(t *testing.T) {
@@ -273,18 +288,7 @@ func TestIntMessagesDoNotAllocate(t *testing.T) {
 			self ' fwd curry spawn ' fwd curry spawn ' fwd curry spawn | head |
 			0 %d 0 do head send receive loop drop -1 head send receive`, n)
 	}
-	allocs := func(n int) uint64 {
-		var a, b runtime.MemStats
-		runtime.GC()
-		runtime.ReadMemStats(&a)
-		r := runSrc(t, src(n), 1, 20*time.Second)
-		runtime.ReadMemStats(&b)
-		if r.st != interp.StatusDone {
-			t.Fatalf("status %v %q", r.st, r.stderr)
-		}
-		return b.Mallocs - a.Mallocs
-	}
-	small, big := allocs(1000), allocs(101000)
+	small, big := mallocs(t, src(1000)), mallocs(t, src(101000))
 	// 100,000 more round trips, 4 messages each: a few allocations more at most.
 	if d := int64(big) - int64(small); d > 4000 {
 		t.Errorf("400,000 more int messages made %d more allocations", d)

@@ -2,7 +2,6 @@ package sched_test
 
 import (
 	"fmt"
-	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -83,18 +82,7 @@ func TestTupleMessagesDoNotAllocate(t *testing.T) {
 			self ' sink curry spawn | s |
 			%d 0 do 10 0 do { :m i } s send loop receive drop loop { :m -1 } s send receive`, n)
 	}
-	allocs := func(n int) uint64 {
-		var a, b runtime.MemStats
-		runtime.GC()
-		runtime.ReadMemStats(&a)
-		r := runSrc(t, src(n), 1, 20*time.Second)
-		runtime.ReadMemStats(&b)
-		if r.st != interp.StatusDone {
-			t.Fatalf("status %v %q", r.st, r.stderr)
-		}
-		return b.Mallocs - a.Mallocs
-	}
-	small, big := allocs(100), allocs(10100)
+	small, big := mallocs(t, src(100)), mallocs(t, src(10100))
 	// 100,000 more tuple messages: a few allocations more at most.
 	if d := int64(big) - int64(small); d > 2000 {
 		t.Errorf("100,000 more tuple messages made %d more allocations", d)
