@@ -281,6 +281,11 @@ func (f *function) nativeEntry() int {
 type labelCall struct{ at, to *obj.Prog }
 
 func mem(r int16, off int64) obj.Addr { return obj.Addr{Type: obj.TYPE_MEM, Reg: r, Offset: off} }
+func reg(r int16) obj.Addr            { return obj.Addr{Type: obj.TYPE_REG, Reg: r} }
+func imm(v int64) obj.Addr            { return obj.Addr{Type: obj.TYPE_CONST, Offset: v} }
+func idx(base, index int16, scale int16, off int64) obj.Addr {
+	return obj.Addr{Type: obj.TYPE_MEM, Reg: base, Index: index, Scale: scale, Offset: off}
+}
 
 // memAt returns the memory a value at l (inMemory) is read from: its spill
 // slot, or its field of the NativeState.
@@ -289,11 +294,6 @@ func (e *emitter) memAt(l loc) obj.Addr {
 		return mem(rST, int64(l.off))
 	}
 	return mem(rSP, e.fr.spillOff(l.off))
-}
-func reg(r int16) obj.Addr { return obj.Addr{Type: obj.TYPE_REG, Reg: r} }
-func imm(v int64) obj.Addr { return obj.Addr{Type: obj.TYPE_CONST, Offset: v} }
-func idx(base, index int16, scale int16, off int64) obj.Addr {
-	return obj.Addr{Type: obj.TYPE_MEM, Reg: base, Index: index, Scale: scale, Offset: off}
 }
 
 func (e *emitter) ins(as obj.As, from, to obj.Addr) *obj.Prog {

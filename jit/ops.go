@@ -366,7 +366,6 @@ func (b *builder) numMode() int {
 	if y.k == x.k { // the same value (dup): the same kind
 		ky, oky = kx, okx
 	}
-	isNum := func(k gc.Kind) bool { return k == gc.KInt || k == gc.KFloat }
 	if !okx || !oky || !isNum(kx) || !isNum(ky) {
 		return modeOther
 	}
@@ -396,7 +395,6 @@ func (b *builder) arith(o interp.Op) bool {
 		x, y := b.peek(1), b.peek(0)
 		kx, okx := b.kind(x)
 		ky, oky := b.kind(y)
-		isStr := func(k gc.Kind) bool { return k == gc.KStr || k == gc.KStaticStr }
 		if okx && oky && !(isStr(kx) && isStr(ky) && (o == interp.Add || o == interp.Min || o == interp.Max)) {
 			b.leave(whySlow) // a type error: the interpreter reports it
 		}
@@ -629,6 +627,12 @@ func (b *builder) compare(o interp.Op) bool {
 	return false
 }
 
+// isNum reports whether values of kind k are numbers.
+func isNum(k gc.Kind) bool { return k == gc.KInt || k == gc.KFloat }
+
+// isStr reports whether values of kind k are strings.
+func isStr(k gc.Kind) bool { return k == gc.KStr || k == gc.KStaticStr }
+
 // simpleKind reports whether values of kind k are equal exactly when
 // kinds and payloads are (not numbers, strings or containers).
 func simpleKind(k gc.Kind) bool {
@@ -647,8 +651,6 @@ func (b *builder) equal(eq bool) bool {
 	kx, okx := b.kind(x)
 	ky, oky := b.kind(y)
 	var t vid
-	isNum := func(k gc.Kind) bool { return k == gc.KInt || k == gc.KFloat }
-	isStr := func(k gc.Kind) bool { return k == gc.KStr || k == gc.KStaticStr }
 	switch {
 	case okx && oky && kx == gc.KFloat && ky == gc.KFloat:
 		t = b.emit3(opFCmp, tInt, x.p, y.p, 0, 0, int32(cEq))
@@ -721,7 +723,6 @@ func (b *builder) numEqual() {
 	x, y := b.peek(1), b.peek(0)
 	kx, okx := b.kind(x)
 	ky, oky := b.kind(y)
-	isNum := func(k gc.Kind) bool { return k == gc.KInt || k == gc.KFloat }
 	if okx && !isNum(kx) || oky && !isNum(ky) || okx && oky {
 		return
 	}
