@@ -36,7 +36,8 @@ type Func struct {
 	Lib     bool   // library code (prelude), not shown in failure traces
 	Pos     Pos    // where it is defined
 	lines   []lineEntry
-	hosts   []HostWord // the program's host words when it was verified (CallHost's operand indexes them)
+	inl     []inlineSite // the calls inlined in it (Pos.inl)
+	hosts   []HostWord   // the program's host words when it was verified (CallHost's operand indexes them)
 
 	// under maps the pc of a superinstruction to the position where running
 	// out of stack belongs when that is not the instruction's own position
@@ -223,7 +224,8 @@ type compiler struct {
 	funcs     []*Func // the function table being built
 	bodies    []defBody
 	top       []token
-	redefined []uint32 // REPL: slots of words whose function was replaced
+	redefined []uint32               // REPL: slots of words whose function was replaced
+	inl       map[uint32]*inlineWord // by slot, the words of bodies (see inline.go)
 }
 
 type defBody struct {
@@ -1176,6 +1178,9 @@ func (f *fcomp) word(t token) *Error {
 	if e, ok := f.c.dict[t.text]; ok {
 		if e.kind == eConst {
 			return f.pushConst(e.val, t.pos)
+		}
+		if w := f.c.inlined(e.slot); w != nil {
+			return f.inline(t.text, w, t.pos)
 		}
 		f.emitU32(Call, e.slot, t.pos)
 		return nil

@@ -61,14 +61,46 @@ func (m *Machine) fail(reason gc.Value) {
 		return Pos{}
 	}
 	f.Word, f.Pos = m.fn.Name, pos(0)
-	for k := 1; k < n; k++ {
-		if n-1 > 12 && k == 11 {
-			f.Omitted = n - 1 - 12
-			k = n - 2
+	inl := f.inlined(m.fn)
+	all := len(inl) + n - 1 // callers: the inlined sites, then the frames
+	for j := 0; j < all; j++ {
+		if all > 12 && j == 10 {
+			f.Omitted = all - 12
+			j = all - 2
 		}
+		if j < len(inl) {
+			f.Callers = append(f.Callers, inl[j])
+			continue
+		}
+		k := j - len(inl) + 1
 		fn, _ := site(k)
 		f.Callers = append(f.Callers, Caller{fn.Name, pos(k)})
 	}
+}
+
+// inlined reports a failure at f.Pos, in fn, inside a word the compiler
+// inlined (inline.go) as the call it stands for: the word becomes f.Word,
+// and the sites it was inlined through are returned, innermost first, to
+// be shown as callers before the frames. Only the failing instruction can
+// be inlined: an inlined body makes no calls.
+func (f *Failure) inlined(fn *Func) []Caller {
+	k := f.Pos.inl
+	if k == 0 {
+		return nil
+	}
+	f.Pos.inl = 0
+	f.Word = fn.inl[k-1].word
+	var sites []Caller
+	for k != 0 {
+		at := fn.inl[k-1].at
+		k, at.inl = at.inl, 0
+		word := fn.Name
+		if k != 0 {
+			word = fn.inl[k-1].word
+		}
+		sites = append(sites, Caller{word, at})
+	}
+	return sites
 }
 
 // where writes " in word at pos" (or " in word" when the position is unknown).

@@ -15,6 +15,11 @@ type Pos struct {
 	File string
 	Line int32
 	Col  int32
+
+	// inl, when not 0, says that the position is in the body of a word
+	// the compiler inlined (inline.go): the site is Func.inl[inl-1].
+	// Reports show the word and the site as a call (Machine.fail).
+	inl int32
 }
 
 // String returns file:line:col.
@@ -111,7 +116,7 @@ func lex(file string, src []byte) ([]token, error) {
 			advance(1)
 			continue
 		}
-		pos := Pos{file, line, col}
+		pos := Pos{File: file, Line: line, Col: col}
 		switch {
 		case c == '#':
 			for i < len(src) && src[i] != '\n' {

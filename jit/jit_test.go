@@ -318,7 +318,8 @@ func TestSizes(t *testing.T) {
 }
 
 // TestInline checks which calls are inlined (inline.go): small plain words
-// are (with their locals), words with branches, calls, a step in their
+// are (with their locals; the words without any, the bytecode compiler
+// inlines already: interp/inline.go), words with branches, calls, a step in their
 // body or a check after a change to memory (but one the body made before
 // it) are not.
 // (A call site may count twice: the interpreter unrolls short loops.)
@@ -327,8 +328,8 @@ func TestInline(t *testing.T) {
 		src    string
 		inline bool
 	}{
-		{": x@ 0 get ; { 1.5 } | b | 0.0 10 0 do b x@ + loop", true},
-		{": sq dup * ; : hyp sq swap sq + ; 3 4 hyp", true},                                                  // sq in hyp, and hyp (with sq in it) in main
+		{": x@ | a | a 0 get ; { 1.5 } | b | 0.0 10 0 do b x@ + loop", true},
+		{": sq | x | x x * ; : hyp sq swap sq + ; 3 4 hyp", true},                                            // sq in hyp, and hyp (with sq in it) in main
 		{": sq dup * ; : r2 sq sq ; : r4 r2 r2 ; : r8 r4 r4 ; 2 r8", true},                                   // r8 is too deep, r4 and r2 inline
 		{": f | a | a 1+ ; 10 0 do i f drop loop", true},                                                     // locals (in registers)
 		{": f | a | a 0 get ; { 1 } | b | 10 0 do b f drop loop", true},                                      // a's count is taken at the body's end, after its checks

@@ -55,7 +55,7 @@ func TestStatsShowJIT(t *testing.T) {
 	if !raft.JITSupported() {
 		t.Skip("no native back end")
 	}
-	path := writeScript(t, ": sq dup * ;\n0 100000 0 do i sq + loop .\n")
+	path := writeScript(t, ": sq | x | x x * ;\n0 100000 0 do i sq + loop .\n")
 	code, out, errs := runCmd("run", "--jit", "--stats", path)
 	if code != 0 || out != "333328333350000\n" {
 		t.Fatalf("exit %d, stdout %q, stderr %q", code, out, errs)
