@@ -716,6 +716,9 @@ var firstFails = map[Op]bool{IncNos: true, JumpIfLocalsTrue: true}
 // emitOp emits an opcode without operands, fused with the instruction
 // before it where a superinstruction exists (PushConst k, Add -> AddK k).
 func (f *fcomp) emitOp(op Op, pos Pos) {
+	if op == Get && f.fuseLocalGetK(pos) {
+		return
+	}
 	if at := f.fuse(op); at >= 0 {
 		sup := Op(f.fn.Code[at])
 		if sup == IncNos {
@@ -760,6 +763,27 @@ func (f *fcomp) fusePrev(at int) int {
 	f.fn.lines = f.fn.lines[:n-1]
 	f.last, f.prev = f.prev, -1
 	return f.last
+}
+
+// fuseLocalGetK turns LocalGet a, PushConst k before a Get into
+// LocalGetK a k ("p 0 get": a field of a record in a local), and reports
+// whether it did. The pair PushConst k, Get alone stays two instructions:
+// GetK, the pair LocalGetK stands for (superFuses), is in the cold path
+// (run.go), slower than the two.
+func (f *fcomp) fuseLocalGetK(pos Pos) bool {
+	code := f.fn.Code
+	if !fusing || f.prev < 0 || f.last != f.prev+3 || f.label == f.last || f.label == f.pc() ||
+		Op(code[f.prev]) != LocalGet || Op(code[f.last]) != PushConst {
+		return false
+	}
+	code[f.prev] = byte(LocalGetK)
+	copy(code[f.last:], code[f.last+1:])
+	f.fn.Code = code[:len(code)-1]
+	n := len(f.fn.lines)
+	f.fn.lines[n-2].pos = pos // a failure is the get's
+	f.fn.lines = f.fn.lines[:n-1]
+	f.last, f.prev = f.prev, -1
+	return true
 }
 
 func (f *fcomp) emitU16(op Op, a int, pos Pos) {

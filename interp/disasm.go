@@ -47,6 +47,8 @@ func Instruction(p *Program, fn *Func, pc int) string {
 		if opTable[op].Operand == oU16U16Value {
 			fmt.Fprintf(&b, " %s", AppendValue(nil, gc.NewHeap(p.In), nil, inlineValue(fn.Code, pc+4), true))
 		}
+	case oU16Value:
+		fmt.Fprintf(&b, " %d %s", u16(fn.Code, pc+1), AppendValue(nil, gc.NewHeap(p.In), nil, inlineValue(fn.Code, pc+2), true))
 	case oU16:
 		s := u16(fn.Code, pc+1)
 		if op == Builtin {

@@ -153,6 +153,8 @@ const (
 	ReturnIfGeK      // a -- a  ; v k (DupJumpIfNotGeK over a Return)
 	AddIndexLoop     // a -- a+i ; u16 s, rel body: + the loop's own index, then loop (AddLocal, Loop: "i + loop")
 	JumpIfLocalsTrue // --      ; u16 slot a, u16 slot i, rel: jumps unless a[i] is false or nil, both locals (LocalsGet, JumpIfTrue: "a i get not if")
+	GetK             // arr -- x ; v k: x = arr[k] (PushConst k, Get: "0 get", a field of a record)
+	LocalGetK        // -- x     ; u16 slot a, v k: x = a[k], a a local (LocalGet, GetK: "p 0 get")
 	LoopStep         // --       ; u16 s, rel exit: a loop unrolled twice, its first half: i += 1, leave when i = limit (no reduction)
 	AddIndexStep     // a -- a+i ; u16 s, rel exit: the first half of an unrolled AddIndexLoop: + i, i += 1, leave when i = limit
 
@@ -191,9 +193,10 @@ const (
 	oU16U16              // two u16 slots
 	oU16U16Value         // two u16 slots then an inline value
 	oU16U16Rel           // two u16 slots then an i32 jump offset
+	oU16Value            // a u16 slot then an inline value
 )
 
-var operandSize = [...]int{oNone: 0, oU16: 2, oU32: 4, oRel: 4, oValue: 9, oU16Rel: 6, oValueRel: 13, oU16U16: 4, oU16U16Value: 13, oU16U16Rel: 8}
+var operandSize = [...]int{oNone: 0, oU16: 2, oU32: 4, oRel: 4, oValue: 9, oU16Rel: 6, oValueRel: 13, oU16U16: 4, oU16U16Value: 13, oU16U16Rel: 8, oU16Value: 11}
 
 // targetOffset returns where the jump offset of a jump-like op sits.
 func targetOffset(op Op) int {
@@ -363,6 +366,8 @@ var opTable = [numOps]OpInfo{
 	ReturnIfGeK:      {"ReturnIfGeK", "", oValue, 1, 1, fSuper},
 	AddIndexLoop:     {"AddIndexLoop", "", oU16Rel, 1, 1, fBranch | fSuper},
 	JumpIfLocalsTrue: {"JumpIfLocalsTrue", "", oU16U16Rel, 0, 0, fBranch | fSuper},
+	GetK:             {"GetK", "", oValue, 1, 1, fSuper},
+	LocalGetK:        {"LocalGetK", "", oU16Value, 0, 1, fSuper},
 	LoopStep:         {"LoopStep", "", oU16Rel, 0, 0, fBranch},
 	AddIndexStep:     {"AddIndexStep", "", oU16Rel, 1, 1, fBranch},
 }
@@ -419,13 +424,15 @@ var superFuses = map[Op][2]Op{
 	ReturnIfGeK:      {DupJumpIfNotGeK, Return},
 	AddIndexLoop:     {AddLocal, Loop},
 	JumpIfLocalsTrue: {LocalsGet, JumpIfTrue},
+	GetK:             {PushConst, Get},
+	LocalGetK:        {LocalGet, GetK},
 }
 
 // fused maps a pair of opcodes to the superinstruction that replaces it.
 var fused = func() map[[2]Op]Op {
 	m := map[[2]Op]Op{}
 	for op, pair := range superFuses {
-		if pair[1] != Return { // ReturnIf*: made by relink, from a jump over a Return
+		if pair[1] != Return && op != GetK { // ReturnIf*: made by relink, from a jump over a Return; GetK: see fuseLocalGetK
 			m[pair] = op
 		}
 	}

@@ -77,6 +77,13 @@ package interp
 //     make room for int fast paths of and/or/xor: fib 9%, loop 16% more
 //     instructions with the folding alone, run still under the big size;
 //     with and/or/xor, xorshift 0.83x but collatz 1.21x. Dropped.
+//   - Room for LocalGetK (p 0 get, an array in a local): CallQuot's
+//     curried path as a helper (uncurry) made room, but fib ran 9% more
+//     instructions with the same bytecode; MakeArray in cold cost
+//     bintrees 4%. MakeArray calls a helper (makeArray) instead: bintrees
+//     +0.7%, the rest level. GetK (0 get of an array on the stack) as a
+//     case did not fit: it is in cold, and the compiler emits it only
+//     inside LocalGetK (fuseLocalGetK).
 //   - The frame pointer in a register (a pointer to frames[fp]) to shorten
 //     the chain of loads from a return to the next dispatch: one register
 //     too many, one spill at the dispatch, 5-20% more instructions. The
@@ -158,7 +165,7 @@ func (m *Machine) Run(budget int) Status {
 // effect" of earlier notes: any change to the code before run flipped it.
 // TestDispatchInOneLine fails when the dispatch of the raft binary crosses
 // a line; then flip runPhase.
-const runPhase = 0
+const runPhase = 1
 
 // layoutPad is 32 or 64 bytes of code (runPhase) that moves run. NewProgram
 // calls it so that the linker keeps it; it counts into p.
@@ -341,7 +348,7 @@ loop:
 			And, Or, Xor, Lshift, Rshift, Set, Push, ArrPop, Builtin, CallHost, MapAt, MapPut,
 			SpawnActor, SendMessage, SpawnSupervisor, SetStrategy, RestartChild,
 			ReceiveMessage, Eq, Ne, Lt, Gt, Le, Ge, EqK, NeK, LtK, GtK, LeK, GeK, TwoDrop,
-			TwoDup, SetK: // rare in loops: run stays under the compiler's 'big function' size (see Add)
+			TwoDup, SetK, GetK: // rare in loops: run stays under the compiler's 'big function' size (see Add)
 			// Inc and Dec fall through to here when not on an int, Len
 			// when not on an array or a string.
 			if ip, sp, tos, lp, err = m.cold(ip, sp, tos, lp); err != nil {
@@ -600,23 +607,9 @@ loop:
 			*slot(lp, int(argU16(ip, 1))) = gc.Int(int64(m.depth(sp)))
 			ip = unsafe.Add(ip, 3)
 		case MakeArray:
-			mark := int(slot(lp, int(argU16(ip, 1))).AsInt())
-			depth := int(m.depth(sp))
-			if mark > depth {
-				err = errUnderflow
+			if ip, sp, tos, lp, err = m.makeArray(ip, sp, tos, lp); err != nil {
 				break loop
 			}
-			*(*gc.Value)(sp) = tos
-			var arr gc.Value
-			arr, err, ip, lp = arrayOf(h, unsafe.Slice(slot(unsafe.Pointer(&m.stack[0]), mark+1), depth-mark), ip, lp)
-			if err != nil {
-				sp = unsafe.Pointer(slot(unsafe.Pointer(&m.stack[0]), depth))
-				tos = *(*gc.Value)(sp)
-				break loop
-			}
-			sp = unsafe.Pointer(slot(unsafe.Pointer(&m.stack[0]), mark+1))
-			tos = arr
-			ip = unsafe.Add(ip, 3)
 		case Get:
 			if short(sp, m, 2) {
 				err = errUnderflow
@@ -866,6 +859,24 @@ loop:
 			}
 			tos = x
 			ip = unsafe.Add(ip, 3)
+
+		case LocalGetK:
+			a := *slot(lp, int(argU16(ip, 1)))
+			if a.K != gc.KArr || gc.Kind(*(*byte)(unsafe.Add(ip, 3))) != gc.KInt {
+				err = errType
+				break loop
+			}
+			i := *(*uint64)(unsafe.Add(ip, 4))
+			if i >= uint64(h.Len(a)) {
+				err = errOutOfBounds
+				break loop
+			}
+			x := h.Get(a, int(i))
+			h.Retain(x)
+			*(*gc.Value)(sp) = tos
+			sp = unsafe.Add(sp, vsize)
+			tos = x
+			ip = unsafe.Add(ip, 12)
 
 		case JumpIfTrue:
 			if short(sp, m, 1) {
@@ -1223,6 +1234,25 @@ func (m *Machine) cold(ip, sp unsafe.Pointer, tos gc.Value, lp unsafe.Pointer) (
 	h := m.Heap
 	var err error
 	switch Op(*(*byte)(ip)) {
+	case GetK:
+		if short(sp, m, 1) {
+			return ip, sp, tos, lp, errUnderflow
+		}
+		a := tos
+		if a.K != gc.KArr || gc.Kind(*(*byte)(unsafe.Add(ip, 1))) != gc.KInt {
+			return ip, sp, tos, lp, errType
+		}
+		i := *(*uint64)(unsafe.Add(ip, 2))
+		if i >= uint64(h.Len(a)) {
+			return ip, sp, tos, lp, errOutOfBounds
+		}
+		x := h.Get(a, int(i))
+		h.Retain(x)
+		if h.Drop(a) {
+			ip, sp, tos, lp = freeLast(h, a, ip, sp, tos, lp)
+		}
+		tos = x
+		ip = unsafe.Add(ip, 10)
 	case TwoDup:
 		if short(sp, m, 2) {
 			return ip, sp, tos, lp, errUnderflow
@@ -1606,6 +1636,25 @@ func (m *Machine) cold(ip, sp unsafe.Pointer, tos gc.Value, lp unsafe.Pointer) (
 	return ip, sp, tos, lp, nil
 }
 
+// makeArray runs MakeArray: the values above the mark become an array. A
+// helper, not code in run: run stays under the compiler's "big function"
+// size (TestRunNotBig), and an allocation costs far more than the call.
+func (m *Machine) makeArray(ip, sp unsafe.Pointer, tos gc.Value, lp unsafe.Pointer) (unsafe.Pointer, unsafe.Pointer, gc.Value, unsafe.Pointer, error) {
+	mark := int(slot(lp, int(argU16(ip, 1))).AsInt())
+	depth := int(m.depth(sp))
+	if mark > depth {
+		return ip, sp, tos, lp, errUnderflow
+	}
+	*(*gc.Value)(sp) = tos
+	arr, err := m.Heap.ArrayOf(unsafe.Slice(slot(unsafe.Pointer(&m.stack[0]), mark+1), depth-mark))
+	if err != nil {
+		sp = unsafe.Pointer(slot(unsafe.Pointer(&m.stack[0]), depth))
+		return ip, sp, *(*gc.Value)(sp), lp, allocErr(err)
+	}
+	sp = unsafe.Pointer(slot(unsafe.Pointer(&m.stack[0]), mark+1))
+	return unsafe.Add(ip, 3), sp, arr, lp, nil
+}
+
 // charge charges a backward jump a reduction and reports whether the loop
 // must take the slow path (backEdge): the budget is spent, or the stack top
 // sp is above the current function's headroom. It is inline in each jumping
@@ -1664,18 +1713,6 @@ func (m *Machine) makeRoom(callee *Func, ret, ip, sp unsafe.Pointer, tos gc.Valu
 		sp, tos = m.load()
 	}
 	return callee, ret, ip, sp, tos, lp, nil
-}
-
-// arrayOf is h.ArrayOf for MakeArray, which passes the registers it needs
-// after the call through it (see spill).
-//
-//go:noinline
-func arrayOf(h *gc.Heap, elems []gc.Value, ip, lp unsafe.Pointer) (gc.Value, error, unsafe.Pointer, unsafe.Pointer) {
-	arr, err := h.ArrayOf(elems)
-	if err != nil {
-		return arr, allocErr(err), ip, lp
-	}
-	return arr, nil, ip, lp
 }
 
 // spill writes the loop's registers to m before a call, and reload reads

@@ -178,7 +178,7 @@ loop:
 			And, Or, Xor, Lshift, Rshift, Set, Push, ArrPop, Builtin, CallHost, MapAt, MapPut,
 			SpawnActor, SendMessage, SpawnSupervisor, SetStrategy, RestartChild,
 			ReceiveMessage, Eq, Ne, Lt, Gt, Le, Ge, EqK, NeK, LtK, GtK, LeK, GeK, TwoDrop,
-			TwoDup, SetK: // rare in loops: run stays under the compiler's 'big function' size (see Add)
+			TwoDup, SetK, GetK: // rare in loops: run stays under the compiler's 'big function' size (see Add)
 			// Inc and Dec fall through to here when not on an int, Len
 			// when not on an array or a string.
 			if ip, sp, tos, lp, err = m.cold(ip, sp, tos, lp); err != nil {
@@ -437,23 +437,9 @@ loop:
 			*slot(lp, int(argU16(ip, 1))) = gc.Int(int64(m.depth(sp)))
 			ip = unsafe.Add(ip, 3)
 		case MakeArray:
-			mark := int(slot(lp, int(argU16(ip, 1))).AsInt())
-			depth := int(m.depth(sp))
-			if mark > depth {
-				err = errUnderflow
+			if ip, sp, tos, lp, err = m.makeArray(ip, sp, tos, lp); err != nil {
 				break loop
 			}
-			*(*gc.Value)(sp) = tos
-			var arr gc.Value
-			arr, err, ip, lp = arrayOf(h, unsafe.Slice(slot(unsafe.Pointer(&m.stack[0]), mark+1), depth-mark), ip, lp)
-			if err != nil {
-				sp = unsafe.Pointer(slot(unsafe.Pointer(&m.stack[0]), depth))
-				tos = *(*gc.Value)(sp)
-				break loop
-			}
-			sp = unsafe.Pointer(slot(unsafe.Pointer(&m.stack[0]), mark+1))
-			tos = arr
-			ip = unsafe.Add(ip, 3)
 		case Get:
 			if short(sp, m, 2) {
 				err = errUnderflow
@@ -703,6 +689,24 @@ loop:
 			}
 			tos = x
 			ip = unsafe.Add(ip, 3)
+
+		case LocalGetK:
+			a := *slot(lp, int(argU16(ip, 1)))
+			if a.K != gc.KArr || gc.Kind(*(*byte)(unsafe.Add(ip, 3))) != gc.KInt {
+				err = errType
+				break loop
+			}
+			i := *(*uint64)(unsafe.Add(ip, 4))
+			if i >= uint64(h.Len(a)) {
+				err = errOutOfBounds
+				break loop
+			}
+			x := h.Get(a, int(i))
+			h.Retain(x)
+			*(*gc.Value)(sp) = tos
+			sp = unsafe.Add(sp, vsize)
+			tos = x
+			ip = unsafe.Add(ip, 12)
 
 		case JumpIfTrue:
 			if short(sp, m, 1) {

@@ -56,6 +56,13 @@ func verify(fn *Func, nfuncs int, in *gc.Interns, hosts []HostWord) error {
 			} else if s >= fn.NLocals {
 				return fmt.Errorf("pc %d: %s: slot %d of %d", pc, op, s, fn.NLocals)
 			}
+		case oU16Value:
+			if s := u16(code, pc+1); s >= fn.NLocals {
+				return fmt.Errorf("pc %d: %s: slot %d of %d", pc, op, s, fn.NLocals)
+			}
+			if err := checkConst(code, pc+2, nfuncs, in); err != nil {
+				return fmt.Errorf("pc %d: %v", pc, err)
+			}
 		case oU16U16, oU16U16Value:
 			if a, b := u16(code, pc+1), u16(code, pc+3); a >= fn.NLocals || b >= fn.NLocals {
 				return fmt.Errorf("pc %d: %s: slots %d %d of %d", pc, op, a, b, fn.NLocals)
