@@ -154,7 +154,7 @@ const (
 	AddIndexLoop     // a -- a+i ; u16 s, rel body: + the loop's own index, then loop (AddLocal, Loop: "i + loop")
 	JumpIfLocalsTrue // --      ; u16 slot a, u16 slot i, rel: jumps unless a[i] is false or nil, both locals (LocalsGet, JumpIfTrue: "a i get not if")
 	GetK             // arr -- x ; v k: x = arr[k] (PushConst k, Get: "0 get", a field of a record)
-	LocalGetK        // -- x     ; u16 slot a, v k: x = a[k], a a local (LocalGet, GetK: "p 0 get")
+	LocalGetK        // -- x     ; u16 slot a, v k: x = a[k], the array a local (LocalGet, GetK: "p 0 get")
 	LoopStep         // --       ; u16 s, rel exit: a loop unrolled twice, its first half: i += 1, leave when i = limit (no reduction)
 	AddIndexStep     // a -- a+i ; u16 s, rel exit: the first half of an unrolled AddIndexLoop: + i, i += 1, leave when i = limit
 

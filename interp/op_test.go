@@ -95,7 +95,7 @@ func bytecodeDoc(t *testing.T) []byte {
 	b.WriteString("checks every compiled function before it runs: opcodes and operands in range, jump\n")
 	b.WriteString("targets on instruction starts, no fall-through off the end; it also computes the\n")
 	b.WriteString("stack headroom the interpreter reserves.\n\n")
-	operands := map[operand]string{oNone: "", oU16: "u16", oU32: "u32", oRel: "rel", oValue: "v", oU16Rel: "slot, rel", oValueRel: "v, rel", oU16U16: "slot, slot", oU16U16Value: "slot, slot, v", oU16U16Rel: "slot, slot, rel"}
+	operands := map[operand]string{oNone: "", oU16: "u16", oU32: "u32", oRel: "rel", oValue: "v", oU16Rel: "slot, rel", oValueRel: "v, rel", oU16U16: "slot, slot", oU16U16Value: "slot, slot, v", oU16U16Rel: "slot, slot, rel", oU16Value: "slot, v"}
 	for op := Op(0); op < numOps; op++ {
 		info := opTable[op]
 		if g, ok := groups[info.Name]; ok {
