@@ -85,10 +85,10 @@ func (m *Machine) fail(reason gc.Value) {
 // be inlined: an inlined body makes no calls.
 func (f *Failure) inlined(fn *Func) []Caller {
 	k := f.Pos.inl
-	if k == 0 {
+	f.Pos.inl = 0
+	if k == 0 || int(k) > len(fn.inl) { // (a position taken from a caller of library code is a call's: never inlined)
 		return nil
 	}
-	f.Pos.inl = 0
 	f.Word = fn.inl[k-1].word
 	var sites []Caller
 	for k != 0 {
