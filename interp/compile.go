@@ -1185,28 +1185,65 @@ func (c *compiler) ownDef(name string) bool {
 	return ok && !e.lib
 }
 
+// meaning is what a word names where it is used: a host word, an opcode, a
+// builtin, or an entry of the dictionary (a word or a constant).
+type meaning struct {
+	kind  meaningKind
+	op    Op     // mOp
+	index int    // mHost: in hostWords; mBuiltin: in builtins
+	e     *entry // mEntry
+}
+
+type meaningKind uint8
+
+const (
+	mNone    meaningKind = iota // not a word
+	mHost                       // a word written in Go by the embedder
+	mOp                         // an opcode's word
+	mBuiltin                    // a builtin
+	mEntry                      // a word or constant of the dictionary
+)
+
+// resolve returns what name means in the code being compiled, in the
+// order a use looks for it: host words first (a host word may replace an
+// extension word), then opcode words, builtins, and the dictionary (where
+// a program's own definition of an extension word stands).
+func (c *compiler) resolve(name string) meaning {
+	if w, ok := c.p.hostIndex[name]; ok && !c.lib && !(c.p.hostWords[w].Yield && c.ownDef(name)) {
+		return meaning{kind: mHost, index: w}
+	}
+	if op, ok := wordOps[name]; ok && !c.ownWord(name) { // at and put are extension words with opcodes
+		return meaning{kind: mOp, op: op}
+	}
+	if b, ok := builtinIndex[name]; ok && (!builtins[b].lib || c.lib) && !c.ownWord(name) {
+		return meaning{kind: mBuiltin, index: b}
+	}
+	if e, ok := c.dict[name]; ok {
+		return meaning{kind: mEntry, e: e}
+	}
+	return meaning{}
+}
+
 // word compiles a use of the word t.
 func (f *fcomp) word(t token) *Error {
-	if w, ok := f.c.p.hostIndex[t.text]; ok && !f.c.lib && !(f.c.p.hostWords[w].Yield && f.c.ownDef(t.text)) { // first: a host word may replace an extension word
-		f.emitU16(CallHost, w, t.pos)
+	switch w := f.c.resolve(t.text); w.kind {
+	case mHost:
+		f.emitU16(CallHost, w.index, t.pos)
 		return nil
-	}
-	if op, ok := wordOps[t.text]; ok && !f.c.ownWord(t.text) { // at and put are extension words with opcodes
-		f.emitOp(op, t.pos)
+	case mOp:
+		f.emitOp(w.op, t.pos)
 		return nil
-	}
-	if b, ok := builtinIndex[t.text]; ok && (!builtins[b].lib || f.c.lib) && !f.c.ownWord(t.text) {
-		f.emitU16(Builtin, b, t.pos)
+	case mBuiltin:
+		f.emitU16(Builtin, w.index, t.pos)
 		return nil
-	}
-	if e, ok := f.c.dict[t.text]; ok {
-		if e.kind == eConst {
-			return f.pushConst(e.val, t.pos)
+	case mEntry:
+		if w.e.kind == eConst {
+			return f.pushConst(w.e.val, t.pos)
 		}
-		if w := f.c.inlined(e.slot); w != nil {
-			return f.inline(t.text, w, t.pos)
+		if body := f.c.inlined(w.e.slot); body != nil {
+			return f.inline(t.text, body, t.pos)
 		}
-		f.emitU32(Call, e.slot, t.pos)
+		f.emitU32(Call, w.e.slot, t.pos)
 		return nil
 	}
 	if f.isOuter(t.text) {

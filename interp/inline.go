@@ -86,8 +86,8 @@ func (c *compiler) inlined(slot uint32) *inlineWord {
 }
 
 // inlineCost returns the size and depth of toks as an inlined body; a size
-// past maxInlineTokens when they cannot be one. It resolves each word as
-// fcomp.word does.
+// past maxInlineTokens when they cannot be one. Each word means what it
+// means in fcomp.word (compiler.resolve).
 func (c *compiler) inlineCost(toks []token) (size, depth int) {
 	const no = maxInlineTokens + 1
 	depth = 1
@@ -99,29 +99,18 @@ func (c *compiler) inlineCost(toks []token) (size, depth int) {
 		if syntaxWords[t.text] {
 			return no, 0
 		}
-		if _, ok := c.p.hostIndex[t.text]; ok {
-			return no, 0
-		}
-		if op, ok := wordOps[t.text]; ok && !c.ownWord(t.text) {
-			if opTable[op].Flags&(fBranch|fJump|fCall|fEnd|fBlock) != 0 {
-				return no, 0
-			}
+		m := c.resolve(t.text)
+		switch {
+		case m.kind == mOp && opTable[m.op].Flags&(fBranch|fJump|fCall|fEnd|fBlock) == 0:
 			continue
-		}
-		if b, ok := builtinIndex[t.text]; ok && !builtins[b].lib && !c.ownWord(t.text) {
-			if builtins[b].num == nil {
-				return no, 0
-			}
+		case m.kind == mBuiltin && builtins[m.index].num != nil:
 			continue
-		}
-		e, ok := c.dict[t.text]
-		if !ok {
-			return no, 0
-		}
-		if e.kind == eConst {
+		case m.kind == mEntry && m.e.kind == eConst:
 			continue
+		case m.kind != mEntry:
+			return no, 0 // a host word, an opcode or builtin that may branch, call or block, or no word
 		}
-		w := c.inlined(e.slot)
+		w := c.inlined(m.e.slot)
 		if w == nil {
 			return no, 0
 		}
