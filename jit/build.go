@@ -282,8 +282,10 @@ type callInfo struct {
 	rebase bool // not known: the caller goes on in a new region at the callee's top
 }
 
-// build makes the intermediate form of fn.
-func build(fn *interp.Func, funcs []*interp.Func, fb *feedback) (*function, error) {
+// build makes the intermediate form of fn, a function of the table of es
+// (the effects of its functions, kept from one compilation to the next).
+func build(fn *interp.Func, es *effects, fb *feedback) (*function, error) {
+	funcs := es.funcs
 	// Each block carries every local and stack slot as a parameter and a
 	// restart builds again: the work grows with blocks times slots times
 	// restarts, so generated code nested a hundred loops deep would take
@@ -296,7 +298,6 @@ func build(fn *interp.Func, funcs []*interp.Func, fb *feedback) (*function, erro
 	}
 	start := time.Now()
 	h := &hints{rebase: map[int]bool{}, widen: map[varKey]bool{}, narrow: map[varKey]gc.Kind{}, written: map[varKey]bool{}, dirty: map[varKey]bool{}, whole: map[int]bool{}, heap: map[varKey]bool{}}
-	es := newEffects(funcs)
 	for try := 0; try < 64; try++ {
 		if try > 0 && time.Since(start) > maxBuildTime {
 			return nil, unsupported("%s: its loops' states settle too slowly (%d builds in %v)", fn.Name, try, time.Since(start).Round(time.Millisecond))

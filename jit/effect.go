@@ -28,8 +28,9 @@ type effect struct {
 	top   int // the position of the top when it returns
 }
 
-// effects memoizes the effects of a program's functions during one
-// compilation. The answer for a function does not depend on the order of
+// effects memoizes the effects of the functions of one function table,
+// for every compilation while the table stands (the JIT drops it when the
+// table changes: a REPL line may redefine a callee). The answer for a function does not depend on the order of
 // the questions (a caller and its callee, compiled apart, agree).
 type effects struct {
 	funcs []*interp.Func

@@ -22,7 +22,6 @@ import (
 	"sync/atomic"
 	"unsafe"
 
-	asm "github.com/twitchyliquid64/golang-asm"
 	"github.com/twitchyliquid64/golang-asm/obj"
 
 	"github.com/raftvm/raft/interp"
@@ -243,7 +242,7 @@ func sequence(ms []move, scratch loc) []move {
 type emitter struct {
 	f         *function
 	a         *alloc
-	b         *asm.Builder
+	b         *progs
 	c         *code
 	fr        frame
 	fnIdx     int64
@@ -326,10 +325,8 @@ func assemble(f *function, a *alloc, c *code, fnIdx int) ([]byte, error) {
 	// The builder allocates its instructions in one block of this many
 	// (more come one by one): about what the function takes, not a
 	// fixed 1,024 (a fifth of a megabyte) for a word of ten.
-	b, err := asm.NewBuilder(archName, min(2*len(f.values)+64, 1<<14))
-	if err != nil {
-		return nil, err
-	}
+	b := newProgs(min(2*len(f.values)+64, 1<<14))
+	defer b.done()
 	e := &emitter{f: f, a: a, b: b, c: c, fnIdx: int64(fnIdx)}
 	e.fr = newFrame(a, append(append([]int16(nil), archGPRs...), archFPRs...), archLR)
 	if e.fr.size > maxFrame {
@@ -349,12 +346,6 @@ func assemble(f *function, a *alloc, c *code, fnIdx int) ([]byte, error) {
 	// Diagnostics of the assembler are errors here.
 	first := e.label()
 	first.Ctxt.DiagFunc = func(format string, args ...any) { e.errs = append(e.errs, fmt.Sprintf(format, args...)) }
-	// No NOPs before jumps: golang-asm is Go 1.15's assembler, which
-	// padded every jump off a 32-byte boundary for an Intel erratum (the
-	// padding Go dropped after 1.15); it treats hand-written code (IsAsm)
-	// as Go did then, without. The padding sat in hot loops: loop --jit
-	// 160 -> 136 ms, nbody 131 -> 118 ms (AMD EPYC, 9 runs).
-	first.Ctxt.IsAsm = true
 	e.place(first)
 
 	for i, id := range a.order {

@@ -20,7 +20,6 @@ import (
 	"fmt"
 	"math"
 
-	asm "github.com/twitchyliquid64/golang-asm"
 	"github.com/twitchyliquid64/golang-asm/obj"
 	"github.com/twitchyliquid64/golang-asm/obj/x86"
 
@@ -140,10 +139,8 @@ func (e *emitter) done(v vid, r int16) {
 // NativeState, so that the outermost frame has a return address, and makes
 // that return an ExitReturn), and the common exit at offset exit.
 func assembleGlue() (code []byte, exit int, err error) {
-	b, err := asm.NewBuilder(archName, 64)
-	if err != nil {
-		return nil, 0, err
-	}
+	b := newProgs(64)
+	defer b.done()
 	e := &emitter{b: b}
 	first := e.label()
 	var errs []string

@@ -23,7 +23,6 @@ package jit
 import (
 	"fmt"
 
-	asm "github.com/twitchyliquid64/golang-asm"
 	"github.com/twitchyliquid64/golang-asm/obj"
 	"github.com/twitchyliquid64/golang-asm/obj/arm64"
 
@@ -158,10 +157,8 @@ func (e *emitter) done(v vid, r int16) {
 // assembleGlue emits the entry thunk and the common exit (see the amd64
 // back end).
 func assembleGlue() (code []byte, exit int, err error) {
-	b, err := asm.NewBuilder(archName, 64)
-	if err != nil {
-		return nil, 0, err
-	}
+	b := newProgs(64)
+	defer b.done()
 	e := &emitter{b: b}
 	first := e.label()
 	var errs []string

@@ -85,6 +85,7 @@ type JIT struct {
 	codes  []*code        // by code id: every code compiled, alive until Close
 	tables [][]uintptr    // every call table made (the last is current); alive until Close
 	funcs  []*interp.Func // the function table the call table was made for
+	fx     *effects       // the stack effects of funcs' functions, found as compilations ask (nil: none yet)
 	stacks []*nstack      // native stacks not in use
 	parked int            // runs parked (Park), each holding a stack
 	all    []*nstack      // every native stack made (a run names its own by index)
@@ -157,6 +158,7 @@ func (j *JIT) syncFuncs() {
 		}
 	}
 	j.funcs = funcs
+	j.fx = nil // the effects are the old table's
 	if changed {
 		// A redefined word invalidates the code of every function (a
 		// caller may have relied on the old one); they compile again.
@@ -324,7 +326,10 @@ func (j *JIT) compileFunc(s *fnState) (c *code, err error) {
 	if j.glueErr != nil { // no native code runs without the glue
 		return nil, j.glueErr
 	}
-	f, err := build(s.fn, j.funcs, &s.fb)
+	if j.fx == nil {
+		j.fx = newEffects(j.funcs)
+	}
+	f, err := build(s.fn, j.fx, &s.fb)
 	if err != nil {
 		return nil, err
 	}

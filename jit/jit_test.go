@@ -109,7 +109,7 @@ func TestDumpIR(t *testing.T) {
 		if fn.Lib {
 			continue
 		}
-		f, err := build(fn, prog.Funcs(), nil)
+		f, err := build(fn, newEffects(prog.Funcs()), nil)
 		if err != nil {
 			t.Logf("%s: %v", fn.Name, err)
 			continue
@@ -296,7 +296,7 @@ func TestSizes(t *testing.T) {
 		if fn.Lib {
 			continue
 		}
-		f, err := build(fn, prog.Funcs(), nil)
+		f, err := build(fn, newEffects(prog.Funcs()), nil)
 		if err != nil {
 			fmt.Printf("%s: %v\n", fn.Name, err)
 			continue
