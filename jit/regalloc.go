@@ -460,12 +460,23 @@ func (f *function) allocate(gprs, fprs []int16) *alloc {
 			a.loc[far.v] = loc{kind: lState, off: int32(x.imm)}
 			continue
 		}
-		// A slot whose last value died before far's starts is free.
+		// A slot whose last value died before far's starts is free. The
+		// slot of a parameter far fills, or of an argument that fills it,
+		// goes first: a loop's locals pass from one pass to the next in
+		// memory then, not by loads and stores at the back edge.
 		slot := -1
+		for _, o := range flows[far.v] {
+			if l := a.loc[o]; l.kind == lStack && slotEnd[l.off] < far.start {
+				slot = int(l.off)
+				break
+			}
+		}
 		for i, end := range slotEnd {
+			if slot >= 0 {
+				break
+			}
 			if end < far.start {
 				slot = i
-				break
 			}
 		}
 		if slot < 0 {
