@@ -53,10 +53,13 @@ func toFloat(v gc.Value) float64 {
 	return v.AsFloat()
 }
 
-// arith computes a op b for Add Sub Mul Div Mod Exp Min Max when the int
-// fast path did not apply. On success it releases a and b (the result is
+// arith computes a op b for Add Sub Mul Div Mod Exp Min Max (and, by
+// logic, And Or Xor Lshift Rshift) when the int fast path did not apply. On success it releases a and b (the result is
 // new); on error they are untouched.
 func arith(h *gc.Heap, op Op, a, b gc.Value) (gc.Value, error) {
+	if op == And || op == Or || op == Xor || op == Lshift || op == Rshift {
+		return logic(op, a, b)
+	}
 	if a.K == gc.KInt && b.K == gc.KInt {
 		return intArith(op, a.AsInt(), b.AsInt())
 	}
@@ -126,6 +129,8 @@ func arith(h *gc.Heap, op Op, a, b gc.Value) (gc.Value, error) {
 // intArith is the int case of arith (wrapping; / truncates, mod floors).
 func intArith(op Op, x, y int64) (gc.Value, error) {
 	switch op {
+	case Lshift, Rshift: // a count out of 0..63 (the loop does the rest)
+		return logic(op, gc.Int(x), gc.Int(y))
 	case Add:
 		return gc.Int(x + y), nil
 	case Sub:

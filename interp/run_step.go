@@ -91,14 +91,17 @@ loop:
 				ip, sp, tos, lp = freeLast(h, *(*gc.Value)(sp), ip, sp, tos, lp)
 			}
 			ip = unsafe.Add(ip, 1)
-		case Add, Sub, Mul, Div, Mod, Exp, Min, Max:
+		case Add, Sub, Mul, Div, Mod, Exp, Min, Max, And, Or, Xor, Lshift, Rshift:
+			// The bitwise words share the two-int path, and and or xor
+			// of two bools too; a shift by a count out of 0..63 goes the
+			// slow way, to logic.
 			if short(sp, m, 2) {
 				err = errUnderflow
 				break loop
 			}
 			a := *slot(sp, -1)
 			op := Op(*(*byte)(ip))
-			if a.K == gc.KInt && tos.K == gc.KInt {
+			if a.K == gc.KInt && tos.K == gc.KInt || a.K == gc.KBool && tos.K == gc.KBool && op >= And && op <= Xor { // bools are 0 and 1: and or xor bitwise
 				switch op {
 				case Add:
 					tos.X = a.X + tos.X
@@ -106,9 +109,22 @@ loop:
 					tos.X = a.X - tos.X
 				case Mul:
 					tos.X = uint64(a.AsInt() * tos.AsInt())
-				case Div, Mod:
-					if y := tos.AsInt(); y > 0 {
-						tos.X = uint64(divModPos(op == Div, a.AsInt(), y))
+				case And:
+					tos.X &= a.X
+				case Or:
+					tos.X |= a.X
+				case Xor:
+					tos.X ^= a.X
+				case Div, Mod, Lshift, Rshift:
+					if y := tos.X; op >= Lshift && y < 64 { // a negative count is not below 64
+						if op == Lshift {
+							tos.X = a.X << y
+						} else {
+							tos.X = uint64(a.AsInt() >> y)
+						}
+						break
+					} else if op < Lshift && int64(y) > 0 {
+						tos.X = uint64(divModPos(op == Div, a.AsInt(), int64(y)))
 						break
 					}
 					fallthrough
@@ -174,13 +190,23 @@ loop:
 				continue
 			}
 			fallthrough
-		case Neg, Abs, Invert, ZeroEq, ZeroLt, Peek, Rot, MinusRot, Tuck, TwoSwap, Depth, Not,
-			And, Or, Xor, Lshift, Rshift, Set, Push, ArrPop, Builtin, CallHost, MapAt, MapPut,
+		case Not:
+			// A bool or an int (never the guard below the stack); the
+			// rest, which may need a release, in cold.
+			if Op(*(*byte)(ip)) == Not && (tos.K == gc.KBool || tos.K == gc.KInt) {
+				tos = gc.Bool(tos.K == gc.KBool && tos.X == 0)
+				ip = unsafe.Add(ip, 1)
+				continue
+			}
+			fallthrough
+		case Neg, Abs, Invert, ZeroEq, ZeroLt, Peek, Rot, MinusRot, Tuck, TwoSwap, Depth,
+			Set, Push, ArrPop, Builtin, CallHost, MapAt, MapPut,
 			SpawnActor, SendMessage, SpawnSupervisor, SetStrategy, RestartChild,
 			ReceiveMessage, Eq, Ne, Lt, Gt, Le, Ge, EqK, NeK, LtK, GtK, LeK, GeK, TwoDrop,
 			TwoDup, SetK, GetK: // rare in loops: run stays under the compiler's 'big function' size (see Add)
 			// Inc and Dec fall through to here when not on an int, Len
-			// when not on an array or a string.
+			// when not on an array or a string, Not when not on a bool or
+			// an int.
 			if ip, sp, tos, lp, err = m.cold(ip, sp, tos, lp); err != nil {
 				break loop
 			}
@@ -805,28 +831,6 @@ loop:
 				tos = r
 			}
 			ip = unsafe.Add(ip, 1)
-		case SwapSubK:
-			if short(sp, m, 2) {
-				err = errUnderflow
-				break loop
-			}
-			b := slot(sp, -1)
-			tos, *b = *b, tos
-			kk := gc.Kind(*(*byte)(unsafe.Add(ip, 1)))
-			kx := *(*uint64)(unsafe.Add(ip, 2))
-			if tos.K == gc.KInt && kk == gc.KInt {
-				tos.X -= kx
-			} else {
-				var r gc.Value
-				m.spill(ip, sp, tos, lp)
-				r, err = arith(h, Sub, tos, gc.Value{K: kk, X: kx})
-				ip, sp, tos, lp = m.reload()
-				if err != nil {
-					break loop
-				}
-				tos = r
-			}
-			ip = unsafe.Add(ip, 10)
 		case DupModK:
 			kk := gc.Kind(*(*byte)(unsafe.Add(ip, 1)))
 			kx := *(*uint64)(unsafe.Add(ip, 2))
