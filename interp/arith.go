@@ -54,8 +54,9 @@ func toFloat(v gc.Value) float64 {
 }
 
 // arith computes a op b for Add Sub Mul Div Mod Exp Min Max (and, by
-// logic, And Or Xor Lshift Rshift) when the int fast path did not apply. On success it releases a and b (the result is
-// new); on error they are untouched.
+// logic, And Or Xor Lshift Rshift) when the int fast path did not apply.
+// On success it releases a and b (the result is new); on error they are
+// untouched.
 func arith(h *gc.Heap, op Op, a, b gc.Value) (gc.Value, error) {
 	if op == And || op == Or || op == Xor || op == Lshift || op == Rshift {
 		return logic(op, a, b)

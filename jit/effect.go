@@ -30,8 +30,9 @@ type effect struct {
 
 // effects memoizes the effects of the functions of one function table,
 // for every compilation while the table stands (the JIT drops it when the
-// table changes: a REPL line may redefine a callee). The answer for a function does not depend on the order of
-// the questions (a caller and its callee, compiled apart, agree).
+// table changes: a REPL line may redefine a callee). The answer for a
+// function does not depend on the order of the questions (a caller and its
+// callee, compiled apart, agree).
 type effects struct {
 	funcs []*interp.Func
 	memo  map[*interp.Func]effect
