@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"runtime"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/google/pprof/profile"
@@ -344,5 +345,33 @@ func TestInline(t *testing.T) {
 			t.Errorf("%q: %d calls inlined, want inlining %v", c.src, got, c.inline)
 		}
 		j.Close()
+	}
+}
+
+// TestProgramsCompileAtOnce runs programs, each with a JIT of its own, in
+// goroutines at once: every compilation takes the one assembler (asm.go)
+// in turn, and each program's answer is its own (under -race, no two
+// touch golang-asm's state together).
+func TestProgramsCompileAtOnce(t *testing.T) {
+	yes := true
+	const n = 4
+	outs := make([]string, n)
+	var wg sync.WaitGroup
+	for g := 0; g < n; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			src := fmt.Sprintf(": fib ( n -- f ) dup 2 < if return then dup 1- fib swap 2 - fib + ; "+
+				": sum ( n -- s ) 0 swap 0 do i + loop ; %d fib . %d sum .", 10+g, 100*(g+1))
+			outs[g], _, _ = runWith(t, src, &yes)
+		}()
+	}
+	wg.Wait()
+	fib := []int{55, 89, 144, 233}
+	for g := 0; g < n; g++ {
+		sum := 100 * (g + 1) * (100*(g+1) - 1) / 2
+		if want := fmt.Sprintf("%d\n%d\n", fib[g], sum); outs[g] != want {
+			t.Errorf("program %d printed %q, want %q", g, outs[g], want)
+		}
 	}
 }
