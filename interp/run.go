@@ -1369,17 +1369,6 @@ func (m *Machine) cold(ip, sp unsafe.Pointer, tos gc.Value, lp unsafe.Pointer) (
 		h.Release(tos)
 		tos = gc.Bool(!tos.Truthy())
 		ip = unsafe.Add(ip, 1)
-	case And, Or, Xor, Lshift, Rshift:
-		if short(sp, m, 2) {
-			return ip, sp, tos, lp, errUnderflow
-		}
-		r, err := logic(Op(*(*byte)(ip)), *slot(sp, -1), tos)
-		if err != nil {
-			return ip, sp, tos, lp, err
-		}
-		tos = r
-		sp = unsafe.Add(sp, -vsize)
-		ip = unsafe.Add(ip, 1)
 	case Set:
 		if short(sp, m, 3) {
 			return ip, sp, tos, lp, errUnderflow
