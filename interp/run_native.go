@@ -58,8 +58,10 @@ type Native interface {
 	// or 0 when there is none (not compiled, or no entry at that pc).
 	Entry(fn *Func, pc int) uintptr
 	// Count tells the compiler that fn, now at pc, ran reductions more in
-	// the interpreter: hot functions get compiled.
-	Count(fn *Func, pc int, reductions int)
+	// the interpreter: hot functions get compiled. m is the machine that
+	// ran them, stopped at pc; a compiler may read m.Frame for a
+	// hint of the kinds fn works on, during the call only.
+	Count(fn *Func, pc int, reductions int, m *Machine)
 	// Begin prepares st for a run of native code (its native stack);
 	// End releases that again.
 	Begin(st *NativeState)
@@ -255,7 +257,7 @@ func (m *Machine) runMixed(budget int) Status {
 		if st != StatusYield || m.budget > 0 { // ended, blocked, failed, or a yield of its own
 			return st
 		}
-		nat.Count(m.fn, m.pc, spent)
+		nat.Count(m.fn, m.pc, spent, m)
 	}
 }
 
@@ -369,7 +371,7 @@ func (m *Machine) runNative(code uintptr, left *int, resume bool) (Status, bool)
 			m.room = m.stackLast - m.fn.pushBytes
 			// An interpreted caller of native code: its calls count
 			// toward making it native too.
-			nat.Count(m.fn, m.pc, returnWeight)
+			nat.Count(m.fn, m.pc, returnWeight, m)
 			if err := m.ensure(m.fn.MaxPush); err != nil {
 				m.fail(errStackOverflow.Reason)
 				return StatusFailed, true
@@ -546,4 +548,19 @@ func (m *Machine) unpark() {
 		x.natParked, x.natOpen = false, false
 		m.Prog.Native.End(x.nat)
 	}
+}
+
+// frameTop is how many slots at the top of the data stack Frame returns.
+const frameTop = 8
+
+// Frame returns the values the current function holds in its locals and
+// the top frameTop values of the data stack (the top last): what a
+// compiler may take as a hint of the kinds the function computes with, as
+// a loop that has run holds its values there. The slices are m's own: to
+// read during Native.Count, never to keep or change.
+func (m *Machine) Frame() (locals, top []gc.Value) {
+	if m.fn != nil {
+		locals = m.locals[m.lbase:min(m.lbase+m.fn.NLocals, len(m.locals))]
+	}
+	return locals, m.stack[max(1, m.sp-frameTop+1) : m.sp+1]
 }

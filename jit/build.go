@@ -182,6 +182,7 @@ type hints struct {
 	dirty   map[varKey]bool    // header variables whose back edges may bring a value memory does not hold
 	whole   map[int]bool       // calls (by pc) not to inline: their body changed memory before a check (see inline.go)
 	heap    map[varKey]bool    // header variables whose back edges may bring a heap value (not scalar)
+	nums    map[varKey]bool    // header variables whose edges bring an int and a float (an accumulator that starts at 0)
 }
 
 type varKey struct {
@@ -206,6 +207,28 @@ func unsupported(format string, args ...any) error {
 // seen where a guard failed, by site.
 type feedback struct {
 	kinds map[siteKey]uint16 // kinds seen (bit k for gc.Kind k)
+
+	// The kinds the function's locals and the top of the stack held when
+	// it became hot in the interpreter (noteFrame).
+	frame uint16
+}
+
+// noteFrame records the kinds m's frame holds, stopped in the function
+// about to be compiled.
+func (fb *feedback) noteFrame(m *interp.Machine) {
+	locals, top := m.Frame()
+	for _, v := range locals {
+		fb.frame |= 1 << v.K
+	}
+	for _, v := range top {
+		fb.frame |= 1 << v.K
+	}
+}
+
+// headerSeen returns the kinds the checks of header variable key have
+// seen.
+func (fb *feedback) headerSeen(key varKey) uint16 {
+	return fb.kinds[siteKey{key.pc, headerOperand(varRef{local: key.local, idx: key.idx})}]
 }
 
 type siteKey struct {
@@ -222,6 +245,7 @@ type builder struct {
 	blocks  map[int]*bblock
 	hints   *hints
 	fb      *feedback
+	floats  bool // the code holds a float constant
 	fx      *effects
 	regions []region
 	sites   []siteKey
@@ -251,6 +275,11 @@ type builder struct {
 	// interpreter at a header checks it. nbody's inner loop dropped nine
 	// such locals' old values each pass, testing their kinds.
 	scalar map[vid]bool
+
+	// Kind parameters of loop headers whose edges bring an int and a
+	// float (hints.nums): + - * / with a float take them as a number of
+	// either kind (toFloat), not one kind that fails every other pass.
+	varies map[vid]bool
 }
 
 // exitCache is the write-back of an exit from one state, which the other
@@ -297,12 +326,12 @@ func build(fn *interp.Func, es *effects, fb *feedback) (*function, error) {
 		return nil, unsupported("%s: %d bytes of bytecode, native code takes at most %d", fn.Name, len(fn.Code), maxCode)
 	}
 	start := time.Now()
-	h := &hints{rebase: map[int]bool{}, widen: map[varKey]bool{}, narrow: map[varKey]gc.Kind{}, written: map[varKey]bool{}, dirty: map[varKey]bool{}, whole: map[int]bool{}, heap: map[varKey]bool{}}
+	h := &hints{rebase: map[int]bool{}, widen: map[varKey]bool{}, narrow: map[varKey]gc.Kind{}, written: map[varKey]bool{}, dirty: map[varKey]bool{}, whole: map[int]bool{}, heap: map[varKey]bool{}, nums: map[varKey]bool{}}
 	for try := 0; try < 64; try++ {
 		if try > 0 && time.Since(start) > maxBuildTime {
 			return nil, unsupported("%s: its loops' states settle too slowly (%d builds in %v)", fn.Name, try, time.Since(start).Round(time.Millisecond))
 		}
-		b := &builder{fn: fn, funcs: funcs, hints: h, fb: fb, fx: es, scalar: map[vid]bool{}}
+		b := &builder{fn: fn, funcs: funcs, hints: h, fb: fb, fx: es, scalar: map[vid]bool{}, varies: map[vid]bool{}}
 		f, err := b.run()
 		if err == errRestart {
 			continue
@@ -434,6 +463,7 @@ func (b *builder) decode() {
 		in := interp.Decode(b.fn, pc)
 		b.at[pc] = len(b.code)
 		b.code = append(b.code, inst{pc: pc, size: in.Size, op: in.Op, parts: interp.Expand(in)})
+		b.floats = b.floats || in.K.K == gc.KFloat
 		pc += in.Size
 	}
 	leader := func(pc int) *bblock {
@@ -979,6 +1009,9 @@ func (b *builder) joinSlot(bb *bblock, blk *block, r varRef, header bool) slot {
 	} else {
 		s.k = b.param(blk, tInt)
 		bb.vars = append(bb.vars, varRef{local: r.local, idx: r.idx, kind: true})
+		if header && b.hints.nums[key] {
+			b.varies[s.k] = true
+		}
 		// No heap kind when no edge brings one (a loop's back edges are
 		// checked when they come, the interpreter's entry when it runs).
 		if !header || !b.hints.heap[key] && b.scalarOK(key) {
@@ -1076,6 +1109,9 @@ func (b *builder) connect(p pend, bb *bblock) {
 					// A back edge that does not keep the kind (and may
 					// bring a heap value: learnt at once, see scalar).
 					b.hints.widen[key] = true
+					if ok && isNum(gc.Kind(sk)) && isNum(gc.Kind(kv)) {
+						b.hints.nums[key] = true
+					}
 					if !b.scalarKind(s.k) {
 						b.hints.heap[key] = true
 					}
@@ -1222,9 +1258,7 @@ func (b *builder) narrowOK(key varKey, k gc.Kind) bool {
 	if b.fb == nil {
 		return true
 	}
-	r := varRef{local: key.local, idx: key.idx}
-	seen := b.fb.kinds[siteKey{key.pc, headerOperand(r)}]
-	return seen&^(1<<k) == 0
+	return b.fb.headerSeen(key)&^(1<<k) == 0
 }
 
 // scalarOK reports whether feedback allows taking header variable key to
@@ -1233,8 +1267,7 @@ func (b *builder) scalarOK(key varKey) bool {
 	if b.fb == nil {
 		return true
 	}
-	seen := b.fb.kinds[siteKey{key.pc, headerOperand(varRef{local: key.local, idx: key.idx})}]
-	return seen>>gc.KStr == 0
+	return b.fb.headerSeen(key)>>gc.KStr == 0
 }
 
 // loadOnEdge loads slot pos in edge p's block, for a join that holds it.

@@ -221,7 +221,7 @@ func (j *JIT) Entry(fn *interp.Func, pc int) uintptr {
 }
 
 // Count implements interp.Native.
-func (j *JIT) Count(fn *interp.Func, pc int, reductions int) {
+func (j *JIT) Count(fn *interp.Func, pc int, reductions int, m *interp.Machine) {
 	j.mu.Lock()
 	j.syncFuncs()
 	if int(fn.Index) < len(j.fns) {
@@ -229,6 +229,7 @@ func (j *JIT) Count(fn *interp.Func, pc int, reductions int) {
 		if s.fn == fn && s.code == nil && s.failed == "" {
 			s.hot += reductions
 			if s.hot >= Hot {
+				s.fb.noteFrame(m)
 				j.compile(s)
 			}
 		}
@@ -488,7 +489,11 @@ func (j *JIT) Enter(st *interp.NativeState, code uintptr) {
 		}
 	}
 	if debugExits {
-		fmt.Printf("jit: exit %s from %s at pc %d: %s (sp %d)\n", exitNames[st.Exit], c.fn.Name, st.PC, whyNames[x.why], st.SP)
+		op := -1
+		if x.site >= 0 {
+			op = c.sites[x.site].operand
+		}
+		fmt.Printf("jit: exit %s from %s at pc %d: %s (sp %d) operand %d kind %d\n", exitNames[st.Exit], c.fn.Name, st.PC, whyNames[x.why], st.SP, op, st.AuxK)
 	}
 	j.stats.why[x.why].Add(1)
 	if x.why == whyStep || x.why == whyUnsupported {
@@ -596,8 +601,15 @@ func (s *fnState) calledNative() bool { return s.nativeCalls >= callsToSparse }
 // callsToSparse is how many calls from native code compile a sparse function.
 const callsToSparse = 64
 
-// callFromNative compiles function i, which native code has just called
-// through the interpreter, if it has no code yet.
+// nativeCallWeight is what a call from native code into the interpreter
+// counts toward compiling the callee (Hot): a function native code calls
+// often is compiled after a few calls, one it calls once or twice (a
+// report at the end of a program) is not compiled for nothing.
+const nativeCallWeight = Hot / 16
+
+// callFromNative counts a call from native code to function i through the
+// interpreter, and compiles i once such calls (and its own reductions)
+// make it hot.
 func (j *JIT) callFromNative(i int) {
 	j.mu.Lock()
 	defer j.mu.Unlock()
@@ -614,7 +626,9 @@ func (j *JIT) callFromNative(i int) {
 		}
 	}
 	if s.failed == "" {
-		j.compile(s)
+		if s.hot += nativeCallWeight; s.hot >= Hot {
+			j.compile(s)
+		}
 	}
 }
 

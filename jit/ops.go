@@ -328,7 +328,7 @@ func (b *builder) numKind(s slot, operand int, other slot) (gc.Kind, bool) {
 		if k, _ := b.kind(other); k == gc.KFloat && seen == 0 && other.k != 0 {
 			return gc.KFloat, true
 		}
-		if seen == 0 && b.floatBias() {
+		if seen == 0 && b.floatBias(s) {
 			return gc.KFloat, true
 		}
 		return gc.KInt, true
@@ -336,18 +336,36 @@ func (b *builder) numKind(s slot, operand int, other slot) (gc.Kind, bool) {
 	return 0, false // several kinds: leave it to the interpreter
 }
 
-// floatBias reports whether the function's checks have failed on floats
-// (and never on ints): a number nothing is known of is then taken to be a
-// float, as the function computes with floats.
-func (b *builder) floatBias() bool {
-	if b.fb == nil {
+// guessed reports whether nothing is known of the kind of s, operand of
+// the current instruction, nor has feedback seen one there.
+func (b *builder) guessed(s slot, operand int) bool {
+	_, ok := b.kind(s)
+	return !ok && b.seen(operand) == 0
+}
+
+// floatBias reports whether s, a number nothing is known of, is taken to
+// be a float, as the function computes with floats: its checks have
+// failed on floats and never on ints. Before any check of a number has
+// failed, an element read from memory is taken to be a float when the
+// function's code holds a float constant or its frame held a float when
+// it became hot (a loop that has run holds its values there): guessing
+// int for the elements of float arrays costs a compilation more. (Not
+// the function's arguments: a word of ints may end in a float.)
+func (b *builder) floatBias(s slot) bool {
+	var all uint16
+	if b.fb != nil {
+		for _, k := range b.fb.kinds {
+			all |= k
+		}
+	}
+	const nums = 1<<gc.KInt | 1<<gc.KFloat
+	if all&nums != 0 {
+		return all&nums == 1<<gc.KFloat
+	}
+	if b.f.values[s.k].op != opLoad {
 		return false
 	}
-	var all uint16
-	for _, k := range b.fb.kinds {
-		all |= k
-	}
-	return all&(1<<gc.KFloat) != 0 && all&(1<<gc.KInt) == 0
+	return b.floats || b.fb != nil && b.fb.frame&(1<<gc.KFloat) != 0
 }
 
 // Arithmetic modes.
@@ -366,6 +384,14 @@ func (b *builder) numMode() int {
 	if y.k == x.k { // the same value (dup): the same kind
 		ky, oky = kx, okx
 	}
+	// An int guessed for want of anything known, beside a number taken
+	// to be a float (known, seen or guessed), is taken to be a float too.
+	if okx && oky && kx == gc.KInt && ky == gc.KFloat && b.guessed(x, 0) {
+		kx = gc.KFloat
+	}
+	if okx && oky && ky == gc.KInt && kx == gc.KFloat && b.guessed(y, 1) {
+		ky = gc.KFloat
+	}
 	if !okx || !oky || !isNum(kx) || !isNum(ky) {
 		return modeOther
 	}
@@ -375,6 +401,37 @@ func (b *builder) numMode() int {
 		return modeInt
 	}
 	return modeFloat
+}
+
+// floatBeside converts the slot n below the top, operand of + - * /, to a
+// float when the other one is a float and it is an int or a float by
+// turns (an accumulator that starts at 0: feedback has seen both kinds, or
+// its loop's edges bring both): the interpreter computes a float then
+// too, and a check of one kind would fail every other pass.
+func (b *builder) floatBeside(n, operand int) {
+	s, other := b.peek(n), b.peek(1-n)
+	if _, ok := b.kind(s); ok {
+		return
+	}
+	if k, ok := b.kind(other); !ok || k != gc.KFloat {
+		return
+	}
+	const nums = 1<<gc.KInt | 1<<gc.KFloat
+	if seen := b.seen(operand); seen != nums && !(seen == 0 && b.varies[s.k]) {
+		return
+	}
+	f := b.f
+	// Neither an int nor a float: the interpreter (a type error, or a
+	// kind feedback learns).
+	e := b.exitPre(whyGuard)
+	f.exits[e].guard = s.k
+	f.exits[e].site = len(b.sites)
+	b.sites = append(b.sites, siteKey{b.in.pc, operand + b.operand})
+	b.emit3(opCheck, tVoid, b.fold(opSub, s.k, f.constant(int64(gc.KInt))), f.constant(2), 0, int64(e), int32(cLtU))
+	isInt := b.emit3(opCmp, tInt, s.k, f.constant(int64(gc.KInt)), 0, 0, int32(cEq))
+	bits := b.emit3(opSel, tInt, isInt, b.emit(opFBits, tInt, b.emit(opIToF, tFloat, s.p, 0, 0), 0, 0), s.p, 0, 0)
+	x := b.floatSlot(b.emit(opBitsF, tFloat, bits, 0, 0))
+	b.st.set(b.st.top-n, x)
 }
 
 // floatOf returns s's value as a float (an int is converted).
@@ -390,6 +447,10 @@ func (b *builder) floatOf(s slot) vid {
 
 // arith builds + - * / mod min max.
 func (b *builder) arith(o interp.Op) bool {
+	if o == interp.Add || o == interp.Sub || o == interp.Mul || o == interp.Div {
+		b.floatBeside(1, 0)
+		b.floatBeside(0, 1)
+	}
 	mode := b.numMode()
 	if mode == modeOther {
 		x, y := b.peek(1), b.peek(0)
@@ -733,7 +794,7 @@ func (b *builder) numEqual() {
 	switch {
 	case oky:
 		k = ky
-	case !okx && b.floatBias():
+	case !okx && b.floatBias(x):
 		k = gc.KFloat
 	case !okx:
 		k = gc.KInt
@@ -1000,7 +1061,12 @@ func (b *builder) call(fn int) {
 // else (a curry, a wrong kind) by the interpreter.
 func (b *builder) callQuot() {
 	q := b.peek(0)
-	if k, ok := b.kind(q); ok && k != gc.KQuot {
+	switch k, ok := b.kind(q); {
+	case ok && k == gc.KCurry || !ok && b.seen(0) == 1<<gc.KCurry:
+		// Curried quotations come here (feedback says): calling one
+		// is calling its quotation with its value pushed.
+		b.uncurry()
+	case ok && k != gc.KQuot:
 		b.leave(whySlow)
 	}
 	b.guardKind(0, gc.KQuot, 0)
@@ -1012,6 +1078,26 @@ func (b *builder) callQuot() {
 		return
 	}
 	b.callWith(-1, q.p, b.st.top-1)
+}
+
+// uncurry replaces the curried quotation { x q } on top by x and q, a
+// plain quotation: calling those is calling it, in native code and in the
+// interpreter (a call's exit leaves the state with them). A quotation
+// curried more than once is left to the interpreter.
+func (b *builder) uncurry() {
+	f := b.f
+	b.guardKind(0, gc.KCurry, 0)
+	c := b.peek(0)
+	off := b.load32(b.headerOf(c.p), int64(gc.ArenaHdrOff))
+	addr, at := b.valueAt(off, f.constant(0))
+	x := slot{k: b.load8(addr, at), p: b.load64(addr, at+8), dirty: true}
+	b.check(b.load8(addr, at+16), cEq, f.constant(int64(gc.KQuot)), whySlow)
+	q := b.load64(addr, at+24)
+	x = b.ownNew(x)
+	b.pop()
+	b.drop(c)
+	b.push(x)
+	b.push(slot{k: f.constant(int64(gc.KQuot)), p: q, dirty: true})
 }
 
 // callWith builds a call whose callee's stack base is position base: the
