@@ -325,7 +325,7 @@ func assemble(f *function, a *alloc, c *code, fnIdx int) ([]byte, error) {
 	// The builder allocates its instructions in one block of this many
 	// (more come one by one): about what the function takes, not a
 	// fixed 1,024 (a fifth of a megabyte) for a word of ten.
-	b := newProgs(min(2*len(f.values)+64, 1<<14))
+	b := newProgs()
 	defer b.done()
 	e := &emitter{f: f, a: a, b: b, c: c, fnIdx: int64(fnIdx)}
 	e.fr = newFrame(a, append(append([]int16(nil), archGPRs...), archFPRs...), archLR)

@@ -139,7 +139,7 @@ func (e *emitter) done(v vid, r int16) {
 // NativeState, so that the outermost frame has a return address, and makes
 // that return an ExitReturn), and the common exit at offset exit.
 func assembleGlue() (code []byte, exit int, err error) {
-	b := newProgs(64)
+	b := newProgs()
 	defer b.done()
 	e := &emitter{b: b}
 	first := e.label()

@@ -157,7 +157,7 @@ func (e *emitter) done(v vid, r int16) {
 // assembleGlue emits the entry thunk and the common exit (see the amd64
 // back end).
 func assembleGlue() (code []byte, exit int, err error) {
-	b := newProgs(64)
+	b := newProgs()
 	defer b.done()
 	e := &emitter{b: b}
 	first := e.label()
