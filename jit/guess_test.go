@@ -46,9 +46,11 @@ func runJIT(t *testing.T, src string) (string, string, interp.Status, *interp.Ma
 // it did not).
 func compilesOf(t *testing.T, j *JIT, name string) (int, string) {
 	t.Helper()
-	for _, s := range j.fns {
-		if s.fn.Name == name {
-			return s.compiles, s.failed
+	for _, lib := range []bool{false, true} { // the program's own first (the prelude's <main> has one too)
+		for _, s := range j.fns {
+			if s.fn.Name == name && s.fn.Lib == lib {
+				return s.compiles, s.failed
+			}
 		}
 	}
 	t.Fatalf("no function %s", name)
@@ -196,5 +198,24 @@ func TestAccumulatorFromZero(t *testing.T) {
 0 | u |  u 1.5 * u 2 / + .`)
 	if n, failed := compilesOf(t, j, "dot"); n != 1 || failed != "" {
 		t.Errorf("dot compiled %d times (%q), want once", n, failed)
+	}
+}
+
+// TestIntNative: int runs natively on floats (truncating toward zero) and
+// ints, and leaves a float out of int64's range, or NaN, to the
+// interpreter, which reports it where the interpreter alone does.
+func TestIntNative(t *testing.T) {
+	for _, bad := range []string{"9.3e18", "-9.3e18", "0.0 0.0 /", "1.0 0.0 /"} {
+		src := `: conv ( x -- n ) int ;
+0 | s |  100000 0 do i float 0.37 * 1.5 - conv s + to s loop s .
+-3.7 conv . 3.99 conv . -0.5 conv . 7 conv . 1.0e18 conv . -9.2e18 conv .
+` + bad + ` conv .`
+		j := agree(t, src)
+		if n, failed := compilesOf(t, j, "<main>"); n == 0 {
+			t.Errorf("%s: the loop was not compiled: %s", bad, failed)
+		}
+		if n := j.Stats().Steps["int"]; n > 0 {
+			t.Errorf("%s: int left to the interpreter %d times", bad, n)
+		}
 	}
 }

@@ -1463,7 +1463,7 @@ func (b *builder) stepWith(in, out int) {
 }
 
 // builtin builds a builtin word: sqrt, float and int natively on numbers,
-// the others in the interpreter.
+// unpack natively on arrays, the others in the interpreter.
 func (b *builder) builtin(bi int) bool {
 	switch interp.BuiltinName(bi) {
 	case "sqrt":
@@ -1487,6 +1487,40 @@ func (b *builder) builtin(bi int) bool {
 			return false
 		}
 		return b.step()
+	case "int":
+		return b.toInt()
+	}
+	return b.step()
+}
+
+// toInt builds int: an int stays, a float in int64's range is truncated
+// (the interpreter reports one out of it, or NaN). A number nothing is
+// known of is taken to be a float, what int is for.
+func (b *builder) toInt() bool {
+	f := b.f
+	k, ok := b.kind(b.peek(0))
+	if !ok {
+		switch seen := b.seen(0); seen {
+		case 0, 1 << gc.KFloat:
+			k = gc.KFloat
+		case 1 << gc.KInt:
+			k = gc.KInt
+		default:
+			return b.step()
+		}
+		b.guardKind(0, k, 0)
+	}
+	switch k {
+	case gc.KInt:
+		return false
+	case gc.KFloat:
+		x := b.peek(0).p
+		lo := b.emit3(opFCmp, tInt, x, f.constantF(int64(math.Float64bits(-0x1p63))), 0, 0, int32(cGe))
+		hi := b.emit3(opFCmp, tInt, x, f.constantF(int64(math.Float64bits(0x1p63))), 0, 0, int32(cLt))
+		b.check(b.emit(opAnd, tInt, lo, hi, 0), cNe, f.constant(0), whySlow)
+		b.pop()
+		b.push(b.intSlot(b.emit(opFToI, tInt, x, 0, 0)))
+		return false
 	}
 	return b.step()
 }
