@@ -209,7 +209,8 @@ type feedback struct {
 	kinds map[siteKey]uint16 // kinds seen (bit k for gc.Kind k)
 
 	// The kinds the function's locals and the top of the stack held when
-	// it became hot in the interpreter (noteFrame).
+	// it became hot in the interpreter (noteFrame), and bit
+	// gc.ArenaPacked for a packed array among them.
 	frame uint16
 }
 
@@ -217,11 +218,13 @@ type feedback struct {
 // about to be compiled.
 func (fb *feedback) noteFrame(m *interp.Machine) {
 	locals, top := m.Frame()
-	for _, v := range locals {
-		fb.frame |= 1 << v.K
-	}
-	for _, v := range top {
-		fb.frame |= 1 << v.K
+	for _, vs := range [][]gc.Value{locals, top} {
+		for _, v := range vs {
+			fb.frame |= 1 << v.K
+			if v.K == gc.KArr && m.Heap.Packed(v) {
+				fb.frame |= 1 << gc.ArenaPacked
+			}
+		}
 	}
 }
 

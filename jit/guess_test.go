@@ -219,3 +219,20 @@ func TestIntNative(t *testing.T) {
 		}
 	}
 }
+
+// TestFlagArrayCompilesOnce: a sieve marks an array of flags (packed: made
+// with array, holding only nil and true); its frame held it when it
+// became hot, so its gets and sets take packed arrays from the first
+// compilation on.
+func TestFlagArrayCompilesOnce(t *testing.T) {
+	j := agree(t, `
+: sieve ( n -- c ) | n | n 1+ array | c |
+  n 1+ 2 do c i get nil = if i i * n <= if n 1+ i i * do c i true set j +loop then then loop c ;
+: count ( c -- k ) | c | 0 c len 2 do c i get nil = if 1+ then loop ;
+20000 sieve count .`)
+	for _, name := range []string{"sieve", "count"} {
+		if n, failed := compilesOf(t, j, name); n != 1 {
+			t.Errorf("%s compiled %d times (%q), want once", name, n, failed)
+		}
+	}
+}

@@ -1626,7 +1626,8 @@ func (b *builder) load8(addr vid, off int64) vid {
 // takesPacked reports whether the current instruction's get or set takes
 // packed arrays natively: a check that an array is not packed has failed
 // here, or at two sites or more of the function (then at every site, else
-// each would take a recompile to learn it). An array made with array is
+// each would take a recompile to learn it), or the function's frame held
+// one when it became hot. An array made with array is
 // packed until its first non-flag element, so one site (a result row
 // filled once) often meets one where all others never do.
 func (b *builder) takesPacked() bool {
@@ -1642,7 +1643,10 @@ func (b *builder) takesPacked() bool {
 			n++
 		}
 	}
-	return n >= 2
+	// Before any check has met one, a packed array in the frame when the
+	// function became hot (an array of flags a sieve marks) says that
+	// its gets and sets meet them.
+	return n >= 2 || n == 0 && b.fb.frame&(1<<gc.ArenaPacked) != 0
 }
 
 // unpacked checks, where the instruction does not take packed arrays (see
