@@ -255,7 +255,7 @@ func (rt *Runtime) post(w *worker, t *actor, it item, elems []gc.Value, wake boo
 // packed, of 1 to maxInline elements that are all immediates. Otherwise
 // nil. The elements are a view of h.
 func tupleElems(h *gc.Heap, msg gc.Value) []gc.Value {
-	if msg.K != gc.KArr || h.Len(msg)-1 >= maxInline || h.Packed(msg) {
+	if msg.K != gc.KArr || uint(h.Len(msg)-1) >= maxInline || h.Packed(msg) {
 		return nil
 	}
 	elems := h.Elems(msg)

@@ -93,15 +93,15 @@ func TestTupleMessagesDoNotAllocate(t *testing.T) {
 
 // backlogSrc: a sender sends per messages to main while main is busy, so
 // that they queue in its inbox past several segments (segLen): tuples of
-// immediates (which travel in the inbox itself), tuples holding a string
-// and strings (in fragment heaps), interleaved. Main then takes them all
+// immediates (which travel in the inbox itself), tuples holding a string,
+// strings (in fragment heaps) and empty arrays, interleaved. Main then takes them all
 // and prints how many were not the next one, or not what was sent.
 const backlogSrc = `
 %d constant per
 : sender ( main -- )
   | m |
   per 0 do
-    i 3 mod 0 = if { :t i i 2 * } else i 3 mod 1 = if { :s i "x" } else "str" then then
+    i 3 mod 0 = if { :t i i 2 * } else i 3 mod 1 = if { :s i "x" } else i 2 mod 0 = if { } else "str" then then then
     m send
   loop ;
 self ' sender curry spawn drop
@@ -111,7 +111,7 @@ per 0 do
   receive | v |
   i 3 mod 0 = if v { :t i i 2 * } = not if bad 1+ to bad then then
   i 3 mod 1 = if v { :s i "x" } = not if bad 1+ to bad then then
-  i 3 mod 2 = if v "str" = not if bad 1+ to bad then then
+  i 3 mod 2 = if v i 2 mod 0 = if { } else "str" then = not if bad 1+ to bad then then
 loop
 "bad " print bad .
 `
