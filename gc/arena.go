@@ -42,6 +42,9 @@ const (
 
 	maxUnits = 1 << 32 // a slab's length in units must fit the 32-bit offset
 
+	quickClasses = 4 // Value-slab classes 0..3 (1 to 8 elements: tuples, small arrays and curries) have quick lists (freeLists.quick)
+	quickDepth   = 8 // freed objects kept on each quick list
+
 	minValCap  = 16  // Values in a new Value slab
 	minByteCap = 256 // bytes in a new byte slab
 )
@@ -60,6 +63,18 @@ type freeLists struct {
 	handles []uint32      // free handles, reused last-freed first
 	blocks  [2][][]uint32 // per slab, per class: offsets of free blocks (grown to the largest class freed: a small actor pays for a few classes, not 2x32 slice headers)
 	mask    [2]uint32     // per slab: bit c set when blocks[slab][c] is not empty
+
+	// quick[c][:nquick[c]] are freed objects of the Value slab's class c
+	// that kept their block: each handle is free (kind kFree, count 0,
+	// on no other list) and its header keeps class c and the offset of
+	// its block, a free block on no other list. free puts a small Value
+	// object here while there is room, newObject takes one for an object
+	// of that class first: one pop reuses a header and a block together
+	// (a message's tuple, freed and made again at every message, touches
+	// neither handles nor blocks). compact and Verify see them as a free
+	// handle and a free block each (flushQuick); Clear empties them.
+	quick  [quickClasses][quickDepth]uint32
+	nquick [quickClasses]uint8
 }
 
 // slabOf returns the slab that holds the payload of heap kind k.
@@ -121,6 +136,21 @@ func (h *Heap) newObject(k Kind, n int) (uint32, error) {
 		return 0, ErrTooBig
 	}
 	fl := h.fl
+	if fl != nil && n > 0 && n <= 1<<(quickClasses-1) && slabOf(k) == slabVals {
+		// A freed object of the class, header and block: the arena does
+		// not grow (Room is never negative, so it fits).
+		c := classOf(slabVals, n)
+		if m := fl.nquick[c]; m > 0 {
+			m--
+			fl.nquick[c] = m
+			x := fl.quick[c][m]
+			h.hdrs[x] = hdr{off: h.hdrs[x].off, n: uint32(n), kind: k, class: c}
+			h.rcs[x] = 1
+			h.live++
+			h.allocs++
+			return x, nil
+		}
+	}
 	s := slabOf(k)
 	class := uint8(noBlock)
 	var grow uint64 // bytes the arena grows by (64 bits: a block of 1<<28 Values is 4 GiB)
@@ -136,6 +166,18 @@ func (h *Heap) newObject(k Kind, n int) (uint32, error) {
 			return 0, ErrOutOfMemory
 		}
 		grow += uint64(hdrSize)
+	}
+	if !h.fits(grow) && fl != nil && fl.nquick != [quickClasses]uint8{} {
+		// Past the limit, the quick lists' handles and blocks go to the
+		// other lists, where a bigger block splits to serve a smaller
+		// class, and the object is tried again (once: the quick lists are
+		// empty then). Below it, a miss of the quick lists grows the
+		// arena instead, by at most what they can hold (a header, and a
+		// block of each class, per entry: 2.4 KB), so that an actor whose
+		// messages alternate between two classes keeps a header and a
+		// block for each in them.
+		h.flushQuick()
+		return h.newObject(k, n)
 	}
 	if !h.fits(grow) {
 		return 0, ErrOutOfMemory
@@ -260,6 +302,18 @@ func (h *Heap) lists() *freeLists {
 // holds: its block and its handle go to the free lists.
 func (h *Heap) free(x uint32) {
 	p := &h.hdrs[x]
+	if c := p.class; c < quickClasses && slabOf(p.kind) == slabVals {
+		fl := h.lists()
+		if n := fl.nquick[c]; n < quickDepth {
+			fl.quick[c][n] = x
+			fl.nquick[c] = n + 1
+			*p = hdr{off: p.off, class: c} // kind kFree; the block stays with the handle
+			h.rcs[x] = 0
+			h.live--
+			h.frees++
+			return
+		}
+	}
 	if p.class != noBlock {
 		h.putBlock(slabOf(p.kind), p.class, p.off)
 	} else if p.kind == KHost {
@@ -271,6 +325,23 @@ func (h *Heap) free(x uint32) {
 	fl.handles = append(fl.handles, x)
 	h.live--
 	h.frees++
+}
+
+// flushQuick moves the objects of the quick lists to the lists of free
+// handles and free blocks, each handle's header cleared.
+func (h *Heap) flushQuick() {
+	fl := h.fl
+	if fl == nil {
+		return
+	}
+	for c := range fl.nquick {
+		for _, x := range fl.quick[c][:fl.nquick[c]] {
+			h.putBlock(slabVals, uint8(c), h.hdrs[x].off)
+			h.hdrs[x] = hdr{}
+			fl.handles = append(fl.handles, x)
+		}
+		fl.nquick[c] = 0
+	}
 }
 
 // releaseLast is the slow path of Release: it drops the last reference to

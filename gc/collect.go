@@ -105,6 +105,7 @@ func (h *Heap) see(v Value, work []uint32) []uint32 {
 // repacks the slabs whose free blocks make a quarter or more of them (any
 // free block at all under Stress). h.live > 0.
 func (h *Heap) compact() {
+	h.flushQuick() // the repacking below moves blocks: no header may keep one while free
 	top := len(h.hdrs)
 	for h.hdrs[top-1].kind == kFree {
 		top--

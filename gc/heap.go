@@ -35,7 +35,11 @@
 //     offset, length), a slab of Values for array and curry elements and a slab of
 //     bytes for string text. A block of a slab holds a power of two of units
 //     (its size class); freed blocks and handles go to free lists and are
-//     reused. A zero-length object has a header and no block.
+//     reused. A freed array or curry of up to 8 elements keeps its block
+//     with its handle on a quick list of its class (a few per class), and
+//     the next object of that class takes both at once; a collection, or
+//     an allocation past the limit, first puts them on the other lists. A
+//     zero-length object has a header and no block.
 //   - Views returned by Bytes and Elems point into a slab: an allocation may
 //     move the slab or reuse a freed block, and Collect repacks slabs, so a
 //     view is valid only until the next allocation, free or Collect on the
@@ -217,6 +221,7 @@ func (h *Heap) Clear() {
 			}
 		}
 		fl.mask = [2]uint32{}
+		fl.nquick = [quickClasses]uint8{}
 	}
 	h.size = 0
 }
@@ -418,6 +423,37 @@ func (h *Heap) ArrayOf(elems []Value) (Value, error) {
 	}
 	copy(h.elems(x), elems)
 	return Value{K: KArr, X: uint64(x)}, nil
+}
+
+// Spread copies the elements of array arr into out (len(out) == Len(arr))
+// and drops the caller's reference to arr; each element in out owns a
+// count. When the caller held the last reference, the array's counts pass
+// to out and the array is freed without a look at its elements (unpack of
+// a message: no count goes up to come down again); otherwise each element
+// is retained. out must not be a view of h.
+func (h *Heap) Spread(arr Value, out []Value) {
+	x := uint32(arr.X)
+	p := &h.hdrs[x]
+	if p.kind == kFlags {
+		for i, b := range h.strBytes(x) {
+			out[i] = flagValues[b&3]
+		}
+		h.Release(arr)
+		return
+	}
+	elems := h.vals[p.off : p.off+p.n : p.off+p.n]
+	copy(out, elems)
+	switch rc := &h.rcs[x]; {
+	case *rc > 1:
+		*rc--
+		for _, e := range elems {
+			h.Retain(e)
+		}
+	case *rc == 1:
+		h.free(x)
+	default:
+		panic("gc: Spread: object already freed")
+	}
 }
 
 // Len returns the length of an array (elements) or string (bytes).

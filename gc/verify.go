@@ -46,6 +46,21 @@ func (h *Heap) Verify(roots ...[]Value) error {
 			return fmt.Errorf("free handle %d has kind %v, count %d", x, h.hdrs[x].kind, h.rcs[x])
 		}
 	}
+	nquick := 0
+	for c := range fl.nquick {
+		for _, x := range fl.quick[c][:fl.nquick[c]] {
+			if free[x] {
+				return fmt.Errorf("quick handle %d twice on the free lists", x)
+			}
+			free[x] = true
+			nquick++
+			p := h.hdrs[x]
+			if p.kind != kFree || h.rcs[x] != 0 || p.class != uint8(c) {
+				return fmt.Errorf("quick handle %d of class %d has kind %v, class %d, count %d", x, c, p.kind, p.class, h.rcs[x])
+			}
+			blocks[slabVals] = append(blocks[slabVals], block{p.off, 1 << c, fmt.Sprintf("quick block of class %d (handle %d)", c, x)})
+		}
+	}
 	live := 0
 	in := make([]int, len(h.hdrs))
 	for x, p := range h.hdrs {
@@ -107,8 +122,8 @@ func (h *Heap) Verify(roots ...[]Value) error {
 	if live != h.live {
 		return fmt.Errorf("%d live objects, counter says %d", live, h.live)
 	}
-	if live+len(fl.handles) != len(h.hdrs) {
-		return fmt.Errorf("%d live + %d free handles != %d", live, len(fl.handles), len(h.hdrs))
+	if live+len(fl.handles)+nquick != len(h.hdrs) {
+		return fmt.Errorf("%d live + %d free + %d quick handles != %d", live, len(fl.handles), nquick, len(h.hdrs))
 	}
 	for x, n := range in {
 		if uint32(n) > h.rcs[x] {

@@ -360,13 +360,8 @@ func init() {
 		if err := m.ensure(n + 1); err != nil {
 			return err
 		}
-		m.sp--
-		for _, v := range m.Heap.Elems(a) {
-			m.Heap.Retain(v)
-			m.sp++
-			m.stack[m.sp] = v
-		}
-		m.Heap.Release(a)
+		m.Heap.Spread(a, m.stack[m.sp:m.sp+n]) // from a's slot up: ensure made the room
+		m.sp += n - 1
 		return m.Push(gc.Int(int64(n)))
 	})
 	builtinUnpack = builtinIndex["unpack"]

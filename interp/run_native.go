@@ -462,14 +462,8 @@ func (m *Machine) fastStep(s *NativeState, fn *Func, pc int, op Op) bool {
 		if m.ensure(n+1) != nil {
 			return false
 		}
-		sp--
-		for _, v := range h.Elems(a) {
-			h.Retain(v)
-			sp++
-			m.stack[sp] = v
-		}
-		h.Release(a)
-		sp++
+		h.Spread(a, m.stack[sp:sp+n]) // from a's slot up: ensure made the room
+		sp += n
 		m.stack[sp] = gc.Int(int64(n))
 		s.SP = int64(sp)
 		return true

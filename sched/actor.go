@@ -99,7 +99,7 @@ type failInfo struct {
 //
 // Who may touch what:
 //   - state: any goroutine, atomically (the protocol in doc.go).
-//   - mu guards inbox, backlog and closed; the flags flagSig and flagOver
+//   - mu guards inbox, backlog and closed; the flags flagSig, flagItems and flagOver
 //     are written under mu, flagSig is read without it as a hint.
 //   - schedlink: Runtime.mu (the global queue).
 //   - name, named: Runtime.regMu (the registry); flagNamed: see registry.go.
@@ -113,7 +113,7 @@ type actor struct {
 
 	state   atomic.Uint32 // an actorState; see wake and doc.go
 	name    uint32        // registered name (a symbol id) when named; guarded by Runtime.regMu
-	flags   atomic.Uint32 // flagSig (set and cleared under mu, loaded anywhere as a hint) | flagOver (set and read under mu) | flagNamed (set under regMu, see registry.go)
+	flags   atomic.Uint32 // flagSig and flagItems (set and cleared under mu, loaded anywhere as hints) | flagOver (set and read under mu) | flagNamed (set under regMu, see registry.go)
 	blockAs actorState    // owner: the state a StatusBlocked slice ends in: stWaiting, stSleeping or stIO
 	trap    bool          // owner: trap-exit
 	closed  bool          // the actor has ended: nothing more is queued; guarded by mu
@@ -123,7 +123,7 @@ type actor struct {
 
 	mu      sync.Mutex // guards inbox, backlog and closed
 	inbox   []item     // arrived items, oldest first, after those in backlog; guarded by mu
-	backlog *backlog   // earlier full segments, when a backlog built up; guarded by mu
+	backlog *backlog   // earlier full segments, when a backlog built up, and the inbox's inline tuples; guarded by mu
 
 	w *worker   // owner: the worker running it now
 	x *actorExt // owner: the rarely used parts, made at first use
@@ -134,14 +134,21 @@ const (
 	flagSig   = 1 << iota // the inbox holds a signal
 	flagNamed             // the actor was given a name once
 	flagOver              // the inbox passed Limits.Mailbox and holds an itemLimit: messages are dropped (a bit, not a bool: the actor stays 96 bytes)
+	flagItems             // the inbox (or its backlog) may hold items: set under mu by put and unshift, cleared under mu by take when it leaves none; take looks at it before it locks
 )
 
 // hasSig reports whether a's inbox may hold a signal (a hint). Any goroutine.
 func (a *actor) hasSig() bool { return a.flags.Load()&flagSig != 0 } // pairs with the Or in put
 
 // backlog holds the full segments of a long inbox, oldest first: a
-// backlog grows by segments of segLen items and is never copied to grow.
-type backlog struct{ segs [][]item }
+// backlog grows by segments of segLen items and is never copied to grow;
+// and the elements of the inline tuples (inlineTuple) of each segment and
+// of the inbox. Made at the first backlog or inline tuple, and kept.
+type backlog struct {
+	segs  [][]item     // full segments, oldest first
+	svals [][]gc.Value // svals[i]: the elements of the inline tuples of segs[i]
+	vals  []gc.Value   // the elements of the inline tuples of the inbox
+}
 
 // actorExt holds the parts of an actor that most actors never use. Owned
 // by the worker running the actor.
@@ -248,7 +255,7 @@ const segLen = 256
 
 // put appends it to a's inbox and reports whether a took it (false once a
 // has ended). Any goroutine.
-func (a *actor) put(it item) bool { return a.putMsg(it, 0) == putTaken }
+func (a *actor) put(it item) bool { return a.putMsg(it, nil, 0) == putTaken }
 
 // Results of putMsg.
 const (
@@ -260,8 +267,10 @@ const (
 // putMsg appends it to a's inbox, under one hold of a.mu. With limit > 0 it
 // is a message that is not taken when limit messages wait there already:
 // then a gets an itemLimit signal (once) instead and the message is
-// dropped. Any goroutine.
-func (a *actor) putMsg(it item, limit int) int {
+// dropped. With elems set, the message is a tuple (an array of at most
+// maxInline immediates, it is ignored) whose elements are copied into the
+// inbox's vals, the item saying where (inlineTuple). Any goroutine.
+func (a *actor) putMsg(it item, elems []gc.Value, limit int) int {
 	a.mu.Lock()
 	if a.closed || (limit > 0 && a.flags.Load()&flagOver != 0) { // under mu, as its Or
 		a.mu.Unlock()
@@ -269,79 +278,140 @@ func (a *actor) putMsg(it item, limit int) int {
 	}
 	r := putTaken
 	if limit > 0 {
-		n := len(a.inbox)
-		if a.backlog != nil {
-			n += len(a.backlog.segs) * segLen
-		}
-		if n >= limit {
+		if n := len(a.inbox) + a.backlogLen(); n >= limit {
 			it = item{sig: &signal{kind: itemLimit, from: a.pid}}
+			elems = nil
 			a.flags.Or(flagOver) // read under mu above
 			r = putOver
 		}
 	}
 	if len(a.inbox) >= segLen {
-		if a.backlog == nil {
-			a.backlog = &backlog{}
-		}
-		a.backlog.segs = append(a.backlog.segs, a.inbox)
+		ib := a.inboxExt()
+		ib.segs = append(ib.segs, a.inbox)
+		ib.svals = append(ib.svals, ib.vals) // the segment's tuples go with it
+		ib.vals = nil
 		a.inbox = make([]item, 0, segLen)
+	}
+	if elems != nil {
+		ib := a.inboxExt()
+		it = item{v: gc.Value{K: gc.KArr, X: uint64(len(ib.vals))<<8 | uint64(len(elems))}, frag: inlineTuple}
+		ib.vals = append(ib.vals, elems...)
 	}
 	a.inbox = append(a.inbox, it)
 	if it.sig != nil {
-		a.flags.Or(flagSig) // read by the owner before and after slices (hasSig); cleared by take
+		a.flags.Or(flagSig | flagItems) // read by the owner before and after slices (hasSig) and by take; cleared by take
+	} else if a.flags.Load()&flagItems == 0 {
+		a.flags.Or(flagItems) // read by take; cleared by take
 	}
 	a.mu.Unlock()
 	return r
 }
 
+// inboxExt returns a's backlog and tuple elements, making them at the
+// first use. Under a.mu.
+func (a *actor) inboxExt() *backlog {
+	if a.backlog == nil {
+		a.backlog = &backlog{}
+	}
+	return a.backlog
+}
+
+// backlogLen returns the number of items in a's backlog. Under a.mu.
+func (a *actor) backlogLen() int {
+	if a.backlog == nil {
+		return 0
+	}
+	return len(a.backlog.segs) * segLen
+}
+
 // take removes items from the head of a's inbox and returns them, oldest
-// first: the segments of segs, then items. buf is an empty buffer of the
-// caller's: when the inbox has no backlog, the two trade places (items is
-// the inbox's buffer, the inbox goes on in buf), so that the lock is held
+// first: the segments of segs, then items; svals[i] holds the elements of
+// the inline tuples of segs[i], vals those of items (inlineElems). buf and
+// tbuf are empty buffers of the caller's: when the inbox has no backlog,
+// they trade places with the inbox's (items is the inbox's buffer, the
+// inbox goes on in buf; vals and tbuf alike), so that the lock is held
 // for no copy; otherwise items is buf with the items appended. With all
 // set it takes every item; otherwise at most one segment (segLen items),
-// so that a receiver with a long backlog takes it bit by bit. Owner only.
-func (a *actor) take(buf []item, all bool) (segs [][]item, items []item) {
+// so that a receiver with a long backlog takes it bit by bit. What take
+// returns is the caller's. Owner only.
+//
+// An inbox that flagItems says is empty is not locked at all: a receive
+// that finds its mailbox empty (the usual case of a request or a reply,
+// which a sender copied straight into the mailbox) costs no lock. A put
+// that the load misses is not lost: its waker finds a running, marks it
+// notified, and a's worker runs it again instead of letting it wait (the
+// protocol in doc.go), or finds it waiting and makes it runnable.
+func (a *actor) take(buf []item, tbuf []gc.Value, all bool) (segs [][]item, svals [][]gc.Value, items []item, vals []gc.Value) {
+	if a.flags.Load()&flagItems == 0 { // pairs with the Or in putMsg
+		return nil, nil, buf, tbuf
+	}
 	a.mu.Lock()
-	if len(a.inbox) == 0 && a.backlog == nil {
+	b := a.backlog
+	back := b != nil && len(b.segs) > 0
+	if len(a.inbox) == 0 && !back {
+		a.flags.And(^uint32(flagItems)) // the last segment went: nothing is left
 		a.mu.Unlock()
-		return nil, buf
+		return nil, nil, buf, tbuf
 	}
-	if !all && a.backlog != nil {
-		b := a.backlog
-		items = append(buf, b.segs[0]...)
-		b.segs[0] = nil
-		b.segs = b.segs[1:]
-		if len(b.segs) == 0 {
-			a.backlog = nil
-		}
+	if !all && back {
+		items, vals = append(buf, b.segs[0]...), b.svals[0]
+		b.segs[0], b.svals[0] = nil, nil
+		b.segs, b.svals = b.segs[1:], b.svals[1:]
 		a.mu.Unlock() // signals may remain: flagSig stays as it is
-		return nil, items
+		return nil, nil, items, vals
 	}
-	if a.backlog == nil && len(buf) == 0 {
+	if !back && len(buf) == 0 {
 		items, a.inbox = a.inbox, buf[:0] // the items' fragments belong to the taker now, and so does their buffer
 	} else {
 		items = append(buf, a.inbox...)
 		clear(a.inbox) // the items' fragments belong to the taker now
 		a.inbox = a.inbox[:0]
 	}
-	if a.backlog != nil {
-		segs = a.backlog.segs
-		a.backlog = nil
+	vals = tbuf
+	if b != nil {
+		vals, b.vals = b.vals, tbuf[:0]
+		if back {
+			segs, svals = b.segs, b.svals
+			b.segs, b.svals = nil, nil
+		}
 	}
-	a.flags.And(^uint32(flagSig)) // every signal is taken; pairs with the Or in put
+	a.flags.And(^uint32(flagSig | flagItems)) // every item is taken; pairs with the Or in put
 	a.mu.Unlock()
-	return segs, items
+	return segs, svals, items, vals
 }
 
-// unshift puts items back at the head of a's inbox, in order. Owner only.
+// unshift puts items (none an inline tuple) back at the head of a's inbox,
+// in order. Owner only.
 func (a *actor) unshift(items []item) {
 	if len(items) == 0 {
 		return
 	}
 	a.mu.Lock()
-	all := append(append(append([]item(nil), items...), flatten(a.backlog)...), a.inbox...)
-	a.inbox, a.backlog = all, nil // may pass segLen: put starts a new segment when it is full or more
+	all := append([]item(nil), items...)
+	if b := a.backlog; b != nil {
+		// One inbox, past segLen maybe (put starts a new segment when it
+		// is full or more), and one vals: the tuples move into it.
+		var vals []gc.Value
+		add := func(seg []item, sv []gc.Value) {
+			for _, it := range seg {
+				if it.frag == inlineTuple {
+					e := inlineElems(it, sv)
+					it.v.X = uint64(len(vals))<<8 | uint64(len(e))
+					vals = append(vals, e...)
+				}
+				all = append(all, it)
+			}
+		}
+		for i, seg := range b.segs {
+			add(seg, b.svals[i])
+		}
+		add(a.inbox, b.vals)
+		b.segs, b.svals, b.vals = nil, nil, vals
+	} else {
+		all = append(all, a.inbox...)
+	}
+	a.inbox = all
+	a.flags.Or(flagItems) // pairs with the Load in take
 	for _, it := range items {
 		if it.sig != nil {
 			a.flags.Or(flagSig) // pairs with hasSig before slices
@@ -351,7 +421,8 @@ func (a *actor) unshift(items []item) {
 	a.mu.Unlock()
 }
 
-// close marks a ended and returns what was left in its inbox. Owner only.
+// close marks a ended and returns what was left in its inbox: its inline
+// tuples are no longer readable (dropItem leaves them). Owner only.
 func (a *actor) close() []item {
 	a.mu.Lock()
 	a.closed = true
@@ -371,6 +442,27 @@ func flatten(b *backlog) []item {
 		items = append(items, seg...)
 	}
 	return items
+}
+
+// maxInline is the most elements of a tuple that travels in an inbox
+// itself (inlineTuple).
+const maxInline = 8
+
+// inlineTuple marks an inbox item whose message is a tuple held in the
+// inbox itself: an array of at most maxInline immediates (ints, floats,
+// symbols, pids ...: no heap value), the commonest message. Its elements
+// are in the vals of the item's segment, from v.X>>8, v.X&0xff of them;
+// its frag is this sentinel, a heap that is never used. The sender copies
+// the elements under the inbox's mutex, the receiver makes the array in
+// its own heap: one copy, no fragment heap. Only the item's holder reads
+// it, with the vals that take gave with it.
+var inlineTuple = new(gc.Heap)
+
+// inlineElems returns the elements of inline tuple item it, whose
+// segment's elements are vals.
+func inlineElems(it item, vals []gc.Value) []gc.Value {
+	off, n := it.v.X>>8, it.v.X&0xff
+	return vals[off : off+n : off+n]
 }
 
 // pidTable maps pids to live actors. Pids are never reused; a table of

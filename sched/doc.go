@@ -166,8 +166,17 @@
 // the inbox; the receiver copies it again into its own heap, empties the
 // fragment at once (gc.Heap.Clear) and keeps it in its worker's fragments
 // (worker.frags, touched by that worker only) for the next message a send
-// on that worker packs. The deliverDirect CAS is tried only after a load
-// sees the receiver waiting. No two actors share a heap object, and an
+// on that worker packs. A tuple of at most maxInline immediates (the
+// commonest message: { :job n }, { :ok v }) that goes through the inbox
+// travels in it instead: the sender copies its elements into the inbox's
+// vals under the actor's mutex (the item's frag is the inlineTuple
+// sentinel, its value says where they are), take hands the vals to the
+// receiver with the items (trading buffers, as for the items), and the
+// receiver makes the array in its own heap as it drains: one copy, no
+// fragment heap. A segment that goes to the backlog keeps its vals with
+// it; the rest of a dying actor's inbox moves its inline tuples into
+// fragments (keep), as main puts it back for its next run. The
+// deliverDirect CAS is tried only after a load sees the receiver waiting. No two actors share a heap object, and an
 // actor's heap is touched only by whoever owns the actor: its worker, or
 // a sender that holds it delivering. Per-sender order holds: one mutex
 // orders each inbox, and an actor that waits has seen every item of every
@@ -218,8 +227,11 @@
 //     the owner (dropIO), loaded by the serving goroutine, which then skips
 //     the request or its wake-up. Runtime.ioPending: added to and taken from
 //     by owners, loaded by the deadlock check.
-//   - actor.mu: the actor's inbox (inbox, backlog, closed); take trades
-//     the inbox's buffer for the taker's under it. The flagSig bit
+//   - actor.mu: the actor's inbox (inbox, backlog with the elements of the
+//     inline tuples, closed); take trades the inbox's buffers (items and
+//     inline elements) for the taker's under it. flagItems of actor.flags
+//     is a hint stored under it (the inbox may hold items), which take
+//     loads before it locks: a missed put is caught by the wake-up protocol. The flagSig bit
 //     of actor.flags is a hint stored under it; its flagOver bit is stored
 //     and read under it.
 //   - actor.state: the state machine above.
@@ -231,7 +243,8 @@
 //     flag, deadline, supervisor) is owned by the worker running it.
 //   - Runtime.machines (a sync.Pool) holds released machines nobody owns;
 //     fragPool (a sync.Pool) empty fragment heaps nobody owns. worker.frags
-//     (empty fragments too) is its worker's only: no lock.
+//     (empty fragments too), worker.buf and worker.tbuf (drain's scratch)
+//     are its worker's only: no lock.
 //
 // Lock order: Runtime.mu and actor.mu are never held together; timers.mu is
 // taken alone; regMu alone; ioQueue.mu alone.

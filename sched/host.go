@@ -209,10 +209,13 @@ func (rt *Runtime) send(w *worker, a *actor) error {
 	}
 	if t != nil {
 		it := item{}
-		if err := packIn(&it, w, m.Heap, msg); err != nil {
-			return err
+		elems := tupleElems(m.Heap, msg)
+		if elems == nil {
+			if err := packIn(&it, w, m.Heap, msg); err != nil {
+				return err
+			}
 		}
-		if rt.post(w, t, it, t != a) {
+		if rt.post(w, t, it, elems, t != a) {
 			w.st.messages.Add(1)
 		}
 	}
@@ -223,12 +226,14 @@ func (rt *Runtime) send(w *worker, a *actor) error {
 }
 
 // post puts message it in t's inbox and, with wake set, wakes t (a sender
-// sending to itself does not). It reports whether t took it: an actor past
-// Limits.Mailbox gets a limit signal instead (and ends), one that has ended
-// gets nothing; either way the message is dropped. w is the caller's
-// worker, nil outside the workers.
-func (rt *Runtime) post(w *worker, t *actor, it item, wake bool) bool {
-	switch t.putMsg(it, rt.limits.Mailbox) {
+// sending to itself does not). With elems set, the message is instead the
+// tuple of those elements (tupleElems), carried in the inbox itself. It
+// reports whether t took it: an actor past Limits.Mailbox gets a limit
+// signal instead (and ends), one that has ended gets nothing; either way
+// the message is dropped. w is the caller's worker, nil outside the
+// workers.
+func (rt *Runtime) post(w *worker, t *actor, it item, elems []gc.Value, wake bool) bool {
+	switch t.putMsg(it, elems, rt.limits.Mailbox) {
 	case putTaken:
 		if wake {
 			rt.wake(w, t, wakeMsg)
@@ -243,6 +248,23 @@ func (rt *Runtime) post(w *worker, t *actor, it item, wake bool) bool {
 		dropItem(&it) // it has ended: a send to it does nothing
 	}
 	return false
+}
+
+// tupleElems returns the elements of msg, a value of h, when it is a
+// tuple that travels in an inbox itself (inlineTuple): an array, not
+// packed, of 1 to maxInline elements that are all immediates. Otherwise
+// nil. The elements are a view of h.
+func tupleElems(h *gc.Heap, msg gc.Value) []gc.Value {
+	if msg.K != gc.KArr || uint(h.Len(msg)-1) >= maxInline || h.Packed(msg) {
+		return nil
+	}
+	elems := h.Elems(msg)
+	for _, e := range elems {
+		if e.IsHeap() {
+			return nil
+		}
+	}
+	return elems
 }
 
 // deliverDirect delivers msg, a value of the sender's heap h, to t in one

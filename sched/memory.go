@@ -28,7 +28,7 @@ func (rt *Runtime) Memory() []ActorMemory {
 			continue
 		}
 		a.mu.Lock()
-		n := len(a.inbox) + len(flatten(a.backlog))
+		n := len(a.inbox) + len(flatten(a.backlog)) // an inline tuple is one item
 		a.mu.Unlock()
 		out = append(out, ActorMemory{Pid: pid, Objects: a.m.Heap.Stats().Live, Mailbox: a.m.Mailbox.Len(), Inbox: n})
 	}

@@ -23,20 +23,25 @@ func (w *worker) drain(a *actor, all bool) int {
 	}
 	moved := 0
 	for {
-		segs, items := a.take(w.buf[:0], all)
+		segs, svals, items, vals := a.take(w.buf[:0], w.tbuf[:0], all)
 		if len(items) == 0 && segs == nil {
 			return moved
 		}
-		for _, seg := range segs {
-			moved += w.settle(a, seg)
+		for i, seg := range segs {
+			moved += w.settle(a, seg, svals[i])
 			clear(seg)
 		}
-		moved += w.settle(a, items)
+		moved += w.settle(a, items, vals)
 		clear(items)
 		if cap(items) <= segLen {
 			w.buf = items[:0]
 		} else {
 			w.buf = nil // not buf when take traded it to the inbox: the inbox owns it now
+		}
+		if cap(vals) <= segLen*maxInline {
+			w.tbuf = vals[:0]
+		} else {
+			w.tbuf = nil // as buf
 		}
 		if all || moved > 0 || a.dying() != nil {
 			return moved
@@ -44,13 +49,14 @@ func (w *worker) drain(a *actor, all bool) int {
 	}
 }
 
-// settle is drain for one segment of items.
-func (w *worker) settle(a *actor, items []item) int {
+// settle is drain for one segment of items, whose inline tuples' elements
+// are vals.
+func (w *worker) settle(a *actor, items []item, vals []gc.Value) int {
 	moved := 0
 	for i := range items {
 		it := &items[i]
 		if a.x != nil && a.x.dying != nil {
-			a.x.rest = append(a.x.rest, *it)
+			a.x.rest = append(a.x.rest, w.keep(*it, vals))
 			continue
 		}
 		sg := it.sig
@@ -63,6 +69,16 @@ func (w *worker) settle(a *actor, items []item) int {
 			if a.m.Mailbox.Len() >= w.rt.limits.Mailbox {
 				dropItem(it) // taken but not received: too many wait already
 				a.die(gc.Sym(gc.SymMailboxLimit), nil)
+				continue
+			}
+			if it.frag == inlineTuple {
+				arr, err := a.m.Heap.ArrayOf(inlineElems(*it, vals)) // immediates: no count to take over
+				if err != nil {
+					a.die(gc.Sym(gc.SymHeapLimit), nil)
+					continue
+				}
+				a.m.Mailbox.Append(arr)
+				moved++
 				continue
 			}
 			if v, ok := w.unpack(a, it); ok {
@@ -191,8 +207,28 @@ func (w *worker) deliver(a *actor, it *item, head ...gc.Value) bool {
 	return true
 }
 
-// dropItem frees what item it holds.
+// keep returns item it, of a segment whose inline tuples' elements are
+// vals, in a form that outlives them: an inline tuple moves to a fragment
+// heap (the rest of a dying actor's inbox, which main puts back).
+func (w *worker) keep(it item, vals []gc.Value) item {
+	if it.frag != inlineTuple {
+		return it
+	}
+	f := w.getFrag(w.rt.empty)
+	v, err := f.ArrayOf(inlineElems(it, vals))
+	if err != nil {
+		putFrag(f)
+		return item{v: gc.Sym(gc.SymHeapLimit)}
+	}
+	return item{v: v, frag: f}
+}
+
+// dropItem frees what item it holds (an inline tuple holds nothing).
 func dropItem(it *item) {
+	if it.frag == inlineTuple {
+		it.frag = nil
+		return
+	}
 	if it.frag != nil {
 		putFrag(it.frag)
 		it.frag = nil

@@ -1,6 +1,8 @@
 package sched_test
 
 import (
+	"bytes"
+	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -86,5 +88,89 @@ func TestTupleMessagesDoNotAllocate(t *testing.T) {
 	// 100,000 more tuple messages: a few allocations more at most.
 	if d := int64(big) - int64(small); d > 2000 {
 		t.Errorf("100,000 more tuple messages made %d more allocations", d)
+	}
+}
+
+// backlogSrc: a sender sends per messages to main while main is busy, so
+// that they queue in its inbox past several segments (segLen): tuples of
+// immediates (which travel in the inbox itself), tuples holding a string,
+// strings (in fragment heaps) and empty arrays, interleaved. Main then takes them all
+// and prints how many were not the next one, or not what was sent.
+const backlogSrc = `
+%d constant per
+: sender ( main -- )
+  | m |
+  per 0 do
+    i 3 mod 0 = if { :t i i 2 * } else i 3 mod 1 = if { :s i "x" } else i 2 mod 0 = if { } else "str" then then then
+    m send
+  loop ;
+self ' sender curry spawn drop
+1000000 0 do loop
+0 | bad |
+per 0 do
+  receive | v |
+  i 3 mod 0 = if v { :t i i 2 * } = not if bad 1+ to bad then then
+  i 3 mod 1 = if v { :s i "x" } = not if bad 1+ to bad then then
+  i 3 mod 2 = if v i 2 mod 0 = if { } else "str" then = not if bad 1+ to bad then then
+loop
+"bad " print bad .
+`
+
+// TestTupleBacklog: tuple messages that wait in an inbox past a segment
+// (a receiver that lags by thousands), inline ones among fragment ones,
+// arrive complete and in order.
+func TestTupleBacklog(t *testing.T) {
+	for _, w := range []int{1, 2} {
+		r := runSrc(t, fmt.Sprintf(backlogSrc, 3000), w, 60*time.Second)
+		if r.err != nil || r.st != interp.StatusDone {
+			t.Fatalf("workers=%d: %v %v %q", w, r.st, r.err, r.stderr)
+		}
+		if got := strings.TrimSpace(r.out); got != "bad 0" {
+			t.Errorf("workers=%d: got %q, want %q", w, got, "bad 0")
+		}
+	}
+}
+
+// TestTuplesAfterDeath: tuple messages that came after the signal that
+// ended the main actor stay queued for its next run (the REPL's), whole
+// and in order, past a segment of them.
+func TestTuplesAfterDeath(t *testing.T) {
+	prog := interp.NewProgram()
+	var stdout bytes.Buffer
+	out := interp.NewOutput(&stdout)
+	rt := sched.New(prog, sched.Options{Workers: 1, Out: out})
+	defer rt.Stop()
+	m := rt.Main()
+	lines := []struct {
+		src  string
+		want interp.Status
+		out  string
+	}{
+		// The sender kills main, then sends; main sleeps meanwhile, so
+		// that the signal and the messages wait in its inbox together.
+		{`self [ | m | m :stop kill 600 0 do { :t i i 1+ } m send loop ] curry spawn drop 200 sleep`, interp.StatusExited, "200"},
+		{`0 600 0 do receive unpack 3 = swap i 1+ = and swap i = and swap :t = and if 1+ then loop`, interp.StatusDone, "600"},
+	}
+	for _, l := range lines {
+		fn, err := prog.CompileMore("<repl>", []byte(l.src))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := m.StartFunc(fn); err != nil {
+			t.Fatal(err)
+		}
+		st, err := rt.RunMain(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := m.StackText()
+		m.Reset()
+		if st != l.want || got != l.out {
+			t.Errorf("%s: got %q (%v), want %q (%v)", l.src, got, st, l.out, l.want)
+		}
+	}
+	rt.Stop()
+	if err := rt.VerifyHeaps(); err != nil {
+		t.Error(err)
 	}
 }

@@ -40,6 +40,7 @@ type worker struct {
 	batch   [runqSize/2 + 1]*actor // scratch of putSlow
 	expired []*actor               // scratch of fire
 	buf     []item                 // scratch of drain: the items taken from an inbox (take may trade it for the inbox's buffer)
+	tbuf    []gc.Value             // scratch of drain: the elements of their inline tuples (traded as buf)
 	heaps   []*gc.Heap             // unused heaps taken from actors that wait, for the next that runs (heap.go)
 	frags   []*gc.Heap             // empty fragment heaps, emptied by this worker, for its next sends (getFrag); owner only
 
