@@ -347,7 +347,11 @@ func (m *Machine) runNative(code uintptr, left *int, resume bool) (Status, bool)
 			return m.leave(s)
 		case ExitFuel:
 			*left = 0
-			if nat.Park(s) {
+			// A run parks only when no collection is due: nothing moves
+			// the arena of a parked run (native code may hold what it
+			// read of array headers before a loop, jit/hoist.go); one
+			// that does not park is written back, and enters again.
+			if !m.Heap.NeedsCollect() && nat.Park(s) {
 				// Deep native frames are kept for the next run (written
 				// back, they would come back to native code one return at
 				// a time); the machine's memory is as the interpreter's

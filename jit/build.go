@@ -1031,6 +1031,9 @@ func (b *builder) joinSlot(bb *bblock, blk *block, r varRef, header bool) slot {
 	}
 	s.p = b.param(blk, t)
 	bb.vars = append(bb.vars, varRef{local: r.local, idx: r.idx})
+	if kv, ok := b.f.isConst(s.k); ok && gc.Kind(kv) == gc.KArr {
+		b.f.arrays[s.p] = true
+	}
 	return s
 }
 

@@ -286,23 +286,37 @@ func (f *function) canonCompare(a, b *vid, c *cond, x *value) {
 }
 
 // memClass returns the memory class of an address: the class of the
-// NativeState base it is computed from, or -1 when that is not seen.
+// NativeState base it is computed from (a sum of it and offsets: an
+// element's address is the slab's base, its block's and its own), or -1
+// when that is not seen.
 func (f *function) memClass(addr vid) int {
-	x := &f.values[addr]
-	if x.op != opAdd {
-		return -1
-	}
-	for _, o := range []vid{x.a, x.b} {
-		if y := &f.values[o]; o != 0 && y.op == opState {
-			switch y.imm {
-			case offHdrs:
-				return memHdrs
-			case offVals:
-				return memVals
-			case offBytes:
-				return memBytes
+	for depth := 0; depth < 4; depth++ {
+		x := &f.values[addr]
+		if x.op != opAdd {
+			return -1
+		}
+		next := vid(0)
+		for _, o := range []vid{x.a, x.b} {
+			switch y := &f.values[o]; {
+			case o == 0:
+			case y.op == opState:
+				switch y.imm {
+				case offHdrs:
+					return memHdrs
+				case offVals:
+					return memVals
+				case offBytes:
+					return memBytes
+				}
+				return -1
+			case y.op == opAdd:
+				next = o
 			}
 		}
+		if next == 0 {
+			return -1
+		}
+		addr = next
 	}
 	return -1
 }

@@ -289,10 +289,14 @@ type function struct {
 	work, steps float64
 
 	inlined int // calls whose callee's body is built in their place (inline.go)
+
+	// arrays holds the payload parameters of joins whose variable is an
+	// array on every edge: a live array's handle (hoist.go).
+	arrays map[vid]bool
 }
 
 func newFunction(name string) *function {
-	return &function{name: name, values: make([]value, 1, 256), consts: map[[2]int64]vid{}}
+	return &function{name: name, values: make([]value, 1, 256), consts: map[[2]int64]vid{}, arrays: map[vid]bool{}}
 }
 
 // newValue adds a value to block b (-1: none, for constants).

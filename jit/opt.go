@@ -111,6 +111,7 @@ func (f *function) optimize() {
 	f.gvn()
 	f.thread()
 	f.removeTrivialParams()
+	f.hoist()
 	f.cancelRetains()
 	f.sinkRetains()
 	f.removeDead()
