@@ -1,7 +1,6 @@
 package jit
 
 import (
-	"bytes"
 	"strings"
 	"testing"
 
@@ -13,32 +12,8 @@ import (
 // the machine and the JIT (closed).
 func runJIT(t *testing.T, src string) (string, string, interp.Status, *interp.Machine, *JIT) {
 	t.Helper()
-	prog, err := interp.Compile("t.raft", []byte(src))
-	if err != nil {
-		t.Fatal(err)
-	}
-	j := New(prog, Options{})
-	prog.Native = j
-	defer j.Close()
-	var out bytes.Buffer
-	o := interp.NewOutput(&out)
-	m := interp.NewMachine(prog, nil, o)
-	m.ID = 1
-	m.SetArgs(nil)
-	m.StartFunc(prog.Main)
-	st := m.Run(interp.DefaultBudget)
-	for i := 0; st == interp.StatusYield && i < 100000; i++ {
-		st = m.Run(interp.DefaultBudget)
-	}
-	if st == interp.StatusDone {
-		o.Write([]byte(m.StackText()))
-	}
-	o.Flush()
-	rep := ""
-	if m.Failure != nil {
-		rep = m.Failure.Report()
-	}
-	return out.String(), rep, st, m, j
+	hot := false
+	return runMachine(t, src, &hot, interp.DefaultBudget, false)
 }
 
 // compilesOf returns how often the JIT compiled the function named name

@@ -1,7 +1,6 @@
 package jit
 
 import (
-	"bytes"
 	"testing"
 
 	"github.com/raftvm/raft/interp"
@@ -99,31 +98,15 @@ func TestHoistedHeadersAfterCollect(t *testing.T) {
 60 0 do a b 400 step  i 30 = if nil to g then  b a 400 step loop
 a sum 3 fixed .  b sum 3 fixed .`
 	run := func(jitted bool) (string, *interp.Machine) {
-		prog, err := interp.Compile("t.raft", []byte(src))
-		if err != nil {
-			t.Fatal(err)
-		}
+		var mode *bool
 		if jitted {
-			j := New(prog, Options{})
-			prog.Native = j
-			defer j.Close()
+			mode = new(bool) // --jit: what gets hot
 		}
-		var out bytes.Buffer
-		o := interp.NewOutput(&out)
-		m := interp.NewMachine(prog, nil, o)
-		m.ID = 1
-		m.SetArgs(nil)
-		m.Heap.Stress = true
-		m.StartFunc(prog.Main)
-		st := m.Run(7)
-		for i := 0; st == interp.StatusYield && i < 10000000; i++ {
-			st = m.Run(7)
-		}
-		o.Flush()
+		out, rep, st, m, _ := runMachine(t, src, mode, 7, true)
 		if st != interp.StatusDone {
-			t.Fatalf("jit %v: status %v: %v", jitted, st, m.Failure)
+			t.Fatalf("jit %v: status %v: %s", jitted, st, rep)
 		}
-		return out.String(), m
+		return out, m
 	}
 	want, _ := run(false)
 	got, m := run(true)

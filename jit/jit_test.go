@@ -151,12 +151,23 @@ func runWith(t *testing.T, src string, always *bool) (string, string, interp.Sta
 // runOn is runWith that also returns the machine, stopped.
 func runOn(t *testing.T, src string, always *bool) (string, string, interp.Status, *interp.Machine) {
 	t.Helper()
+	out, rep, st, m, _ := runMachine(t, src, always, interp.DefaultBudget, false)
+	return out, rep, st, m
+}
+
+// runMachine runs src on one machine, with the JIT in the given mode (nil:
+// none), in slices of budget reductions, its heap collecting at every one
+// with stress, and returns the output, the failure report, the status, the
+// machine, stopped, and the JIT (closed; nil when none).
+func runMachine(t *testing.T, src string, always *bool, budget int, stress bool) (string, string, interp.Status, *interp.Machine, *JIT) {
+	t.Helper()
 	prog, err := interp.Compile("t.raft", []byte(src))
 	if err != nil {
-		return "", err.Error(), interp.StatusFailed, nil
+		return "", err.Error(), interp.StatusFailed, nil, nil
 	}
+	var j *JIT
 	if always != nil {
-		j := New(prog, Options{Always: *always})
+		j = New(prog, Options{Always: *always})
 		prog.Native = j
 		defer j.Close()
 	}
@@ -165,10 +176,11 @@ func runOn(t *testing.T, src string, always *bool) (string, string, interp.Statu
 	m := interp.NewMachine(prog, nil, o)
 	m.ID = 1
 	m.SetArgs(nil)
+	m.Heap.Stress = stress
 	m.StartFunc(prog.Main)
-	st := m.Run(interp.DefaultBudget)
-	for i := 0; st == interp.StatusYield && i < 100000; i++ {
-		st = m.Run(interp.DefaultBudget)
+	st := m.Run(budget)
+	for i := 0; st == interp.StatusYield && i < 100000*interp.DefaultBudget/budget; i++ {
+		st = m.Run(budget)
 	}
 	if st == interp.StatusDone {
 		o.Write([]byte(m.StackText()))
@@ -178,7 +190,7 @@ func runOn(t *testing.T, src string, always *bool) (string, string, interp.Statu
 	if m.Failure != nil {
 		rep = m.Failure.Report()
 	}
-	return out.String(), rep, st, m
+	return out.String(), rep, st, m, j
 }
 
 func TestRunSmall(t *testing.T) {
