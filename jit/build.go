@@ -687,8 +687,14 @@ func (b *builder) guardSite(x vid, k gc.Kind, operand int) {
 // interpreter before the instruction, recording x at the feedback site of
 // the instruction's operand (a kind, a header's kind, a length).
 func (b *builder) checkSite(x vid, c cond, want int64, operand int) {
+	b.checkSiteOf(x, x, c, want, operand)
+}
+
+// checkSiteOf is checkSite of x, recording kind at the feedback site when
+// it fails (x computed from kind: a range of kinds tested at once).
+func (b *builder) checkSiteOf(kind, x vid, c cond, want int64, operand int) {
 	e := b.exitPre(whyGuard)
-	b.f.exits[e].guard = x
+	b.f.exits[e].guard = kind
 	b.f.exits[e].site = len(b.sites)
 	b.sites = append(b.sites, siteKey{b.in.pc, operand + b.operand})
 	b.emit3(opCheck, tVoid, x, b.f.constant(want), 0, int64(e), int32(c))

@@ -134,7 +134,7 @@ func (f *function) hoistLoop(h int, back, fwd []int, body map[int]bool, order []
 		}
 		same[p] = ok
 	}
-	isConst := func(v vid) bool { return v != 0 && f.values[v].blk < 0 && f.values[v].op != opParam }
+	isConst := func(v vid) bool { _, ok := f.isConst(v); return ok }
 	// The loads of the header of an array parameter the back edges pass
 	// on, and arithmetic of what they load and constants (an offset in
 	// units: the elements' address is the slab's base, read in the loop,
@@ -154,7 +154,7 @@ func (f *function) hoistLoop(h int, back, fwd []int, body map[int]bool, order []
 			ok := false
 			switch x.op {
 			case opLoad:
-				ok = f.headerOf(x.a, same) != 0
+				ok = f.hoistableHeader(x.a, same) != 0
 			case opAdd, opShl, opMul:
 				ok = (stable[x.a] || isConst(x.a)) && (stable[x.b] || isConst(x.b)) && (stable[x.a] || stable[x.b])
 			}
@@ -224,7 +224,7 @@ func (f *function) hoistLoop(h int, back, fwd []int, body map[int]bool, order []
 				if hdrs == 0 {
 					hdrs = f.newValue(pre.id, opState, tInt, 0, 0, offHdrs)
 				}
-				handle := f.headerOf(x.a, same)
+				handle := f.hoistableHeader(x.a, same)
 				size := f.constant(int64(gc.ArenaHdrSize))
 				a = f.newValue(pre.id, opAdd, tInt, hdrs, f.newValue(pre.id, opMul, tInt, m(handle), size, 0), 0)
 				addrs[x.a] = a
@@ -246,10 +246,10 @@ func (f *function) hoistLoop(h int, back, fwd []int, body map[int]bool, order []
 	return true
 }
 
-// headerOf returns the handle whose header address addr is (the header
+// hoistableHeader returns the handle whose header address addr is (the header
 // table's base plus handle times ArenaHdrSize), when that handle is an
 // array parameter in same that the back edges pass on; else 0.
-func (f *function) headerOf(addr vid, same map[vid]bool) vid {
+func (f *function) hoistableHeader(addr vid, same map[vid]bool) vid {
 	x := &f.values[addr]
 	if x.op != opAdd {
 		return 0
@@ -259,7 +259,7 @@ func (f *function) headerOf(addr vid, same map[vid]bool) vid {
 		if st.op != opState || st.imm != offHdrs || mul.op != opMul {
 			continue
 		}
-		if c := &f.values[mul.b]; f.arrays[mul.a] && same[mul.a] && c.op == opConst && c.imm == int64(gc.ArenaHdrSize) {
+		if c, ok := f.isConst(mul.b); ok && c == int64(gc.ArenaHdrSize) && f.arrays[mul.a] && same[mul.a] {
 			return mul.a
 		}
 	}

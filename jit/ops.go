@@ -423,11 +423,7 @@ func (b *builder) floatBeside(n, operand int) {
 	f := b.f
 	// Neither an int nor a float: the interpreter (a type error, or a
 	// kind feedback learns).
-	e := b.exitPre(whyGuard)
-	f.exits[e].guard = s.k
-	f.exits[e].site = len(b.sites)
-	b.sites = append(b.sites, siteKey{b.in.pc, operand + b.operand})
-	b.emit3(opCheck, tVoid, b.fold(opSub, s.k, f.constant(int64(gc.KInt))), f.constant(2), 0, int64(e), int32(cLtU))
+	b.checkSiteOf(s.k, b.fold(opSub, s.k, f.constant(int64(gc.KInt))), cLtU, 2, operand)
 	isInt := b.emit3(opCmp, tInt, s.k, f.constant(int64(gc.KInt)), 0, 0, int32(cEq))
 	bits := b.emit3(opSel, tInt, isInt, b.emit(opFBits, tInt, b.emit(opIToF, tFloat, s.p, 0, 0), 0, 0), s.p, 0, 0)
 	x := b.floatSlot(b.emit(opBitsF, tFloat, bits, 0, 0))
