@@ -145,6 +145,7 @@ func (f *function) hoistLoop(h int, back, fwd []int, body map[int]bool, order []
 	// to load the headers.)
 	stable := map[vid]bool{}
 	var hoisted []vid
+	loads := 0
 	for _, id := range order {
 		if !body[id] {
 			continue
@@ -161,13 +162,10 @@ func (f *function) hoistLoop(h int, back, fwd []int, body map[int]bool, order []
 			if ok {
 				stable[v] = true
 				hoisted = append(hoisted, v)
+				if x.op == opLoad {
+					loads++
+				}
 			}
-		}
-	}
-	loads := 0
-	for _, v := range hoisted {
-		if f.values[v].op == opLoad {
-			loads++
 		}
 	}
 	if loads == 0 {
