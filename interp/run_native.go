@@ -307,10 +307,18 @@ func (m *Machine) runNative(code uintptr, left *int, resume bool) (Status, bool)
 			}
 			m.fn, m.pc, m.sp, m.lbase = fn, pc, int(s.SP), int(s.LB)
 			m.room = m.stackLast - fn.pushBytes
+			back := true
+			if x.natOpen && op.changesFrames() {
+				// A call made or a return taken goes on from the frames
+				// native code keeps: they are the interpreter's first,
+				// and the run does not come back to native code.
+				m.pushNativeFrames(s)
+				back = false
+			}
 			next, fp := pc+op.Size(), m.fp
 			st := m.runStep(*left)
 			*left = m.budget
-			if st == statusStepped && m.fn == fn && m.pc == next && m.fp == fp {
+			if back && st == statusStepped && m.fn == fn && m.pc == next && m.fp == fp {
 				s.SP = int64(m.sp)
 				code = s.Resume
 				continue
@@ -523,6 +531,16 @@ func (m *Machine) materialize(s *NativeState) bool {
 		return false
 	}
 	return true
+}
+
+// changesFrames reports whether running op may call or return: a step of
+// it leaves the frame it started in.
+func (op Op) changesFrames() bool {
+	switch op {
+	case Call, CallQuot, Return, ReturnIfEqK, ReturnIfNeK, ReturnIfLtK, ReturnIfGtK, ReturnIfLeK, ReturnIfGeK:
+		return true
+	}
+	return false
 }
 
 // pushNativeFrames turns the frames native code made below its innermost

@@ -183,6 +183,24 @@ type hints struct {
 	whole   map[int]bool       // calls (by pc) not to inline: their body changed memory before a check (see inline.go)
 	heap    map[varKey]bool    // header variables whose back edges may bring a heap value (not scalar)
 	nums    map[varKey]bool    // header variables whose edges bring an int and a float (an accumulator that starts at 0)
+
+	// Of a function that calls itself (see selfEntry), what its first
+	// build found: the kinds its first block checks of the values it was
+	// called with, which its entries then check (a call of itself that
+	// proves them enters past them), and whether every return gives back
+	// an int, which its calls of itself then take as known.
+	selfDone bool
+	guards   []entryGuard
+	selfInt  bool
+}
+
+// entryGuard is a kind check of the value at position pos when the
+// function starts (0: the top), made by its entries; site is the check's
+// feedback site in the body, where it came from.
+type entryGuard struct {
+	pos  int
+	kind gc.Kind
+	site siteKey
 }
 
 type varKey struct {
@@ -283,6 +301,24 @@ type builder struct {
 	// float (hints.nums): + - * / with a float take them as a number of
 	// either kind (toFloat), not one kind that fails every other pass.
 	varies map[vid]bool
+
+	// A function that calls itself (see selfEntry): its calls of itself
+	// enter at selfBlk; while the first block runs and nothing has been
+	// written back (firstBlk >= 0), the kinds of the values the function
+	// was called with are initial (by position) and the checks of them
+	// are guards (for hints.guards); rets sees what returns give back.
+	selfCalls bool
+	selfBlk   int
+	firstBlk  int
+	entryVals map[vid]int
+	guards    []entryGuard
+	rets      retKinds
+	selfKinds map[vid]bool // the kinds calls of itself give back (an int, when every return gives one)
+}
+
+// retKinds sums up the kinds of a function's returns in registers.
+type retKinds struct {
+	ints, others int
 }
 
 // exitCache is the write-back of an exit from one state, which the other
@@ -312,6 +348,7 @@ type callInfo struct {
 	push   int // a known callee's MaxPush and locals (the table's, for CallQuot)
 	cloc   int
 	rebase bool // not known: the caller goes on in a new region at the callee's top
+	fast   bool // a call of the function itself that enters at its self entry (see builder.selfEntry)
 }
 
 // build makes the intermediate form of fn, a function of the table of es
@@ -334,9 +371,23 @@ func build(fn *interp.Func, es *effects, fb *feedback) (*function, error) {
 		if try > 0 && time.Since(start) > maxBuildTime {
 			return nil, unsupported("%s: its loops' states settle too slowly (%d builds in %v)", fn.Name, try, time.Since(start).Round(time.Millisecond))
 		}
-		b := &builder{fn: fn, funcs: funcs, hints: h, fb: fb, fx: es, scalar: map[vid]bool{}, varies: map[vid]bool{}}
+		b := &builder{fn: fn, funcs: funcs, hints: h, fb: fb, fx: es, scalar: map[vid]bool{}, varies: map[vid]bool{}, selfKinds: map[vid]bool{}, selfBlk: -1, firstBlk: -1}
 		f, err := b.run()
 		if err == errRestart {
+			continue
+		}
+		if err == nil && b.selfCalls && !h.selfDone {
+			// What the first build saw of the function's entry and its
+			// returns: when it proves something, build again with it.
+			h.selfDone = true
+			h.guards = b.guards
+			h.selfInt = b.rets.ints > 0 && b.rets.others == 0
+			if len(h.guards) > 0 || h.selfInt {
+				continue
+			}
+		}
+		if err == nil && h.selfInt && (b.rets.others > 0 || b.rets.ints == 0) {
+			h.selfInt = false // a return the guess made is not an int after all
 			continue
 		}
 		return f, err
@@ -380,6 +431,7 @@ func (b *builder) run() (f *function, err error) {
 		b.st.set(0, slot{k: k, p: p})
 		b.regions[0].min = 0
 	}
+	b.entryGuards()
 	b.emitExit(opCharge, b.exitHere(interp.ExitFuel, whyBudget, 0, init))
 	b.jumpTo(0)
 	goEntry := b.f.newBlock(-1)
@@ -390,7 +442,11 @@ func (b *builder) run() (f *function, err error) {
 		b.load(b.st, 0) // as the native entry has it
 	}
 	b.entryCheck()
+	b.entryGuards()
 	b.jumpTo(0)
+	if b.selfCalls {
+		b.selfEntry(init, top)
+	}
 
 	for i := range b.code {
 		in := &b.code[i]
@@ -399,6 +455,17 @@ func (b *builder) run() (f *function, err error) {
 				b.jumpTo(in.pc)
 			}
 			b.enter(bb)
+			if in.pc == 0 && b.cur >= 0 && !bb.header && b.selfCalls && !b.hints.selfDone {
+				// The first block: what it checks of the values the
+				// function was called with, its entries can check.
+				b.firstBlk, b.entryVals = b.cur, map[vid]int{}
+				if s := b.st.at(0); top && !s.lazy() {
+					b.entryVals[s.k] = 0
+				}
+			}
+		}
+		if b.cur != b.firstBlk {
+			b.firstBlk = -1
 		}
 		if b.cur < 0 {
 			continue
@@ -418,6 +485,68 @@ func (b *builder) run() (f *function, err error) {
 	b.f.sites = b.sites
 	b.f.nlocals = b.fn.NLocals
 	return b.f, nil
+}
+
+// selfEntry makes the entry that the function's calls of itself take
+// when they prove what the other entries check (see callWith): the
+// region's start, and the kinds of hints.guards. Like the native entry it
+// takes the top slot's payload in a register, and it charges a reduction.
+func (b *builder) selfEntry(init *state, top bool) {
+	blk := b.f.newBlock(-1)
+	b.selfBlk = blk.id
+	b.f.entries = append(b.f.entries, entry{native: true, self: true, blk: blk.id})
+	b.cur, b.st = blk.id, init.copy()
+	b.emit(opEntry, tVoid, 0, 0, 0)
+	if top {
+		b.st.set(0, slot{k: b.emit(opLoadK, tInt, 0, 0, 0), p: b.emit(opArgP, tInt, 0, 0, 0)})
+	}
+	for _, g := range b.hints.guards {
+		s := b.load(b.st, g.pos)
+		s.k = b.f.constant(int64(g.kind))
+		if g.kind == gc.KFloat {
+			s.p = b.emit(opBitsF, tFloat, s.p, 0, 0)
+		}
+		b.st.set(g.pos, s)
+	}
+	// An exit of its own: where a parked run comes back to is the exit's.
+	b.emitExit(opCharge, b.exitHere(interp.ExitFuel, whyBudget, 0, init))
+	b.jumpTo(0)
+}
+
+// entryGuards checks, at an entry at the function's start, the kinds of
+// hints.guards (a failure is remembered at the site in the body the check
+// came from).
+func (b *builder) entryGuards() {
+	for _, g := range b.hints.guards {
+		s := b.load(b.st, g.pos)
+		if k, ok := b.kind(s); ok {
+			if k != g.kind {
+				panic(unsupported("%s: an entry's slot %d is a %v, not a %v", b.fn.Name, g.pos, k, g.kind))
+			}
+			continue
+		}
+		e := b.exitHere(interp.ExitInterp, whyGuard, 0, b.st)
+		b.f.exits[e].guard = s.k
+		b.f.exits[e].site = len(b.sites)
+		b.sites = append(b.sites, g.site)
+		b.emit3(opCheck, tVoid, s.k, b.f.constant(int64(g.kind)), 0, int64(e), int32(cEq))
+		b.refine(s.k, g.kind)
+	}
+}
+
+// noteGuard records a check of kind value x (an initial value of the
+// first block, see selfEntry) for hints.guards.
+func (b *builder) noteGuard(x vid, want int64, site siteKey) {
+	pos, ok := b.entryVals[x]
+	if !ok || b.cur != b.firstBlk {
+		return
+	}
+	for _, g := range b.guards {
+		if g.pos == pos {
+			return
+		}
+	}
+	b.guards = append(b.guards, entryGuard{pos: pos, kind: gc.Kind(want), site: site})
 }
 
 // readsTop reports whether every run of the function reads its top slot
@@ -467,6 +596,9 @@ func (b *builder) decode() {
 		b.at[pc] = len(b.code)
 		b.code = append(b.code, inst{pc: pc, size: in.Size, op: in.Op, parts: interp.Expand(in)})
 		b.floats = b.floats || in.K.K == gc.KFloat
+		for _, p := range b.code[len(b.code)-1].parts {
+			b.selfCalls = b.selfCalls || p.Op == interp.Call && int(p.Fn) == int(b.fn.Index)
+		}
 		pc += in.Size
 	}
 	leader := func(pc int) *bblock {
@@ -529,6 +661,7 @@ func (b *builder) emit3(o op, t typ, a, bb, c vid, imm int64, aux int32) vid {
 // before it. The counts an inlined body put off are taken first.
 func (b *builder) effect() {
 	b.effects = true
+	b.firstBlk = -1 // memory may no longer hold the initial values (see selfEntry)
 	for _, r := range b.deferred {
 		b.emit(opRetain, tVoid, r[0], r[1], 0)
 	}
@@ -697,6 +830,9 @@ func (b *builder) checkSiteOf(kind, x vid, c cond, want int64, operand int) {
 	b.f.exits[e].guard = kind
 	b.f.exits[e].site = len(b.sites)
 	b.sites = append(b.sites, siteKey{b.in.pc, operand + b.operand})
+	if kind == x && c == cEq && b.firstBlk >= 0 {
+		b.noteGuard(x, want, b.sites[len(b.sites)-1])
+	}
 	b.emit3(opCheck, tVoid, x, b.f.constant(want), 0, int64(e), int32(c))
 }
 
@@ -1303,6 +1439,7 @@ func (b *builder) writeBack(st *state, pos int) {
 	if s.dirty {
 		b.emit(opStore, tVoid, s.k, s.p, int64(pos))
 		b.wrote(st, pos)
+		b.firstBlk = -1 // memory no longer holds the initial values
 	}
 	s.dirty, s.borrowed = false, false
 	st.set(pos, s)
@@ -1347,6 +1484,9 @@ func (b *builder) load(st *state, pos int) slot {
 	p := b.emit(opLoadP, tInt, 0, 0, int64(pos))
 	s = slot{k: k, p: p}
 	st.set(pos, s)
+	if b.firstBlk >= 0 && b.cur == b.firstBlk && st.region == 0 && pos <= 0 {
+		b.entryVals[k] = pos // memory holds what the function was called with
+	}
 	return s
 }
 

@@ -19,6 +19,7 @@ package jit
 
 import (
 	"fmt"
+	"sort"
 	"sync/atomic"
 	"unsafe"
 
@@ -131,6 +132,8 @@ type code struct {
 	native  int    // offset of the entry for native calls
 	entries []goEntry
 	frame   int            // frame size
+	retAt   int            // where in a frame of this code the return address is
+	rets    []callRet      // its calls, by return offset (see Frames)
 	exits   []exitRec      // by exit index
 	steps   []atomic.Int64 // by exit index: how often it left an instruction to the interpreter (statistics)
 	sites   []siteKey      // guard sites for feedback
@@ -258,6 +261,16 @@ type emitter struct {
 	cur       int         // block being emitted
 	lpValid   bool        // S2 holds the current call's locals (see localsCached)
 	calls     []labelCall // calls of labels (see callLabel)
+	rets      []callRet   // by call, in code order: where it returns to (a label) and its pc
+}
+
+// callRet is a call in a function's code: the offset its callee returns
+// to, and the call's pc. A frame holds no record of the call it makes:
+// Frames finds it from the return address.
+type callRet struct {
+	ret  int
+	pc   int
+	prog *obj.Prog // while assembling: the label of ret
 }
 
 // selfCall reports whether call ci is of the function itself: it goes
@@ -266,14 +279,47 @@ func (e *emitter) selfCall(ci *callInfo) bool {
 	return ci.callee >= 0 && int64(ci.callee) == e.fnIdx
 }
 
+// returned marks the end of a call instruction of the call at pc: where
+// its callee returns to.
+func (e *emitter) returned(pc int) {
+	l := e.label()
+	e.place(l)
+	e.rets = append(e.rets, callRet{pc: pc, prog: l})
+}
+
+// callAt returns the pc of c's call that returns to offset ret.
+func (c *code) callAt(ret int) (int, bool) {
+	i := sort.Search(len(c.rets), func(i int) bool { return c.rets[i].ret >= ret })
+	if i == len(c.rets) || c.rets[i].ret != ret {
+		return 0, false
+	}
+	return c.rets[i].pc, true
+}
+
 // nativeEntry returns the block native callers enter f at.
 func (f *function) nativeEntry() int {
 	for _, en := range f.entries {
-		if en.native {
+		if en.native && !en.self {
 			return en.blk
 		}
 	}
 	panic("jit: a function without a native entry")
+}
+
+// selfTarget returns the block a call of the function itself enters at,
+// and the room above the callee's base that the caller checks: the self
+// entry checks none, so the caller checks all the function's region
+// pushes, not only its MaxPush.
+func (f *function) selfTarget(ci *callInfo) (blk, room int) {
+	if !ci.fast {
+		return f.nativeEntry(), ci.push
+	}
+	for _, en := range f.entries {
+		if en.self {
+			return en.blk, max(ci.push, f.regions[0].max)
+		}
+	}
+	panic("jit: a fast call of itself in a function without a self entry")
 }
 
 // labelCall is a call of a label in the code, for fixCalls.
@@ -380,9 +426,11 @@ func assemble(f *function, a *alloc, c *code, fnIdx int) ([]byte, error) {
 	}
 	e.fixCalls(code)
 	for _, en := range f.entries {
-		if en.native {
+		switch {
+		case en.self:
+		case en.native:
 			c.native = int(e.labels[en.blk].Pc)
-		} else {
+		default:
 			c.entries = append(c.entries, goEntry{pc: en.pc, off: int(e.labels[en.blk].Pc)})
 		}
 	}
@@ -425,6 +473,14 @@ func assemble(f *function, a *alloc, c *code, fnIdx int) ([]byte, error) {
 		c.exits[i] = r
 	}
 	c.frame = e.fr.size
+	c.retAt = e.fr.size // amd64: just above the frame, where the call put it
+	if archLR {
+		c.retAt = e.fr.lr
+	}
+	for _, r := range e.rets {
+		c.rets = append(c.rets, callRet{ret: int(r.prog.Pc), pc: r.pc})
+	}
+	sort.Slice(c.rets, func(i, j int) bool { return c.rets[i].ret < c.rets[j].ret })
 	return code, nil
 }
 

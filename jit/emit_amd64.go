@@ -682,7 +682,6 @@ func (e *emitter) restoreRegs(vs []vid) {
 // the interpreter the registers from the NativeState.
 func (e *emitter) prologue(v *value) {
 	e.ins(x86.ASUBQ, imm(int64(e.fr.size)), reg(rSP))
-	e.ins(x86.AMOVL, imm(int64(e.c.id)), mem(rSP, 0))
 	if v.a == 0 { // a native call: the locals' index comes in AX
 		e.ins(x86.AMOVQ, reg(rS0), mem(rSP, 8))
 		return
@@ -711,10 +710,13 @@ func (e *emitter) call(id vid, v *value) {
 	stub := e.stubs[ci.exit]
 	saves := e.a.liveAcross(e.a.pos[id])
 	e.saveRegs(saves)
-	e.ins(x86.AMOVL, imm(int64(ci.pc)), mem(rSP, 4))
 	// CX: the callee's row; a call of the function itself goes straight
 	// to its entry (this code is there while it runs).
 	self := e.selfCall(ci)
+	target, push := -1, ci.push
+	if self {
+		target, push = e.f.selfTarget(ci)
+	}
 	if !self {
 		e.ins(x86.AMOVQ, mem(rST, offCalls), reg(rS1))
 		if ci.callee >= 0 {
@@ -730,7 +732,7 @@ func (e *emitter) call(id vid, v *value) {
 	// Room: data stack, locals, native stack (as the interpreter checks
 	// before it makes a frame). AX: the callee's locals index.
 	if ci.callee >= 0 {
-		e.ins(x86.ALEAQ, mem(rDSP, int64(ci.base+ci.push)*16), reg(rS2))
+		e.ins(x86.ALEAQ, mem(rDSP, int64(ci.base+push)*16), reg(rS2))
 	} else {
 		e.ins(x86.ALEAQ, mem(rDSP, int64(ci.base)*16), reg(rS2))
 		e.ins(x86.AADDQ, mem(rS1, 8), reg(rS2))
@@ -760,10 +762,11 @@ func (e *emitter) call(id vid, v *value) {
 		e.ins(x86.AADDQ, imm(int64(ci.base)*16), reg(rDSP))
 	}
 	if self {
-		e.callLabel(e.labels[e.f.nativeEntry()])
+		e.callLabel(e.labels[target])
 	} else {
 		e.ins(obj.ACALL, obj.Addr{}, mem(rS1, 0))
 	}
+	e.returned(ci.pc)
 	// Back: DSP is the callee's top: the caller's new base, or (the
 	// callee's effect known) a known distance above the caller's.
 	if !ci.rebase && ci.after != 0 {

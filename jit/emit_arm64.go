@@ -634,8 +634,6 @@ func (e *emitter) restoreRegs(vs []vid) {
 func (e *emitter) prologue(v *value) {
 	e.addImm(rSP, -int64(e.fr.size), rSP)
 	e.ins(arm64.AMOVD, reg(rLR), mem(rSP, int64(e.fr.lr)))
-	e.movConst(int64(e.c.id), rS1)
-	e.ins(arm64.AMOVW, reg(rS1), mem(rSP, 0))
 	if v.a == 0 { // a native call: the locals' index comes in S0
 		e.ins(arm64.AMOVD, reg(rS0), mem(rSP, 8))
 		return
@@ -663,9 +661,11 @@ func (e *emitter) call(id vid, v *value) {
 	stub := e.stubs[ci.exit]
 	saves := e.a.liveAcross(e.a.pos[id])
 	e.saveRegs(saves)
-	e.movConst(int64(ci.pc), rS0)
-	e.ins(arm64.AMOVW, reg(rS0), mem(rSP, 4))
 	self := e.selfCall(ci)
+	target, push := -1, ci.push
+	if self {
+		target, push = e.f.selfTarget(ci)
+	}
 	if !self {
 		e.ins(arm64.AMOVD, mem(rST, offCalls), reg(rS1))
 		if ci.callee >= 0 {
@@ -682,7 +682,7 @@ func (e *emitter) call(id vid, v *value) {
 	}
 	// Room: data stack, locals, native stack. S0: the callee's locals index.
 	if ci.callee >= 0 {
-		e.addImm(rDSP, int64(ci.base+ci.push)*16, rS2)
+		e.addImm(rDSP, int64(ci.base+push)*16, rS2)
 	} else {
 		e.addImm(rDSP, int64(ci.base)*16, rS2)
 		e.ins(arm64.AMOVD, mem(rS1, 8), reg(rS0))
@@ -713,10 +713,11 @@ func (e *emitter) call(id vid, v *value) {
 		e.addImm(rDSP, int64(ci.base)*16, rDSP)
 	}
 	if self {
-		e.jmp(arm64.ABL, e.labels[e.f.nativeEntry()])
+		e.jmp(arm64.ABL, e.labels[target])
 	} else {
 		e.ins(obj.ACALL, obj.Addr{}, mem(rS3, 0))
 	}
+	e.returned(ci.pc)
 	if !ci.rebase && ci.after != 0 {
 		e.addImm(rDSP, -int64(ci.after)*16, rDSP)
 	}

@@ -264,6 +264,7 @@ var whyNames = [numWhy]string{
 // (native), or from the interpreter at pc.
 type entry struct {
 	native bool
+	self   bool // native, for the function's calls of itself that prove its checks (see builder.selfEntry)
 	pc     int
 	blk    int // its entry block
 	depth  int // the position of the stack top there

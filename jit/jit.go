@@ -93,7 +93,8 @@ type JIT struct {
 
 	snap atomic.Pointer[[]*code] // the current code by function index; copied on write under mu
 
-	byID atomic.Pointer[[]*code] // j.codes, for the exits' lookups; copied on write under mu
+	byID   atomic.Pointer[[]*code] // j.codes, for the exits' lookups; copied on write under mu
+	byAddr []*code                 // j.codes by the address of their memory (Frames); under mu
 
 	glue     []byte // the entry thunk and the common exit (assembleGlue)
 	glueExit int
@@ -370,6 +371,10 @@ func (j *JIT) compileFunc(s *fnState) (c *code, err error) {
 	j.codes = append(j.codes, c)
 	ids := append([]*code(nil), j.codes...)
 	j.byID.Store(&ids)
+	at := sort.Search(len(j.byAddr), func(i int) bool { return j.byAddr[i].base() > c.base() })
+	j.byAddr = append(j.byAddr, nil)
+	copy(j.byAddr[at+1:], j.byAddr[at:])
+	j.byAddr[at] = c
 	return c, nil
 }
 
@@ -669,7 +674,10 @@ func (j *JIT) deopt(c *code, site int, k int64) {
 }
 
 // Frames implements interp.Native: it walks the native stack from the
-// innermost frame at the last exit to the entry thunk.
+// innermost frame at the last exit to the entry thunk. A frame holds no
+// record of the call it is making: the return address its callee keeps
+// (above the callee's frame on amd64, in it on arm64) says which code
+// made the call, and where.
 func (j *JIT) Frames(st *interp.NativeState, f func(fn uint32, callPC, lbase int)) {
 	type fr struct {
 		fn    uint32
@@ -678,21 +686,30 @@ func (j *JIT) Frames(st *interp.NativeState, f func(fn uint32, callPC, lbase int
 	}
 	j.mu.Lock()
 	mem := j.all[st.Private[privStack]].mem
+	byAddr := j.byAddr
 	j.mu.Unlock()
 	base := uintptr(unsafe.Pointer(&mem[0]))
-	at := func(p uintptr) []byte { return mem[p-base:] }
+	word := func(p uintptr) uintptr { return uintptr(binary.LittleEndian.Uint64(mem[p-base:])) }
 	var frames []fr
 	p, stop := st.Private[privNativeSP], st.Private[privEntrySP]
+	c := j.codeOf(int(st.Private[privCode]))
 	for {
-		c := j.codeOf(int(binary.LittleEndian.Uint32(at(p))))
 		next := p + uintptr(c.frame) + retAddrSize
 		if next >= stop {
 			break
 		}
-		p = next
-		b := at(p)
-		cc := j.codeOf(int(binary.LittleEndian.Uint32(b)))
-		frames = append(frames, fr{fn: cc.fn.Index, pc: int(binary.LittleEndian.Uint32(b[4:])), lbase: int(binary.LittleEndian.Uint64(b[8:]))})
+		ret := word(p + uintptr(c.retAt))
+		i := sort.Search(len(byAddr), func(i int) bool { return byAddr[i].base() > ret }) - 1
+		if i < 0 {
+			panic("jit: a return address outside the compiled code")
+		}
+		cc := byAddr[i]
+		pc, ok := cc.callAt(int(ret - cc.base()))
+		if !ok {
+			panic("jit: a return address that follows no call in " + cc.fn.Name)
+		}
+		frames = append(frames, fr{fn: cc.fn.Index, pc: pc, lbase: int(word(next + 8))})
+		p, c = next, cc
 	}
 	for i := len(frames) - 1; i >= 0; i-- {
 		f(frames[i].fn, frames[i].pc, frames[i].lbase)

@@ -430,6 +430,18 @@ func (b *builder) floatBeside(n, operand int) {
 	b.st.set(b.st.top-n, x)
 }
 
+// exactFloat returns the float a number slot s holds exactly: its own,
+// or an int constant's within 2^53.
+func (b *builder) exactFloat(s slot) (vid, bool) {
+	if k, _ := b.kind(s); k == gc.KFloat {
+		return s.p, true
+	}
+	if c, ok := b.f.isConst(s.p); ok && c >= -1<<53 && c <= 1<<53 {
+		return b.f.constantF(int64(math.Float64bits(float64(c)))), true
+	}
+	return 0, false
+}
+
 // floatOf returns s's value as a float (an int is converted).
 func (b *builder) floatOf(s slot) vid {
 	if k, _ := b.kind(s); k == gc.KInt {
@@ -673,10 +685,20 @@ func (b *builder) compare(o interp.Op) bool {
 	} else {
 		kx, _ := b.kind(x)
 		ky, _ := b.kind(y)
+		xp, yp := x.p, y.p
 		if kx != ky {
-			return b.step() // an int with a float: compared exactly by the interpreter
+			// An int with a float is compared exactly: as floats when the
+			// int is a constant a float holds exactly, else by the
+			// interpreter.
+			var ok bool
+			if xp, ok = b.exactFloat(x); ok {
+				yp, ok = b.exactFloat(y)
+			}
+			if !ok {
+				return b.step()
+			}
 		}
-		t = b.emit3(opFCmp, tInt, x.p, y.p, 0, 0, int32(c))
+		t = b.emit3(opFCmp, tInt, xp, yp, 0, 0, int32(c))
 	}
 	b.pop()
 	b.pop()
@@ -1114,6 +1136,8 @@ func (b *builder) callWith(fn int, dyn vid, base int) {
 		// The callee is known (a changed definition recompiles the caller).
 		ci.push, ci.cloc = b.funcs[fn].MaxPush, b.funcs[fn].NLocals
 	}
+	self := fn == int(b.fn.Index)
+	ci.fast = self && b.selfBlk >= 0 && b.provesEntry(base)
 	b.calls = append(b.calls, ci)
 	// The callee's top slot: its payload goes in the argument register
 	// (see run's native entry); 0 when memory has it alone.
@@ -1144,6 +1168,15 @@ func (b *builder) callWith(fn int, dyn vid, base int) {
 				// the return registers (memory holds it too, owned).
 				k := b.emit(opCallK, tInt, 0, 0, 0)
 				p := b.emit(opCallP, tInt, 0, 0, 0)
+				switch {
+				case self && b.hints.selfInt:
+					// Every return of this code gives back an int (see
+					// build); an exit in the callee leaves the caller
+					// to the interpreter too.
+					k = b.f.constant(int64(gc.KInt))
+				case self:
+					b.selfKinds[k] = true
+				}
 				b.st.set(b.st.top, slot{k: k, p: p})
 			}
 			for k, t := range b.st.marks {
@@ -1192,14 +1225,52 @@ func (b *builder) ret() {
 		switch s := b.st.at(b.st.top); {
 		case b.justCalled(s):
 			t.held = true // the callee's return registers are ours
+			b.rets.note(b.selfKinds[s.k] || b.isKind(s.k, gc.KInt))
 		case !s.lazy():
 			t.a, t.b = s.k, s.p
 			b.f.use(s.k)
 			b.f.use(s.p)
+			b.rets.note(b.selfKinds[s.k] || b.isKind(s.k, gc.KInt))
+		default:
+			b.rets.note(false)
 		}
+	} else {
+		b.rets.note(false)
 	}
 	b.f.blocks[b.cur].term = t
 	b.cur = -1
+}
+
+// note counts a return: of an int, or of something else.
+func (r *retKinds) note(isInt bool) {
+	if isInt {
+		r.ints++
+	} else {
+		r.others++
+	}
+}
+
+// isKind reports whether kind value k is the constant kind want.
+func (b *builder) isKind(k vid, want gc.Kind) bool {
+	c, ok := b.f.isConst(k)
+	return ok && gc.Kind(c) == want
+}
+
+// provesEntry reports whether a call of the function itself, whose stack
+// base is position base, may enter at its self entry: the call is in the
+// function's first region (whose start the caller's entry checked: the
+// callee reads no deeper) and the slots hints.guards checks hold their
+// kinds for sure.
+func (b *builder) provesEntry(base int) bool {
+	if b.st.region != 0 || base < 0 {
+		return false
+	}
+	for _, g := range b.hints.guards {
+		if !b.isKind(b.st.at(base+g.pos).k, g.kind) {
+			return false
+		}
+	}
+	return true
 }
 
 // justCalled reports whether s is the result of the call the current

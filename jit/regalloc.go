@@ -95,6 +95,13 @@ func (f *function) layout() []int {
 			id = next
 		}
 	}
+	// The self entry first: a function that calls itself is mostly
+	// entered there (see builder.selfEntry), so it falls through.
+	for _, e := range f.entries {
+		if e.self {
+			walk(e.blk)
+		}
+	}
 	for _, e := range f.entries {
 		walk(e.blk)
 	}
