@@ -143,7 +143,6 @@ const (
 	LocalsSetK       // --       ; u16 slot a, u16 slot i, v k: a[i] = k, a and i locals (LocalGet2, SetK)
 	PlusLoopLocal    // --       ; u16 slot, u16 s, rel body: +loop by the local in slot (LocalGet, PlusLoop)
 	DupDec           // a -- a a-1 (Dup, Dec: "dup 1-", the argument of a recursive call)
-	DupModK          // a -- a a mod k ; v k (Dup, ModK: "dup 2 mod")
 	ReturnIfEqK      // a -- a  ; v k: returns when a = k (DupJumpIfNotEqK over a Return: "dup 0 = if return then")
 	ReturnIfNeK      // a -- a  ; v k (DupJumpIfNotNeK over a Return)
 	ReturnIfLtK      // a -- a  ; v k (DupJumpIfNotLtK over a Return: "dup 2 < if return then", a recursion's base case)
@@ -355,7 +354,6 @@ var opTable = [numOps]OpInfo{
 	LocalsSetK:       {"LocalsSetK", "", oU16U16Value, 0, 0, fSuper},
 	PlusLoopLocal:    {"PlusLoopLocal", "", oU16U16Rel, 0, 0, fBranch | fSuper},
 	DupDec:           {"DupDec", "", oNone, 1, 2, fSuper},
-	DupModK:          {"DupModK", "", oValue, 1, 2, fSuper},
 	ReturnIfEqK:      {"ReturnIfEqK", "", oValue, 1, 1, fSuper},
 	ReturnIfNeK:      {"ReturnIfNeK", "", oValue, 1, 1, fSuper},
 	ReturnIfLtK:      {"ReturnIfLtK", "", oValue, 1, 1, fSuper},
@@ -412,7 +410,6 @@ var superFuses = map[Op][2]Op{
 	LocalsSetK:       {LocalGet2, SetK},
 	PlusLoopLocal:    {LocalGet, PlusLoop},
 	DupDec:           {Dup, Dec},
-	DupModK:          {Dup, ModK},
 	ReturnIfEqK:      {DupJumpIfNotEqK, Return},
 	ReturnIfNeK:      {DupJumpIfNotNeK, Return},
 	ReturnIfLtK:      {DupJumpIfNotLtK, Return},

@@ -199,8 +199,36 @@ loop:
 				continue
 			}
 			fallthrough
+		case Set:
+			// An int index in range of an array of values or of flags
+			// that holds the value; the old element and the array are
+			// dropped after the store (a free never moves a slab). The
+			// rest (errors, unpacking) in cold.
+			if Op(*(*byte)(ip)) == Set && !short(sp, m, 3) {
+				a, iv := *slot(sp, -2), *slot(sp, -1)
+				if i := iv.AsInt(); a.K == gc.KArr && iv.K == gc.KInt && uint64(i) < uint64(h.Len(a)) {
+					old := gc.Value{}
+					if e := h.Slot(a, int(i)); e != nil {
+						old, *e = *e, tos
+					} else if !h.SetFlag(a, int(i), tos) {
+						goto slowSet
+					}
+					sp = unsafe.Add(sp, -3*vsize)
+					tos = *(*gc.Value)(sp)
+					if h.Drop(old) {
+						ip, sp, tos, lp = freeLast(h, old, ip, sp, tos, lp)
+					}
+					if h.Drop(a) {
+						ip, sp, tos, lp = freeLast(h, a, ip, sp, tos, lp)
+					}
+					ip = unsafe.Add(ip, 1)
+					continue
+				}
+			}
+		slowSet:
+			fallthrough
 		case Neg, Abs, Invert, ZeroEq, ZeroLt, Peek, Rot, MinusRot, Tuck, TwoSwap, Depth,
-			Set, Push, ArrPop, Builtin, CallHost, MapAt, MapPut,
+			Push, ArrPop, Builtin, CallHost, MapAt, MapPut,
 			SpawnActor, SendMessage, SpawnSupervisor, SetStrategy, RestartChild,
 			ReceiveMessage, Eq, Ne, Lt, Gt, Le, Ge, EqK, NeK, LtK, GtK, LeK, GeK, TwoDrop,
 			TwoDup, SetK, GetK: // rare in loops: run stays under the compiler's 'big function' size (see Add)
@@ -831,31 +859,6 @@ loop:
 				tos = r
 			}
 			ip = unsafe.Add(ip, 1)
-		case DupModK:
-			kk := gc.Kind(*(*byte)(unsafe.Add(ip, 1)))
-			kx := *(*uint64)(unsafe.Add(ip, 2))
-			if y := int64(kx); tos.K == gc.KInt && kk == gc.KInt && y > 0 {
-				*(*gc.Value)(sp) = tos
-				sp = unsafe.Add(sp, vsize)
-				tos.X = uint64(divModPos(false, tos.AsInt(), y))
-			} else {
-				if short(sp, m, 1) {
-					err = errUnderflow
-					break loop
-				}
-				h.Retain(tos)
-				*(*gc.Value)(sp) = tos
-				sp = unsafe.Add(sp, vsize)
-				var r gc.Value
-				m.spill(ip, sp, tos, lp)
-				r, err = arith(h, Mod, tos, gc.Value{K: kk, X: kx})
-				ip, sp, tos, lp = m.reload()
-				if err != nil {
-					break loop
-				}
-				tos = r
-			}
-			ip = unsafe.Add(ip, 10)
 		case LocalsGet:
 			a, iv := *slot(lp, int(argU16(ip, 1))), *slot(lp, int(argU16(ip, 3)))
 			if a.K != gc.KArr || iv.K != gc.KInt {

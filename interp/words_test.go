@@ -2,6 +2,7 @@ package interp
 
 import (
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/raftvm/raft/gc"
@@ -57,6 +58,51 @@ func TestWordsFreeWhatTheyDrop(t *testing.T) {
 	for _, src := range fail {
 		if m := runWords(t, src); m.Failure == nil {
 			t.Errorf("%s: did not fail", src)
+		}
+	}
+}
+
+// set's paths: an array of values (the old element freed: a string
+// replaced by an int, by a string), a packed array and a flag it holds, a
+// packed array and a value it does not (unpacked), and the failures (out
+// of bounds, an index not an int, not an array, too few operands), each at
+// the set's position. Every count is right after, with packed arrays the
+// size that packs and not.
+func TestSetPaths(t *testing.T) {
+	for _, tc := range []struct{ src, stack, fail string }{
+		{`3 array dup 0 "a" "b" + set dup 0 7 set dup 1 "c" "d" + set dup 1 "e" set`, `<1> { 7 "e" nil }`, ""},
+		{`70 array dup 5 true set dup 6 false set dup 5 get swap 6 get`, "<2> true false", ""},
+		{`70 array dup 5 true set dup 6 "x" "y" + set dup 6 get swap 5 get`, `<2> "xy" true`, ""},
+		{`3 array 3 1 set`, "", ":out-of-bounds"},
+		{`3 array -1 1 set`, "", ":out-of-bounds"},
+		{`3 array 1.0 1 set`, "", ":type"},
+		{`"abc" 0 1 set`, "", ":type"},
+		{`0 1 set`, "", ":stack-underflow"},
+	} {
+		for _, packMin := range []int{64, 1} {
+			old := gc.PackMin
+			gc.PackMin = packMin
+			m := runWords(t, tc.src)
+			gc.PackMin = old
+			switch {
+			case tc.fail != "":
+				if m.Failure == nil || !strings.Contains(m.Failure.Report(), tc.fail+" in <main> at w.raft:1:") {
+					t.Errorf("PackMin %d: %s: failure %v, want %s at the set", packMin, tc.src, m.Failure, tc.fail)
+				}
+			case m.Failure != nil:
+				t.Errorf("PackMin %d: %s: %s", packMin, tc.src, m.Failure.Report())
+			default:
+				if got := m.StackLine(); got != tc.stack {
+					t.Errorf("PackMin %d: %s: stack %s, want %s", packMin, tc.src, got, tc.stack)
+				}
+			}
+			if err := m.Heap.Verify(m.Roots()...); err != nil {
+				t.Errorf("PackMin %d: %s: %v", packMin, tc.src, err)
+			}
+			m.DropAll()
+			if live := m.Heap.Stats().Live; live != 0 {
+				t.Errorf("PackMin %d: %s: %d objects left alive", packMin, tc.src, live)
+			}
 		}
 	}
 }
