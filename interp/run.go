@@ -165,7 +165,7 @@ func (m *Machine) Run(budget int) Status {
 // effect" of earlier notes: any change to the code before run flipped it.
 // TestDispatchInOneLine fails when the dispatch of the raft binary crosses
 // a line; then flip runPhase.
-const runPhase = 0
+const runPhase = 1
 
 // layoutPad is 32 or 64 bytes of code (runPhase) that moves run. NewProgram
 // calls it so that the linker keeps it; it counts into p.

@@ -355,7 +355,9 @@ func (w *worker) run(a *actor) {
 	if !a.state.CompareAndSwap(uint32(stRunnable), uint32(stRunning)) { // from now, wakers mark it notified instead of queueing it
 		panic("sched: run: actor taken from a queue is " + actorState(a.state.Load()).String())
 	}
-	a.w = w
+	if a.w != w { // written only when it changes: a.w's line is shared with a neighbour's (see actor)
+		a.w = w
+	}
 	w.st.slices.Add(1)
 	if a == rt.main && rt.mainStop.Load() {
 		rt.giveMain(a, interp.StatusYield)
