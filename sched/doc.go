@@ -252,6 +252,10 @@
 //   - runq.head and runq.tail: the ring protocol (runq.go).
 //   - everything else about an actor (its machine, links, monitors, trap
 //     flag, deadline, supervisor) is owned by the worker running it.
+//   - worker.st and worker.loops: the worker's counters (worker.n, plain
+//     fields of its own) as it last published them (flush: every memSlices
+//     slices, before it parks, when it stops), loaded by Stats and tests.
+//     Stats is exact once Stop has returned.
 //   - Runtime.machines (a sync.Pool) holds released machines nobody owns;
 //     fragPool (a sync.Pool) empty fragment heaps nobody owns. worker.frags
 //     (empty fragments too), worker.buf and worker.tbuf (drain's scratch)

@@ -201,7 +201,7 @@ func (rt *Runtime) send(w *worker, a *actor) error {
 		return errType
 	}
 	if t != nil && t != a && rt.deliverDirect(w, t, m.Heap, msg) {
-		w.st.messages.Add(1)
+		w.n.messages++
 		m.Pop()
 		m.Pop()
 		m.Heap.Release(msg)
@@ -216,7 +216,7 @@ func (rt *Runtime) send(w *worker, a *actor) error {
 			}
 		}
 		if rt.post(w, t, it, elems, t != a) {
-			w.st.messages.Add(1)
+			w.n.messages++
 		}
 	}
 	m.Pop()

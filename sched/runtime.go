@@ -501,7 +501,7 @@ func (rt *Runtime) spawn(w *worker, parent *actor, q gc.Value, link bool) (*acto
 		parent.addLink(a.pid)
 	}
 	rt.pids.add(a)
-	w.st.spawned.Add(1)
+	w.n.spawned++
 	a.state.Store(uint32(stRunnable)) // published with a by the queue
 	w.put(a)
 	return a, nil
