@@ -34,7 +34,11 @@
 // (requeue, wait, end). It finds work in this order: the next slot (the
 // actor its last running actor woke by a send, so that a message and its
 // answer stay on one core, hot in cache; at most maxStreak times in a row
-// while its queue holds others), its local queue (FIFO: a yielding actor
+// while its queue holds others; only when the sender had nothing more to
+// receive (actor.idleNext), so that it will most likely wait at once: a
+// dispatcher with results queued goes on running, and the actor it woke
+// goes to the queue's tail, where another worker may steal it, instead of
+// waiting in the next slot until the sender's slice ends), its local queue (FIFO: a yielding actor
 // goes to the tail, which is what makes preemption fair), the global queue
 // (first every globalEvery rounds so that it cannot starve), then stealing
 // half of another worker's queue, then parking.

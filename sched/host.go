@@ -200,7 +200,8 @@ func (rt *Runtime) send(w *worker, a *actor) error {
 	default:
 		return errType
 	}
-	if t != nil && t != a && rt.deliverDirect(w, t, m.Heap, msg) {
+	near := a.idleNext()
+	if t != nil && t != a && rt.deliverDirect(w, t, m.Heap, msg, near) {
 		w.n.messages++
 		m.Pop()
 		m.Pop()
@@ -215,7 +216,7 @@ func (rt *Runtime) send(w *worker, a *actor) error {
 				return err
 			}
 		}
-		if rt.post(w, t, it, elems, t != a) {
+		if rt.post(w, t, it, elems, t != a, near) {
 			w.n.messages++
 		}
 	}
@@ -232,11 +233,11 @@ func (rt *Runtime) send(w *worker, a *actor) error {
 // signal instead (and ends), one that has ended gets nothing; either way
 // the message is dropped. w is the caller's worker, nil outside the
 // workers.
-func (rt *Runtime) post(w *worker, t *actor, it item, elems []gc.Value, wake bool) bool {
+func (rt *Runtime) post(w *worker, t *actor, it item, elems []gc.Value, wake, near bool) bool {
 	switch t.putMsg(it, elems, rt.limits.Mailbox) {
 	case putTaken:
 		if wake {
-			rt.wake(w, t, wakeMsg)
+			rt.wakeTo(w, t, wakeMsg, near)
 		}
 		return true
 	case putOver:
@@ -282,7 +283,7 @@ func tupleElems(h *gc.Heap, msg gc.Value) []gc.Value {
 // other senders still between their append and their wake-up (which sees
 // delivering and leaves t to us): no order holds between two senders, and
 // t, made runnable by us, drains them.
-func (rt *Runtime) deliverDirect(w *worker, t *actor, h *gc.Heap, msg gc.Value) bool {
+func (rt *Runtime) deliverDirect(w *worker, t *actor, h *gc.Heap, msg gc.Value, near bool) bool {
 	// A load first: a receiver that does not wait (running, most often, on
 	// another core) keeps its state's cache line; a failed CAS would take it.
 	if actorState(t.state.Load()) != stWaiting || !t.state.CompareAndSwap(uint32(stWaiting), uint32(stDelivering)) { // t is ours until the Store below
@@ -301,7 +302,7 @@ func (rt *Runtime) deliverDirect(w *worker, t *actor, h *gc.Heap, msg gc.Value) 
 	}
 	t.m.Mailbox.Append(v)
 	t.state.Store(uint32(stRunnable)) // published with t by the queue
-	rt.ready(w, t, true)
+	rt.ready(w, t, near)
 	return true
 }
 
