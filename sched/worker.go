@@ -5,6 +5,7 @@ package sched
 // and settles what the slice left: requeue, wait, or end.
 
 import (
+	"runtime"
 	"sync/atomic"
 	"time"
 
@@ -378,8 +379,14 @@ func (rt *Runtime) checkDeadlock() {
 // run runs one slice of actor a, which w took from a queue (a is stRunnable).
 func (w *worker) run(a *actor) {
 	rt := w.rt
-	if !a.state.CompareAndSwap(uint32(stRunnable), uint32(stRunning)) { // from now, wakers mark it notified instead of queueing it
-		panic("sched: run: actor taken from a queue is " + actorState(a.state.Load()).String())
+	for !a.state.CompareAndSwap(uint32(stRunnable), uint32(stRunning)) { // from now, wakers mark it notified instead of queueing it
+		switch s := actorState(a.state.Load()); s {
+		case stDelivering:
+			runtime.Gosched() // a sender on another worker copies a message into it (deliverDirect): one copy
+		case stRunnable: // the copy just ended
+		default:
+			panic("sched: run: actor taken from a queue is " + s.String())
+		}
 	}
 	if a.w != w { // written only when it changes: a.w's line is shared with a neighbour's (see actor)
 		a.w = w
