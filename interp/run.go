@@ -144,12 +144,15 @@ const DefaultBudget = 4000
 // ProfileBudget reductions and its stack is sampled at the end.
 func (m *Machine) Run(budget int) Status {
 	p := m.Prog.Prof
+	if p == nil { // direct calls: a method value's wrapper cost an actor switch a call more
+		if m.Prog.Native != nil {
+			return m.runMixed(budget)
+		}
+		return m.run(budget)
+	}
 	run := m.run
 	if m.Prog.Native != nil {
 		run = m.runMixed
-	}
-	if p == nil {
-		return run(budget)
 	}
 	before := m.Reductions
 	st := run(min(budget, ProfileBudget))
@@ -165,7 +168,7 @@ func (m *Machine) Run(budget int) Status {
 // effect" of earlier notes: any change to the code before run flipped it.
 // TestDispatchInOneLine fails when the dispatch of the raft binary crosses
 // a line; then flip runPhase.
-const runPhase = 1
+const runPhase = 0
 
 // layoutPad is 32 or 64 bytes of code (runPhase) that moves run. NewProgram
 // calls it so that the linker keeps it; it counts into p.
