@@ -488,15 +488,17 @@ func inlineElems(it item, vals []gc.Value) []gc.Value {
 // pages of 512 slots, each page dropped once all of its pids have ended,
 // so that a program spawning without end keeps only live pages.
 //
-// Lookups take no lock: two atomic loads.
+// Lookups take no lock: three dependent loads (the directory, its page,
+// the slot). The directory holds the pages themselves (it held a pointer
+// to a cell holding each, a load more at every send): growing it copies
+// the pages into a bigger one, and dropping a page stores nil into the
+// current one, both under mu, so that no drop is lost to a growth.
 type pidTable struct {
-	mu  sync.Mutex                       // guards growing dir and dropping pages
-	dir atomic.Pointer[[]*atomicPagePtr] // published after each growth; pairs with the Load in lookup
+	mu  sync.Mutex                                // guards growing dir and dropping pages
+	dir atomic.Pointer[[]atomic.Pointer[pidPage]] // published after each growth; pairs with the Load in lookup
 }
 
 const pageBits = 9 // 512 slots, 4 KB: a run of a few actors (an embedder may start many) allocates little
-
-type atomicPagePtr struct{ p atomic.Pointer[pidPage] }
 
 type pidPage struct {
 	slots [1 << pageBits]atomic.Pointer[actor] // the live actor of each pid, nil once it ended
@@ -505,7 +507,7 @@ type pidPage struct {
 
 func newPidTable() *pidTable {
 	t := &pidTable{}
-	d := []*atomicPagePtr{}
+	d := []atomic.Pointer[pidPage]{}
 	t.dir.Store(&d)
 	return t
 }
@@ -517,7 +519,7 @@ func (t *pidTable) lookup(pid uint64) *actor {
 	if i >= uint64(len(d)) {
 		return nil
 	}
-	p := d[i].p.Load() // pairs with the Store in page
+	p := d[i].Load() // pairs with the Stores in page and remove
 	if p == nil {
 		return nil
 	}
@@ -529,29 +531,28 @@ func (t *pidTable) page(pid uint64) *pidPage {
 	i := pid >> pageBits
 	d := *t.dir.Load()
 	if i < uint64(len(d)) {
-		if p := d[i].p.Load(); p != nil {
+		if p := d[i].Load(); p != nil {
 			return p
 		}
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	d = *t.dir.Load()
-	for uint64(len(d)) <= i {
-		nd := make([]*atomicPagePtr, len(d), 2*len(d)+1)
-		copy(nd, d)
-		for uint64(len(nd)) < uint64(cap(nd)) {
-			nd = append(nd, &atomicPagePtr{})
+	if uint64(len(d)) <= i {
+		nd := make([]atomic.Pointer[pidPage], 2*i+1)
+		for j := range d {
+			nd[j].Store(d[j].Load()) // under mu: no page is dropped meanwhile
 		}
 		d = nd
 		t.dir.Store(&d) // publishes the grown directory to lookup
 	}
-	p := d[i].p.Load()
+	p := d[i].Load()
 	if p == nil {
 		p = &pidPage{}
 		if i == 0 {
 			p.ended.Store(1) // pid 0 is never used
 		}
-		d[i].p.Store(p) // publishes the page to lookup
+		d[i].Store(p) // publishes the page to lookup
 	}
 	return p
 }
@@ -568,7 +569,7 @@ func (t *pidTable) remove(a *actor) {
 	if p.ended.Add(1) == 1<<pageBits {
 		t.mu.Lock()
 		d := *t.dir.Load()
-		d[a.pid>>pageBits].p.Store(nil) // lookups of the page's pids now find nothing, as before
+		d[a.pid>>pageBits].Store(nil) // lookups of the page's pids now find nothing, as before
 		t.mu.Unlock()
 	}
 }

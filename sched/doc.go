@@ -260,7 +260,9 @@
 //   - actor.state: the state machine above.
 //   - Runtime.regMu: the registry (registry.go).
 //   - timers.mu: the timer heap and each actor's timer position (x.tpos).
-//   - pidTable.mu: growing the pid table's directory; lookups are lock-free.
+//   - pidTable.mu: growing the pid table's directory (which copies its pages)
+//     and dropping a page, so that no drop is lost to a growth; lookups are
+//     lock-free (pidTable.dir and each page and slot are atomic pointers).
 //   - runq.head and runq.tail: the ring protocol (runq.go).
 //   - everything else about an actor (its machine, links, monitors, trap
 //     flag, deadline, supervisor) is owned by the worker running it.
