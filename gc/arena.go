@@ -46,6 +46,7 @@ const (
 	quickDepth   = 8 // freed objects kept on each quick list
 
 	minValCap  = 16  // Values in a new Value slab
+	minHandles = 16  // capacity of a heap's first header and count arrays: 192 and 64 bytes, size classes that keep them in cache lines of their own (with append's first 1, 2, 4 ... the counts of 4 heaps shared a line, and a message's copy into one heap on one core took it from the heap of an actor on another)
 	minByteCap = 256 // bytes in a new byte slab
 )
 
@@ -75,6 +76,8 @@ type freeLists struct {
 	// handle and a free block each (flushQuick); Clear empties them.
 	quick  [quickClasses][quickDepth]uint32
 	nquick [quickClasses]uint8
+
+	_ [40]byte // to 256 bytes, a size class of whole cache lines: the quick lists are written at every message, and in the 224-byte class they shared lines with other actors' (TestFreeListsSize)
 }
 
 // slabOf returns the slab that holds the payload of heap kind k.
@@ -197,6 +200,9 @@ func (h *Heap) newObject(k Kind, n int) (uint32, error) {
 			panic("gc: newObject: allocation into a shared heap")
 		}
 		x = uint32(len(h.hdrs))
+		if len(h.hdrs) == cap(h.hdrs) {
+			h.growHandles()
+		}
 		h.hdrs = append(h.hdrs, hdr{})
 		h.rcs = append(h.rcs, 0)
 		h.grew(hdrSize)
@@ -206,6 +212,16 @@ func (h *Heap) newObject(k Kind, n int) (uint32, error) {
 	h.live++
 	h.allocs++
 	return x, nil
+}
+
+// growHandles gives the header and count arrays room for more handles:
+// at first minHandles, then twice as many. (Out of newObject's line.)
+func (h *Heap) growHandles() {
+	c := max(minHandles, 2*cap(h.hdrs))
+	hdrs, rcs := make([]hdr, len(h.hdrs), c), make([]uint32, len(h.rcs), c)
+	copy(hdrs, h.hdrs)
+	copy(rcs, h.rcs)
+	h.hdrs, h.rcs = hdrs, rcs
 }
 
 // grew accounts for n more arena bytes.

@@ -72,7 +72,7 @@ func copyFlat(dst, src *Heap, v Value) (c Value, ok bool, err error) {
 	// elems stays right while dst grows, even when dst is src (see
 	// copyGraph); the copy goes through dst.vals, which may have moved.
 	off := dst.hdrs[x].off
-	copy(dst.vals[off:off+p.n], elems)
+	copyVals(dst.vals[off:off+p.n], elems)
 	return Value{K: v.K, X: uint64(x)}, true, nil
 }
 

@@ -1,5 +1,7 @@
 package gc
 
+import "unsafe"
+
 // This file exports the arena's internals to the tests of package gc_test.
 
 // HdrSize is the arena bytes one handle costs (header and count).
@@ -56,3 +58,9 @@ func (h *Heap) Objects() []Value {
 	}
 	return vs
 }
+
+// FreeListsSize is the size of a heap's free lists, in bytes.
+const FreeListsSize = unsafe.Sizeof(freeLists{})
+
+// HandleCaps returns the capacities of h's header and count arrays.
+func (h *Heap) HandleCaps() (hdrs, rcs int) { return cap(h.hdrs), cap(h.rcs) }

@@ -368,8 +368,17 @@ func (q *Queue) Append(v gc.Value) {
 		clear(q.buf[n:])
 		q.buf, q.head = q.buf[:n], 0
 	}
+	if q.buf == nil {
+		q.buf = make([]gc.Value, 0, minQueueCap)
+	}
 	q.buf = append(q.buf, v)
 }
+
+// minQueueCap is the capacity of a queue's first buffer: a cache line of
+// Values. A sender on another core writes a mailbox's buffer; a buffer of
+// the 16- or 32-byte size class would share its line with other actors'
+// (independent pingpong pairs on 2 workers paid for it at every message).
+const minQueueCap = 4
 
 // At returns the i-th value (0 is the oldest), borrowed.
 func (q *Queue) At(i int) gc.Value { return q.buf[q.head+i] }

@@ -147,12 +147,15 @@ const DefaultBudget = 4000
 // ProfileBudget reductions and its stack is sampled at the end.
 func (m *Machine) Run(budget int) Status {
 	p := m.Prog.Prof
+	if p == nil { // direct calls: a method value's wrapper cost an actor switch a call more
+		if m.Prog.Native != nil {
+			return m.runMixed(budget)
+		}
+		return m.run(budget)
+	}
 	run := m.run
 	if m.Prog.Native != nil {
 		run = m.runMixed
-	}
-	if p == nil {
-		return run(budget)
 	}
 	before := m.Reductions
 	st := run(min(budget, ProfileBudget))

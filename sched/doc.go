@@ -34,7 +34,11 @@
 // (requeue, wait, end). It finds work in this order: the next slot (the
 // actor its last running actor woke by a send, so that a message and its
 // answer stay on one core, hot in cache; at most maxStreak times in a row
-// while its queue holds others), its local queue (FIFO: a yielding actor
+// while its queue holds others; only when the sender had nothing more to
+// receive (actor.idleNext), so that it will most likely wait at once: a
+// dispatcher with results queued goes on running, and the actor it woke
+// goes to the queue's tail, where another worker may steal it, instead of
+// waiting in the next slot until the sender's slice ends), its local queue (FIFO: a yielding actor
 // goes to the tail, which is what makes preemption fair), the global queue
 // (first every globalEvery rounds so that it cannot starve), then stealing
 // half of another worker's queue, then parking.
@@ -67,7 +71,7 @@
 //	waiting   blocked (receive, receive-timeout, a supervisor's reply, a supervisor between events)
 //	sleeping  blocked in sleep: only a signal or its timer wakes it, messages wait
 //	io        blocked in an input or file word: only a signal or the operation's end wakes it
-//	delivering was waiting; a sender owns it while it puts a message in its heap (below), then makes it runnable
+//	delivering was waiting or runnable; a sender owns it while it puts a message in its heap (below), then stores runnable
 //	dead      ended: wake-ups do nothing
 //
 // A waker (a sender, a signal, a timer) appends to the inbox under the
@@ -76,7 +80,8 @@
 // is the waker) is CASed to runnable and the waker queues the actor; running
 // is CASed to notified and the waker is done; any other state needs
 // nothing. The worker takes an actor from a queue, CASes runnable to
-// running (anything else is a broken invariant: it panics), drains the
+// running (while a sender holds it delivering, it yields until the copy
+// ends; any other state is a broken invariant: it panics), drains the
 // inbox if a signal is there, runs the slice, and then:
 //
 //   - after StatusYield, stores runnable and puts it at its queue's tail
@@ -160,8 +165,14 @@
 // straight into the receiver's heap and mailbox (deliverDirect): it CASes
 // the receiver from waiting to delivering, which makes the receiver its
 // own (no worker runs it, every waker leaves it alone), copies, stores
-// runnable and queues it. Otherwise (the receiver runs, sleeps, is a
-// supervisor, or its heap is full) the sender copies it (gc.Copy) into an
+// runnable and queues it. So it does to a receiver that is runnable in a
+// queue, last ran on the sender's worker (its heap is in this core's
+// cache) and has an empty inbox (flagItems clear: every earlier item of
+// this sender is in its mailbox already); the receiver stays in its queue,
+// and a worker that takes it meanwhile yields until the sender stores
+// runnable (fanout on 1 worker: every job and result went through inboxes
+// before, now straight into the heaps, -9% time). Otherwise (the receiver
+// runs, sleeps, is a supervisor, or its heap is full) the sender copies it (gc.Copy) into an
 // empty fragment heap (its worker's, or one from fragPool) and puts it in
 // the inbox; the receiver copies it again into its own heap, empties the
 // fragment at once (gc.Heap.Clear) and keeps it in its worker's fragments
@@ -176,13 +187,14 @@
 // fragment heap. A segment that goes to the backlog keeps its vals with
 // it; the rest of a dying actor's inbox moves its inline tuples into
 // fragments (keep), as main puts it back for its next run. The
-// deliverDirect CAS is tried only after a load sees the receiver waiting. No two actors share a heap object, and an
+// deliverDirect CAS is tried only after a load sees the receiver waiting or runnable. No two actors share a heap object, and an
 // actor's heap is touched only by whoever owns the actor: its worker, or
 // a sender that holds it delivering. Per-sender order holds: one mutex
 // orders each inbox, and an actor that waits has seen every item of every
 // send that has finished (the send's wake-up made it runnable, and it
-// drained before it waited again), so a message delivered to its mailbox
-// cannot overtake an earlier one of the same sender.
+// drained before it waited again), as has a runnable one whose inbox is
+// empty, so a message delivered to its mailbox cannot overtake an earlier
+// one of the same sender (TestDirectToRunnableInOrder).
 //
 // Exit signals are not messages: drain settles them in order with the
 // messages. An untrappable :kill (from kill) makes the actor dying with
@@ -203,11 +215,22 @@
 // runs). The machine (stack, heap) of an ended actor goes to a pool for the
 // next spawn: a spawn loop whose actors end soon allocates little.
 //
-// An idle actor costs about 820 bytes: its actor struct (104 bytes), the
-// interp.Machine (368), its first stack (4 slots) and locals, and its
-// gc.Heap (192); what only
+// An idle actor costs about 500 bytes: its actor struct (96 bytes), the
+// interp.Machine (320), its first stack (2 slots) and locals; it points at
+// the runtime's shared heap while its own is unused (heap.go); what only
 // some actors use (links, monitors, timers, supervisor state) is in
 // actorExt, made at first use.
+//
+// Cache lines: what other cores write at every message must not share a
+// 64-byte line with another actor's, or two actors that run on two cores
+// take the line from each other at every message (false sharing: four
+// independent pingpong pairs cost a third more per message on 2 workers
+// than on 1, and ran 1.39 times as fast instead of 1.9). So the actor's
+// state, flags and mutex sit in bytes 32-63 of its struct, the only ones
+// of the 96-byte size class that no neighbour shares (actor,
+// TestActorLayout); a mailbox's first buffer is a line of Values
+// (interp.Queue), and a heap's free lists and first header and count
+// arrays come in size classes of whole lines (gc, TestLineSizes).
 //
 // # Supervisors
 //
@@ -237,10 +260,16 @@
 //   - actor.state: the state machine above.
 //   - Runtime.regMu: the registry (registry.go).
 //   - timers.mu: the timer heap and each actor's timer position (x.tpos).
-//   - pidTable.mu: growing the pid table's directory; lookups are lock-free.
+//   - pidTable.mu: growing the pid table's directory (which copies its pages)
+//     and dropping a page, so that no drop is lost to a growth; lookups are
+//     lock-free (pidTable.dir and each page and slot are atomic pointers).
 //   - runq.head and runq.tail: the ring protocol (runq.go).
 //   - everything else about an actor (its machine, links, monitors, trap
 //     flag, deadline, supervisor) is owned by the worker running it.
+//   - worker.st and worker.loops: the worker's counters (worker.n, plain
+//     fields of its own) as it last published them (flush: every memSlices
+//     slices, before it parks, when it stops), loaded by Stats and tests.
+//     Stats is exact once Stop has returned.
 //   - Runtime.machines (a sync.Pool) holds released machines nobody owns;
 //     fragPool (a sync.Pool) empty fragment heaps nobody owns. worker.frags
 //     (empty fragments too), worker.buf and worker.tbuf (drain's scratch)

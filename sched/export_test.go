@@ -116,3 +116,10 @@ func (rt *Runtime) SharedHeaps() (shared, own int) {
 
 // ActorSize is the size of the scheduler's actor struct, in bytes.
 const ActorSize = unsafe.Sizeof(actor{})
+
+// ActorHotOffsets returns the offsets in the actor struct of the words
+// other cores write at every message.
+func ActorHotOffsets() (state, flags, mu uintptr) {
+	var a actor
+	return unsafe.Offsetof(a.state), unsafe.Offsetof(a.flags), unsafe.Offsetof(a.mu)
+}

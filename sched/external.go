@@ -77,7 +77,7 @@ func (rt *Runtime) SendFrom(pid uint64, build func(h *gc.Heap) (gc.Value, error)
 		dropItem(&it)
 		return nil
 	}
-	rt.post(nil, t, it, nil, true)
+	rt.post(nil, t, it, nil, true, false)
 	return nil
 }
 

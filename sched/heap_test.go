@@ -58,3 +58,18 @@ func TestActorSize(t *testing.T) {
 		t.Errorf("an actor is %d bytes, want at most 96", sched.ActorSize)
 	}
 }
+
+// TestActorLayout: the words other cores write at every message lie in
+// bytes 32-63 of the actor, the only ones that share no cache line with a
+// neighbour in the 96-byte size class (see actor).
+func TestActorLayout(t *testing.T) {
+	state, flags, mu := sched.ActorHotOffsets()
+	for _, f := range []struct {
+		name      string
+		off, size uintptr
+	}{{"state", state, 4}, {"flags", flags, 4}, {"mu", mu, 8}} {
+		if f.off < 32 || f.off+f.size > 64 {
+			t.Errorf("actor.%s is at byte %d, want it in bytes 32-63", f.name, f.off)
+		}
+	}
+}

@@ -200,8 +200,9 @@ func (rt *Runtime) send(w *worker, a *actor) error {
 	default:
 		return errType
 	}
-	if t != nil && t != a && rt.deliverDirect(w, t, m.Heap, msg) {
-		w.st.messages.Add(1)
+	near := a.idleNext()
+	if t != nil && t != a && rt.deliverDirect(w, t, m.Heap, msg, near) {
+		w.n.messages++
 		m.Pop()
 		m.Pop()
 		m.Heap.Release(msg)
@@ -215,8 +216,8 @@ func (rt *Runtime) send(w *worker, a *actor) error {
 				return err
 			}
 		}
-		if rt.post(w, t, it, elems, t != a) {
-			w.st.messages.Add(1)
+		if rt.post(w, t, it, elems, t != a, near) {
+			w.n.messages++
 		}
 	}
 	m.Pop()
@@ -232,11 +233,11 @@ func (rt *Runtime) send(w *worker, a *actor) error {
 // signal instead (and ends), one that has ended gets nothing; either way
 // the message is dropped. w is the caller's worker, nil outside the
 // workers.
-func (rt *Runtime) post(w *worker, t *actor, it item, elems []gc.Value, wake bool) bool {
+func (rt *Runtime) post(w *worker, t *actor, it item, elems []gc.Value, wake, near bool) bool {
 	switch t.putMsg(it, elems, rt.limits.Mailbox) {
 	case putTaken:
 		if wake {
-			rt.wake(w, t, wakeMsg)
+			rt.wakeTo(w, t, wakeMsg, near)
 		}
 		return true
 	case putOver:
@@ -268,40 +269,58 @@ func tupleElems(h *gc.Heap, msg gc.Value) []gc.Value {
 }
 
 // deliverDirect delivers msg, a value of the sender's heap h, to t in one
-// copy, straight into t's heap and mailbox, when t waits for a message:
-// the sender takes t (waiting -> delivering), so that nobody else runs or
-// touches it, copies, and makes it runnable (it runs next on w, as a woken
-// receiver does). It reports false, having changed nothing, when t does
-// not wait, is a supervisor (its messages are events of its state
+// copy, straight into t's heap and mailbox, when t waits for a message or
+// is runnable in a queue of w: the sender takes t (waiting or runnable ->
+// delivering), so that nobody else runs or touches it, copies, and makes
+// it runnable: a waiting t it queues (to run next on w, as a woken
+// receiver does, when near is set); a runnable t is in a queue already. It
+// reports false, having changed nothing, when t neither waits nor is
+// runnable, is a supervisor (its messages are events of its state
 // machine), holds Limits.Mailbox messages already, or has no room in its
-// heap: then the message goes through t's inbox in a fragment, two copies.
+// heap; a runnable t also when it last ran on another worker (its heap is
+// in that core's cache: the inbox carries less from core to core) or its
+// inbox holds items. Then the message goes through t's inbox.
 //
-// Order holds: t waits, so every item an earlier send of this sender put
-// in t's inbox has been seen by t (that send's wake-up made it runnable,
-// and t drained before it waited again). Items in the inbox now are of
-// other senders still between their append and their wake-up (which sees
-// delivering and leaves t to us): no order holds between two senders, and
-// t, made runnable by us, drains them.
-func (rt *Runtime) deliverDirect(w *worker, t *actor, h *gc.Heap, msg gc.Value) bool {
-	// A load first: a receiver that does not wait (running, most often, on
-	// another core) keeps its state's cache line; a failed CAS would take it.
-	if actorState(t.state.Load()) != stWaiting || !t.state.CompareAndSwap(uint32(stWaiting), uint32(stDelivering)) { // t is ours until the Store below
+// Order holds. A waiting t has seen every item an earlier send of this
+// sender put in its inbox (that send's wake-up made it runnable, and t
+// drained before it waited again). A runnable t whose inbox holds no item
+// (flagItems, stored under t.mu by every put before it unlocks, cleared
+// only by a take of every item) has taken them into its mailbox before it
+// last stopped running (its worker's Store of runnable, which our CAS
+// reads, publishes that). Items in the inbox now are of other senders
+// still between their append and their wake-up (which sees delivering and
+// leaves t to us, as it leaves a runnable actor): no order holds between
+// two senders, and t drains them when it runs.
+//
+// A worker that takes a delivering t from a queue waits until the sender
+// stores runnable (run): a copy of one message, on another worker (the
+// sender's worker runs the sender, so it cannot take t meanwhile).
+func (rt *Runtime) deliverDirect(w *worker, t *actor, h *gc.Heap, msg gc.Value, near bool) bool {
+	// A load first: a receiver that runs (on another core, most often)
+	// keeps its state's cache line; a failed CAS would take it.
+	from := actorState(t.state.Load())
+	if from != stWaiting && from != stRunnable || !t.state.CompareAndSwap(uint32(from), uint32(stDelivering)) { // t is ours until the Store below
 		return false
 	}
 	v := msg
 	ok := (t.x == nil || t.x.sup == nil) && t.m.Mailbox.Len() < rt.limits.Mailbox // past the limit, drain ends it
+	if from == stRunnable {
+		ok = ok && t.w == w && t.flags.Load()&flagItems == 0 // t.w: written by t's last worker before its Store of runnable, which our CAS read; flags pairs with the Or in putMsg
+	}
 	if ok && msg.IsHeap() {
 		c, err := gc.Copy(rt.ownHeap(w, t.m), h, msg)
 		ok = err == nil
 		v = c
 	}
 	if !ok {
-		t.state.Store(uint32(stWaiting)) // the caller's inbox send wakes it, and with it anyone whose wake-up found it delivering
+		t.state.Store(uint32(from)) // the caller's inbox send wakes it, and with it anyone whose wake-up found it delivering
 		return false
 	}
 	t.m.Mailbox.Append(v)
-	t.state.Store(uint32(stRunnable)) // published with t by the queue
-	rt.ready(w, t, true)
+	t.state.Store(uint32(stRunnable)) // published with t by the queue (a waiting t), or to the worker that takes t from its queue (run)
+	if from == stWaiting {
+		rt.ready(w, t, near)
+	}
 	return true
 }
 

@@ -356,6 +356,12 @@ func (rt *Runtime) now() int64 { return int64(time.Since(rt.epoch)) }
 // makes it runnable if it waits for that. Any goroutine; w is the caller's
 // worker, or nil outside the workers. See the protocol in doc.go.
 func (rt *Runtime) wake(w *worker, a *actor, kind wakeKind) {
+	rt.wakeTo(w, a, kind, kind != wakeTimer)
+}
+
+// wakeTo is wake, saying where an actor it makes runnable goes: w's next
+// slot when next is set, else the tail of w's queue (ready).
+func (rt *Runtime) wakeTo(w *worker, a *actor, kind wakeKind, next bool) {
 	for {
 		s := actorState(a.state.Load()) // pairs with the worker's Store/CAS at slice boundaries
 		switch s {
@@ -380,7 +386,7 @@ func (rt *Runtime) wake(w *worker, a *actor, kind wakeKind) {
 			return
 		}
 		if a.state.CompareAndSwap(uint32(s), uint32(stRunnable)) { // we made it runnable: we queue it
-			rt.ready(w, a, kind != wakeTimer)
+			rt.ready(w, a, next)
 			return
 		}
 	}
@@ -501,7 +507,7 @@ func (rt *Runtime) spawn(w *worker, parent *actor, q gc.Value, link bool) (*acto
 		parent.addLink(a.pid)
 	}
 	rt.pids.add(a)
-	w.st.spawned.Add(1)
+	w.n.spawned++
 	a.state.Store(uint32(stRunnable)) // published with a by the queue
 	w.put(a)
 	return a, nil

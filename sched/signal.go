@@ -277,7 +277,7 @@ func (w *worker) sendExit(pid, from uint64, h *gc.Heap, reason gc.Value, fi *fai
 		dropItem(&it)
 		return
 	}
-	w.st.signals.Add(1)
+	w.n.signals++
 	w.rt.wake(w, t, wakeSignal)
 }
 
@@ -367,7 +367,7 @@ func (w *worker) finish(a *actor, reason gc.Value, fi *failInfo, failed bool) {
 		w.sendDown(mo.from, mo.ref, a.pid, h, reason)
 	}
 	a.x = nil
-	w.st.reductions.Add(a.m.Reductions)
+	w.n.reductions += a.m.Reductions
 	a.m.Reductions = 0
 	a.m.Release()
 	rt.freeMachine(a.m)

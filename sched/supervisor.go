@@ -581,7 +581,7 @@ func (rt *Runtime) startSupervisor(w *worker, a *actor) error {
 	sa.addLink(a.pid)
 	a.addLink(sa.pid)
 	rt.pids.add(sa)
-	w.st.spawned.Add(1)
+	w.n.spawned++
 	sa.state.Store(uint32(stRunnable))
 	w.put(sa)
 	m.Pop()
