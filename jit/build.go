@@ -304,9 +304,9 @@ type builder struct {
 
 	// A function that calls itself (see selfEntry): its calls of itself
 	// enter at selfBlk; while the first block runs and nothing has been
-	// written back (firstBlk >= 0), the kinds of the values the function
-	// was called with are initial (by position) and the checks of them
-	// are guards (for hints.guards); rets sees what returns give back.
+	// written back (firstBlk >= 0), entryVals maps the kinds of the values
+	// the function was called with to their positions, and the checks of
+	// them are guards (for hints.guards); rets sees what returns give back.
 	selfCalls bool
 	selfBlk   int
 	firstBlk  int
