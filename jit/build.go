@@ -525,11 +525,7 @@ func (b *builder) entryGuards() {
 			}
 			continue
 		}
-		e := b.exitHere(interp.ExitInterp, whyGuard, 0, b.st)
-		b.f.exits[e].guard = s.k
-		b.f.exits[e].site = len(b.sites)
-		b.sites = append(b.sites, g.site)
-		b.emit3(opCheck, tVoid, s.k, b.f.constant(int64(g.kind)), 0, int64(e), int32(cEq))
+		b.siteCheck(b.exitHere(interp.ExitInterp, whyGuard, 0, b.st), s.k, s.k, cEq, int64(g.kind), g.site)
 		b.refine(s.k, g.kind)
 	}
 }
@@ -827,12 +823,19 @@ func (b *builder) checkSite(x vid, c cond, want int64, operand int) {
 // it fails (x computed from kind: a range of kinds tested at once).
 func (b *builder) checkSiteOf(kind, x vid, c cond, want int64, operand int) {
 	e := b.exitPre(whyGuard)
+	site := siteKey{b.in.pc, operand + b.operand}
+	if kind == x && c == cEq && b.firstBlk >= 0 {
+		b.noteGuard(x, want, site)
+	}
+	b.siteCheck(e, kind, x, c, want, site)
+}
+
+// siteCheck adds: go on when x c want holds, else leave by exit e,
+// recording kind at feedback site.
+func (b *builder) siteCheck(e int, kind, x vid, c cond, want int64, site siteKey) {
 	b.f.exits[e].guard = kind
 	b.f.exits[e].site = len(b.sites)
-	b.sites = append(b.sites, siteKey{b.in.pc, operand + b.operand})
-	if kind == x && c == cEq && b.firstBlk >= 0 {
-		b.noteGuard(x, want, b.sites[len(b.sites)-1])
-	}
+	b.sites = append(b.sites, site)
 	b.emit3(opCheck, tVoid, x, b.f.constant(want), 0, int64(e), int32(c))
 }
 

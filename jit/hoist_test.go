@@ -10,54 +10,39 @@ import (
 // headers inside loops (blocks a back edge leads to, and those between).
 func headerLoadsInLoops(t *testing.T, src, name string) int {
 	t.Helper()
-	prog, err := interp.Compile("t.raft", []byte(src))
-	if err != nil {
-		t.Fatal(err)
+	f := built(t, src, name)
+	order, idom := f.dominators()
+	dominates := func(a, b int) bool {
+		for ; b >= 0; b = idom[b] {
+			if a == b {
+				return true
+			}
+		}
+		return false
 	}
-	for _, fn := range prog.Funcs() {
-		if fn.Name != name || fn.Lib {
-			continue
-		}
-		f, err := build(fn, newEffects(prog.Funcs()), nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		f.optimize()
-		order, idom := f.dominators()
-		dominates := func(a, b int) bool {
-			for ; b >= 0; b = idom[b] {
-				if a == b {
-					return true
-				}
-			}
-			return false
-		}
-		in := map[int]bool{}
-		for _, h := range order {
-			var back []int
-			for _, p := range f.blocks[h].preds {
-				if dominates(h, p) {
-					back = append(back, p)
-				}
-			}
-			if len(back) > 0 {
-				for id := range f.loopBody(h, back) {
-					in[id] = true
-				}
+	in := map[int]bool{}
+	for _, h := range order {
+		var back []int
+		for _, p := range f.blocks[h].preds {
+			if dominates(h, p) {
+				back = append(back, p)
 			}
 		}
-		n := 0
-		for id := range in {
-			for _, v := range f.blocks[id].instrs {
-				if x := &f.values[v]; x.op == opLoad && f.memClass(x.a) == memHdrs {
-					n++
-				}
+		if len(back) > 0 {
+			for id := range f.loopBody(h, back) {
+				in[id] = true
 			}
 		}
-		return n
 	}
-	t.Fatalf("no function %s", name)
-	return 0
+	n := 0
+	for id := range in {
+		for _, v := range f.blocks[id].instrs {
+			if x := &f.values[v]; x.op == opLoad && f.memClass(x.a) == memHdrs {
+				n++
+			}
+		}
+	}
+	return n
 }
 
 // TestHoistHeaders: a stencil's loop reads the headers of its two arrays

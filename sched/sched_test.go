@@ -165,7 +165,6 @@ func TestRunMainAgain(t *testing.T) {
 	out := interp.NewOutput(&stdout)
 	rt := sched.New(prog, sched.Options{Workers: 2, Out: out})
 	defer rt.Stop()
-	m := rt.Main()
 	lines := []struct{ src, want string }{
 		{`[ begin receive dup 0 get swap 1 get 2 * swap send again ] spawn :doubler register`, ""},
 		{`{ self 21 } :doubler send receive`, "42"},
@@ -175,26 +174,36 @@ func TestRunMainAgain(t *testing.T) {
 		{`{ self 5 } :doubler send receive`, "10"},
 	}
 	for _, l := range lines {
-		fn, err := prog.CompileMore("<repl>", []byte(l.src))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := m.StartFunc(fn); err != nil {
-			t.Fatal(err)
-		}
-		st, err := rt.RunMain(context.Background())
-		if err != nil {
-			t.Fatal(err)
-		}
-		got := m.StackText()
+		st, got := runLine(t, rt, prog, l.src)
 		if st == interp.StatusFailed {
 			got = "error"
 		}
-		m.Reset()
 		if got != l.want {
 			t.Errorf("%s: got %q (%v), want %q", l.src, got, st, l.want)
 		}
 	}
+}
+
+// runLine runs src on rt's main actor as the REPL runs a line: compiled
+// into prog, run to its end, and the main actor reset after. It returns
+// the status and the stack main was left with.
+func runLine(t *testing.T, rt *sched.Runtime, prog *interp.Program, src string) (interp.Status, string) {
+	t.Helper()
+	m := rt.Main()
+	fn, err := prog.CompileMore("<repl>", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := m.StartFunc(fn); err != nil {
+		t.Fatal(err)
+	}
+	st, err := rt.RunMain(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := m.StackText()
+	m.Reset()
+	return st, got
 }
 
 // TestRunMainContext stops a busy main actor when the context ends; the

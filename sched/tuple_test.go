@@ -2,7 +2,6 @@ package sched_test
 
 import (
 	"bytes"
-	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -192,7 +191,6 @@ func TestTuplesAfterDeath(t *testing.T) {
 	out := interp.NewOutput(&stdout)
 	rt := sched.New(prog, sched.Options{Workers: 1, Out: out})
 	defer rt.Stop()
-	m := rt.Main()
 	lines := []struct {
 		src  string
 		want interp.Status
@@ -204,19 +202,7 @@ func TestTuplesAfterDeath(t *testing.T) {
 		{`0 600 0 do receive unpack 3 = swap i 1+ = and swap i = and swap :t = and if 1+ then loop`, interp.StatusDone, "600"},
 	}
 	for _, l := range lines {
-		fn, err := prog.CompileMore("<repl>", []byte(l.src))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := m.StartFunc(fn); err != nil {
-			t.Fatal(err)
-		}
-		st, err := rt.RunMain(context.Background())
-		if err != nil {
-			t.Fatal(err)
-		}
-		got := m.StackText()
-		m.Reset()
+		st, got := runLine(t, rt, prog, l.src)
 		if st != l.want || got != l.out {
 			t.Errorf("%s: got %q (%v), want %q (%v)", l.src, got, st, l.out, l.want)
 		}
