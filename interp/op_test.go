@@ -156,3 +156,19 @@ func TestBytecodeDoc(t *testing.T) {
 		t.Fatalf("%s is not up to date: run go test ./interp -run TestBytecodeDoc -update", path)
 	}
 }
+
+// TestChangesFrames: the ops a step turns native callers into frames for
+// are those the table says call or return, alone or as a part of a
+// superinstruction.
+func TestChangesFrames(t *testing.T) {
+	var of func(op Op) bool
+	of = func(op Op) bool {
+		pair, super := superFuses[op]
+		return opTable[op].Flags&(fCall|fEnd) != 0 || super && (of(pair[0]) || of(pair[1]))
+	}
+	for op := range numOps {
+		if op.changesFrames() != of(op) {
+			t.Errorf("%v: changesFrames %v, the table says %v", op, op.changesFrames(), of(op))
+		}
+	}
+}

@@ -533,22 +533,18 @@ func (m *Machine) materialize(s *NativeState) bool {
 	return true
 }
 
-// changesFrames reports whether running op may call or return (a step of
-// it leaves the frame it started in): a call or a return, or a
-// superinstruction with one among its parts (ReturnIfLtK).
-func (op Op) changesFrames() bool { return framesOps[op] }
-
-var framesOps = func() (t [256]bool) {
-	var of func(op Op) bool
-	of = func(op Op) bool {
-		pair, super := superFuses[op]
-		return opTable[op].Flags&(fCall|fEnd) != 0 || super && (of(pair[0]) || of(pair[1]))
+// changesFrames reports whether running op may call or return: a step of
+// it leaves the frame it started in. These are the ops flagged fCall or
+// fEnd and the superinstructions with such a part (TestChangesFrames); a
+// table made at init instead moved run's code and its dispatch across a
+// line (see runPhase).
+func (op Op) changesFrames() bool {
+	switch op {
+	case Call, CallQuot, Return, ReturnIfEqK, ReturnIfNeK, ReturnIfLtK, ReturnIfGtK, ReturnIfLeK, ReturnIfGeK:
+		return true
 	}
-	for op := range numOps {
-		t[op] = of(op)
-	}
-	return t
-}()
+	return false
+}
 
 // pushNativeFrames turns the frames native code made below its innermost
 // one into interpreter frames, on top of m's.
