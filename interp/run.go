@@ -90,6 +90,15 @@ package interp
 //     heap pointer read from m at each use instead of kept in h: 15-30%
 //     more.
 //
+// Room in run: the compiler counts run's size before it inlines, and a
+// closure called once is inlined whatever its size (up to 800), its body not
+// counted into run's. Code that is rare and does not touch the loop's
+// registers in a loop goes there: the end of run (the switch over why it
+// stopped). A failure that needs no more than err takes one goto
+// (underflow). Measured: level instruction counts on bench/; a closure over
+// CallQuot's curried loop, which writes the registers, made the compiler
+// spill tos at the dispatch (TestDispatchHasNoSpills), so it stays inline.
+//
 // Two cliffs made added cases look costly before they were understood: a
 // register live across a call anywhere spilled at every dispatch, and run
 // past the Go compiler's "big function" size stops inlining its helpers
@@ -220,8 +229,7 @@ loop:
 			ip = unsafe.Add(ip, 10)
 		case Pop:
 			if short(sp, m, 1) {
-				err = errUnderflow
-				break loop
+				goto underflow
 			}
 			if h.Drop(tos) {
 				ip, sp, tos, lp = freeLast(h, tos, ip, sp, tos, lp)
@@ -231,8 +239,7 @@ loop:
 			ip = unsafe.Add(ip, 1)
 		case Dup:
 			if short(sp, m, 1) {
-				err = errUnderflow
-				break loop
+				goto underflow
 			}
 			h.Retain(tos)
 			*(*gc.Value)(sp) = tos
@@ -240,16 +247,14 @@ loop:
 			ip = unsafe.Add(ip, 1)
 		case Swap:
 			if short(sp, m, 2) {
-				err = errUnderflow
-				break loop
+				goto underflow
 			}
 			b := slot(sp, -1)
 			tos, *b = *b, tos
 			ip = unsafe.Add(ip, 1)
 		case Over:
 			if short(sp, m, 2) {
-				err = errUnderflow
-				break loop
+				goto underflow
 			}
 			v := *slot(sp, -1)
 			h.Retain(v)
@@ -259,8 +264,7 @@ loop:
 			ip = unsafe.Add(ip, 1)
 		case Nip:
 			if short(sp, m, 2) {
-				err = errUnderflow
-				break loop
+				goto underflow
 			}
 			sp = unsafe.Add(sp, -vsize)
 			if h.Drop(*(*gc.Value)(sp)) {
@@ -272,8 +276,7 @@ loop:
 			// of two bools too; a shift by a count out of 0..63 goes the
 			// slow way, to logic.
 			if short(sp, m, 2) {
-				err = errUnderflow
-				break loop
+				goto underflow
 			}
 			a := *slot(sp, -1)
 			op := Op(*(*byte)(ip))
@@ -424,8 +427,7 @@ loop:
 			}
 		case JumpIfFalse:
 			if short(sp, m, 1) {
-				err = errUnderflow
-				break loop
+				goto underflow
 			}
 			falsy := tos.K == gc.KNil || tos == gc.False // read before the release: tos is not live across its call
 			if h.Drop(tos) {
@@ -450,8 +452,7 @@ loop:
 			goto doCall
 		case CallQuot:
 			if short(sp, m, 1) {
-				err = errUnderflow
-				break loop
+				goto underflow
 			}
 			if tos.K == gc.KQuot {
 				callee = m.funcs[tos.X]
@@ -506,8 +507,7 @@ loop:
 				r = intTest(baseOp[*(*byte)(ip)], tos.AsInt(), k.AsInt())
 			} else {
 				if short(sp, m, 1) {
-					err = errUnderflow
-					break loop
+					goto underflow
 				}
 				h.Retain(tos) // test consumes its operands; the value stays
 				m.spill(ip, sp, tos, lp)
@@ -562,8 +562,7 @@ loop:
 			ip = unsafe.Add(ip, 3)
 		case LocalSet:
 			if short(sp, m, 1) {
-				err = errUnderflow
-				break loop
+				goto underflow
 			}
 			l := slot(lp, int(argU16(ip, 1)))
 			old := *l
@@ -576,8 +575,7 @@ loop:
 			ip = unsafe.Add(ip, 3)
 		case DoInit, DoInitStep:
 			if short(sp, m, 2) {
-				err = errUnderflow
-				break loop
+				goto underflow
 			}
 			limit, start := *slot(sp, -1), tos
 			if limit.K != gc.KInt || start.K != gc.KInt {
@@ -672,8 +670,7 @@ loop:
 			}
 		case Get:
 			if short(sp, m, 2) {
-				err = errUnderflow
-				break loop
+				goto underflow
 			}
 			a := *slot(sp, -1)
 			if a.K != gc.KArr || tos.K != gc.KInt {
@@ -735,8 +732,7 @@ loop:
 				tos.X = math.Float64bits(x)
 			} else {
 				if short(sp, m, 1) {
-					err = errUnderflow
-					break loop
+					goto underflow
 				}
 				var r gc.Value
 				m.spill(ip, sp, tos, lp)
@@ -750,8 +746,7 @@ loop:
 			ip = unsafe.Add(ip, 10)
 		case JumpIfNotEq, JumpIfNotNe, JumpIfNotLt, JumpIfNotGt, JumpIfNotLe, JumpIfNotGe:
 			if short(sp, m, 2) {
-				err = errUnderflow
-				break loop
+				goto underflow
 			}
 			var r bool
 			if a := *slot(sp, -1); a.K == gc.KInt && tos.K == gc.KInt {
@@ -814,10 +809,17 @@ loop:
 				default:
 					r = x >= y
 				}
+			} else if identityKind(k.K) && baseOp[*(*byte)(ip)] <= Ne { // "tag :add = if", "node nil = if" (see Equal)
+				if tos.K == gc.KNil && short(sp, m, 1) {
+					goto underflow
+				}
+				r = (tos == k) == (baseOp[*(*byte)(ip)] == Eq)
+				if h.Drop(tos) {
+					ip, sp, tos, lp = freeLast(h, tos, ip, sp, tos, lp)
+				}
 			} else {
 				if short(sp, m, 1) {
-					err = errUnderflow
-					break loop
+					goto underflow
 				}
 				m.spill(ip, sp, tos, lp)
 				r, err = test(h, baseOp[*(*byte)(ip)], tos, k)
@@ -847,8 +849,7 @@ loop:
 				r = intTest(baseOp[*(*byte)(ip)], tos.AsInt(), k.AsInt())
 			} else {
 				if short(sp, m, 1) {
-					err = errUnderflow
-					break loop
+					goto underflow
 				}
 				h.Retain(tos) // test consumes its operands; the value stays
 				m.spill(ip, sp, tos, lp)
@@ -881,8 +882,7 @@ loop:
 				tos.X = math.Float64bits(math.Float64frombits(tos.X) + math.Float64frombits(l.X)) // a float is never the guard below the stack
 			} else {
 				if short(sp, m, 1) {
-					err = errUnderflow
-					break loop
+					goto underflow
 				}
 				h.Retain(l)
 				var r gc.Value
@@ -899,8 +899,7 @@ loop:
 			ip = unsafe.Add(ip, 3)
 		case GetLocal:
 			if short(sp, m, 1) {
-				err = errUnderflow
-				break loop
+				goto underflow
 			}
 			a, iv := tos, *slot(lp, int(argU16(ip, 1)))
 			if a.K != gc.KArr || iv.K != gc.KInt {
@@ -940,8 +939,7 @@ loop:
 
 		case JumpIfTrue:
 			if short(sp, m, 1) {
-				err = errUnderflow
-				break loop
+				goto underflow
 			}
 			falsy := tos.K == gc.KNil || tos == gc.False // read before the release: tos is not live across its call
 			if h.Drop(tos) {
@@ -993,8 +991,7 @@ loop:
 			ip = unsafe.Add(ip, 5)
 		case SwapInc, IncNos:
 			if short(sp, m, 2) {
-				err = errUnderflow
-				break loop
+				goto underflow
 			}
 			b := slot(sp, -1) // a, incremented in place; SwapInc then swaps
 			if b.K == gc.KInt {
@@ -1020,8 +1017,7 @@ loop:
 				tos.X--
 			} else {
 				if short(sp, m, 1) {
-					err = errUnderflow
-					break loop
+					goto underflow
 				}
 				h.Retain(tos)
 				*(*gc.Value)(sp) = tos
@@ -1095,8 +1091,7 @@ loop:
 				tos.X += idx.X
 			} else {
 				if short(sp, m, 1) {
-					err = errUnderflow
-					break loop
+					goto underflow
 				}
 				var r gc.Value
 				l := *idx
@@ -1174,33 +1169,39 @@ loop:
 		}
 	}
 
+	goto out
+underflow:
+	err = errUnderflow
+out:
 	// Write the state back and say why we stopped.
 	m.save(ip, sp, tos)
 	m.lbase = m.lbaseOf(lp)
 	m.Reductions += uint64(budget - m.budget)
-	switch e := err.(type) {
-	case nil:
-		panic("interp: loop left without a reason")
-	case *Exit:
-		m.setExit(e.Reason)
-		if e.Reason != gc.Sym(gc.SymNormal) {
-			m.fail(e.Reason) // for the report, if nobody else handles it
+	return func() Status { // called once: not counted into run's size
+		switch e := err.(type) {
+		case nil:
+			panic("interp: loop left without a reason")
+		case *Exit:
+			m.setExit(e.Reason)
+			if e.Reason != gc.Sym(gc.SymNormal) {
+				m.fail(e.Reason) // for the report, if nobody else handles it
+			}
+			return StatusExited
+		case *RuntimeError:
+			m.fail(e.Reason)
+			return StatusFailed
 		}
-		return StatusExited
-	case *RuntimeError:
-		m.fail(e.Reason)
-		return StatusFailed
-	}
-	switch err {
-	case ErrYield:
-		if h.NeedsCollect() {
-			m.collect()
+		switch err {
+		case ErrYield:
+			if h.NeedsCollect() {
+				m.collect()
+			}
+			return StatusYield
+		case ErrBlock:
+			return StatusBlocked
 		}
-		return StatusYield
-	case ErrBlock:
-		return StatusBlocked
-	}
-	panic("interp: unexpected error from a builtin: " + err.Error())
+		panic("interp: unexpected error from a builtin: " + err.Error())
+	}()
 }
 
 // localsSetK runs a LocalsSetK that is not a flag stored into a packed

@@ -38,8 +38,7 @@ loop:
 			ip = unsafe.Add(ip, 10)
 		case Pop:
 			if short(sp, m, 1) {
-				err = errUnderflow
-				break loop
+				goto underflow
 			}
 			if h.Drop(tos) {
 				ip, sp, tos, lp = freeLast(h, tos, ip, sp, tos, lp)
@@ -49,8 +48,7 @@ loop:
 			ip = unsafe.Add(ip, 1)
 		case Dup:
 			if short(sp, m, 1) {
-				err = errUnderflow
-				break loop
+				goto underflow
 			}
 			h.Retain(tos)
 			*(*gc.Value)(sp) = tos
@@ -58,16 +56,14 @@ loop:
 			ip = unsafe.Add(ip, 1)
 		case Swap:
 			if short(sp, m, 2) {
-				err = errUnderflow
-				break loop
+				goto underflow
 			}
 			b := slot(sp, -1)
 			tos, *b = *b, tos
 			ip = unsafe.Add(ip, 1)
 		case Over:
 			if short(sp, m, 2) {
-				err = errUnderflow
-				break loop
+				goto underflow
 			}
 			v := *slot(sp, -1)
 			h.Retain(v)
@@ -77,8 +73,7 @@ loop:
 			ip = unsafe.Add(ip, 1)
 		case Nip:
 			if short(sp, m, 2) {
-				err = errUnderflow
-				break loop
+				goto underflow
 			}
 			sp = unsafe.Add(sp, -vsize)
 			if h.Drop(*(*gc.Value)(sp)) {
@@ -90,8 +85,7 @@ loop:
 			// of two bools too; a shift by a count out of 0..63 goes the
 			// slow way, to logic.
 			if short(sp, m, 2) {
-				err = errUnderflow
-				break loop
+				goto underflow
 			}
 			a := *slot(sp, -1)
 			op := Op(*(*byte)(ip))
@@ -242,8 +236,7 @@ loop:
 			}
 		case JumpIfFalse:
 			if short(sp, m, 1) {
-				err = errUnderflow
-				break loop
+				goto underflow
 			}
 			falsy := tos.K == gc.KNil || tos == gc.False // read before the release: tos is not live across its call
 			if h.Drop(tos) {
@@ -268,8 +261,7 @@ loop:
 			goto doCall
 		case CallQuot:
 			if short(sp, m, 1) {
-				err = errUnderflow
-				break loop
+				goto underflow
 			}
 			if tos.K == gc.KQuot {
 				callee = m.funcs[tos.X]
@@ -324,8 +316,7 @@ loop:
 				r = intTest(baseOp[*(*byte)(ip)], tos.AsInt(), k.AsInt())
 			} else {
 				if short(sp, m, 1) {
-					err = errUnderflow
-					break loop
+					goto underflow
 				}
 				h.Retain(tos) // test consumes its operands; the value stays
 				m.spill(ip, sp, tos, lp)
@@ -380,8 +371,7 @@ loop:
 			ip = unsafe.Add(ip, 3)
 		case LocalSet:
 			if short(sp, m, 1) {
-				err = errUnderflow
-				break loop
+				goto underflow
 			}
 			l := slot(lp, int(argU16(ip, 1)))
 			old := *l
@@ -394,8 +384,7 @@ loop:
 			ip = unsafe.Add(ip, 3)
 		case DoInit, DoInitStep:
 			if short(sp, m, 2) {
-				err = errUnderflow
-				break loop
+				goto underflow
 			}
 			limit, start := *slot(sp, -1), tos
 			if limit.K != gc.KInt || start.K != gc.KInt {
@@ -490,8 +479,7 @@ loop:
 			}
 		case Get:
 			if short(sp, m, 2) {
-				err = errUnderflow
-				break loop
+				goto underflow
 			}
 			a := *slot(sp, -1)
 			if a.K != gc.KArr || tos.K != gc.KInt {
@@ -553,8 +541,7 @@ loop:
 				tos.X = math.Float64bits(x)
 			} else {
 				if short(sp, m, 1) {
-					err = errUnderflow
-					break loop
+					goto underflow
 				}
 				var r gc.Value
 				m.spill(ip, sp, tos, lp)
@@ -568,8 +555,7 @@ loop:
 			ip = unsafe.Add(ip, 10)
 		case JumpIfNotEq, JumpIfNotNe, JumpIfNotLt, JumpIfNotGt, JumpIfNotLe, JumpIfNotGe:
 			if short(sp, m, 2) {
-				err = errUnderflow
-				break loop
+				goto underflow
 			}
 			var r bool
 			if a := *slot(sp, -1); a.K == gc.KInt && tos.K == gc.KInt {
@@ -632,10 +618,17 @@ loop:
 				default:
 					r = x >= y
 				}
+			} else if identityKind(k.K) && baseOp[*(*byte)(ip)] <= Ne { // "tag :add = if", "node nil = if" (see Equal)
+				if tos.K == gc.KNil && short(sp, m, 1) {
+					goto underflow
+				}
+				r = (tos == k) == (baseOp[*(*byte)(ip)] == Eq)
+				if h.Drop(tos) {
+					ip, sp, tos, lp = freeLast(h, tos, ip, sp, tos, lp)
+				}
 			} else {
 				if short(sp, m, 1) {
-					err = errUnderflow
-					break loop
+					goto underflow
 				}
 				m.spill(ip, sp, tos, lp)
 				r, err = test(h, baseOp[*(*byte)(ip)], tos, k)
@@ -665,8 +658,7 @@ loop:
 				r = intTest(baseOp[*(*byte)(ip)], tos.AsInt(), k.AsInt())
 			} else {
 				if short(sp, m, 1) {
-					err = errUnderflow
-					break loop
+					goto underflow
 				}
 				h.Retain(tos) // test consumes its operands; the value stays
 				m.spill(ip, sp, tos, lp)
@@ -699,8 +691,7 @@ loop:
 				tos.X = math.Float64bits(math.Float64frombits(tos.X) + math.Float64frombits(l.X)) // a float is never the guard below the stack
 			} else {
 				if short(sp, m, 1) {
-					err = errUnderflow
-					break loop
+					goto underflow
 				}
 				h.Retain(l)
 				var r gc.Value
@@ -717,8 +708,7 @@ loop:
 			ip = unsafe.Add(ip, 3)
 		case GetLocal:
 			if short(sp, m, 1) {
-				err = errUnderflow
-				break loop
+				goto underflow
 			}
 			a, iv := tos, *slot(lp, int(argU16(ip, 1)))
 			if a.K != gc.KArr || iv.K != gc.KInt {
@@ -758,8 +748,7 @@ loop:
 
 		case JumpIfTrue:
 			if short(sp, m, 1) {
-				err = errUnderflow
-				break loop
+				goto underflow
 			}
 			falsy := tos.K == gc.KNil || tos == gc.False // read before the release: tos is not live across its call
 			if h.Drop(tos) {
@@ -811,8 +800,7 @@ loop:
 			ip = unsafe.Add(ip, 5)
 		case SwapInc, IncNos:
 			if short(sp, m, 2) {
-				err = errUnderflow
-				break loop
+				goto underflow
 			}
 			b := slot(sp, -1) // a, incremented in place; SwapInc then swaps
 			if b.K == gc.KInt {
@@ -838,8 +826,7 @@ loop:
 				tos.X--
 			} else {
 				if short(sp, m, 1) {
-					err = errUnderflow
-					break loop
+					goto underflow
 				}
 				h.Retain(tos)
 				*(*gc.Value)(sp) = tos
@@ -913,8 +900,7 @@ loop:
 				tos.X += idx.X
 			} else {
 				if short(sp, m, 1) {
-					err = errUnderflow
-					break loop
+					goto underflow
 				}
 				var r gc.Value
 				l := *idx
@@ -992,31 +978,37 @@ loop:
 		}
 	}
 
+	goto out
+underflow:
+	err = errUnderflow
+out:
 	// Write the state back and say why we stopped.
 	m.save(ip, sp, tos)
 	m.lbase = m.lbaseOf(lp)
 	m.Reductions += uint64(budget - m.budget)
-	switch e := err.(type) {
-	case nil:
-		panic("interp: loop left without a reason")
-	case *Exit:
-		m.setExit(e.Reason)
-		if e.Reason != gc.Sym(gc.SymNormal) {
-			m.fail(e.Reason) // for the report, if nobody else handles it
+	return func() Status { // called once: not counted into run's size
+		switch e := err.(type) {
+		case nil:
+			panic("interp: loop left without a reason")
+		case *Exit:
+			m.setExit(e.Reason)
+			if e.Reason != gc.Sym(gc.SymNormal) {
+				m.fail(e.Reason) // for the report, if nobody else handles it
+			}
+			return StatusExited
+		case *RuntimeError:
+			m.fail(e.Reason)
+			return StatusFailed
 		}
-		return StatusExited
-	case *RuntimeError:
-		m.fail(e.Reason)
-		return StatusFailed
-	}
-	switch err {
-	case ErrYield:
-		if h.NeedsCollect() {
-			m.collect()
+		switch err {
+		case ErrYield:
+			if h.NeedsCollect() {
+				m.collect()
+			}
+			return StatusYield
+		case ErrBlock:
+			return StatusBlocked
 		}
-		return StatusYield
-	case ErrBlock:
-		return StatusBlocked
-	}
-	panic("interp: unexpected error from a builtin: " + err.Error())
+		panic("interp: unexpected error from a builtin: " + err.Error())
+	}()
 }

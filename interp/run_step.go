@@ -44,8 +44,7 @@ loop:
 			ip = unsafe.Add(ip, 10)
 		case Pop:
 			if short(sp, m, 1) {
-				err = errUnderflow
-				break loop
+				goto underflow
 			}
 			if h.Drop(tos) {
 				ip, sp, tos, lp = freeLast(h, tos, ip, sp, tos, lp)
@@ -55,8 +54,7 @@ loop:
 			ip = unsafe.Add(ip, 1)
 		case Dup:
 			if short(sp, m, 1) {
-				err = errUnderflow
-				break loop
+				goto underflow
 			}
 			h.Retain(tos)
 			*(*gc.Value)(sp) = tos
@@ -64,16 +62,14 @@ loop:
 			ip = unsafe.Add(ip, 1)
 		case Swap:
 			if short(sp, m, 2) {
-				err = errUnderflow
-				break loop
+				goto underflow
 			}
 			b := slot(sp, -1)
 			tos, *b = *b, tos
 			ip = unsafe.Add(ip, 1)
 		case Over:
 			if short(sp, m, 2) {
-				err = errUnderflow
-				break loop
+				goto underflow
 			}
 			v := *slot(sp, -1)
 			h.Retain(v)
@@ -83,8 +79,7 @@ loop:
 			ip = unsafe.Add(ip, 1)
 		case Nip:
 			if short(sp, m, 2) {
-				err = errUnderflow
-				break loop
+				goto underflow
 			}
 			sp = unsafe.Add(sp, -vsize)
 			if h.Drop(*(*gc.Value)(sp)) {
@@ -96,8 +91,7 @@ loop:
 			// of two bools too; a shift by a count out of 0..63 goes the
 			// slow way, to logic.
 			if short(sp, m, 2) {
-				err = errUnderflow
-				break loop
+				goto underflow
 			}
 			a := *slot(sp, -1)
 			op := Op(*(*byte)(ip))
@@ -248,8 +242,7 @@ loop:
 			}
 		case JumpIfFalse:
 			if short(sp, m, 1) {
-				err = errUnderflow
-				break loop
+				goto underflow
 			}
 			falsy := tos.K == gc.KNil || tos == gc.False // read before the release: tos is not live across its call
 			if h.Drop(tos) {
@@ -274,8 +267,7 @@ loop:
 			goto doCall
 		case CallQuot:
 			if short(sp, m, 1) {
-				err = errUnderflow
-				break loop
+				goto underflow
 			}
 			if tos.K == gc.KQuot {
 				callee = m.funcs[tos.X]
@@ -330,8 +322,7 @@ loop:
 				r = intTest(baseOp[*(*byte)(ip)], tos.AsInt(), k.AsInt())
 			} else {
 				if short(sp, m, 1) {
-					err = errUnderflow
-					break loop
+					goto underflow
 				}
 				h.Retain(tos) // test consumes its operands; the value stays
 				m.spill(ip, sp, tos, lp)
@@ -386,8 +377,7 @@ loop:
 			ip = unsafe.Add(ip, 3)
 		case LocalSet:
 			if short(sp, m, 1) {
-				err = errUnderflow
-				break loop
+				goto underflow
 			}
 			l := slot(lp, int(argU16(ip, 1)))
 			old := *l
@@ -400,8 +390,7 @@ loop:
 			ip = unsafe.Add(ip, 3)
 		case DoInit, DoInitStep:
 			if short(sp, m, 2) {
-				err = errUnderflow
-				break loop
+				goto underflow
 			}
 			limit, start := *slot(sp, -1), tos
 			if limit.K != gc.KInt || start.K != gc.KInt {
@@ -496,8 +485,7 @@ loop:
 			}
 		case Get:
 			if short(sp, m, 2) {
-				err = errUnderflow
-				break loop
+				goto underflow
 			}
 			a := *slot(sp, -1)
 			if a.K != gc.KArr || tos.K != gc.KInt {
@@ -559,8 +547,7 @@ loop:
 				tos.X = math.Float64bits(x)
 			} else {
 				if short(sp, m, 1) {
-					err = errUnderflow
-					break loop
+					goto underflow
 				}
 				var r gc.Value
 				m.spill(ip, sp, tos, lp)
@@ -574,8 +561,7 @@ loop:
 			ip = unsafe.Add(ip, 10)
 		case JumpIfNotEq, JumpIfNotNe, JumpIfNotLt, JumpIfNotGt, JumpIfNotLe, JumpIfNotGe:
 			if short(sp, m, 2) {
-				err = errUnderflow
-				break loop
+				goto underflow
 			}
 			var r bool
 			if a := *slot(sp, -1); a.K == gc.KInt && tos.K == gc.KInt {
@@ -638,10 +624,17 @@ loop:
 				default:
 					r = x >= y
 				}
+			} else if identityKind(k.K) && baseOp[*(*byte)(ip)] <= Ne { // "tag :add = if", "node nil = if" (see Equal)
+				if tos.K == gc.KNil && short(sp, m, 1) {
+					goto underflow
+				}
+				r = (tos == k) == (baseOp[*(*byte)(ip)] == Eq)
+				if h.Drop(tos) {
+					ip, sp, tos, lp = freeLast(h, tos, ip, sp, tos, lp)
+				}
 			} else {
 				if short(sp, m, 1) {
-					err = errUnderflow
-					break loop
+					goto underflow
 				}
 				m.spill(ip, sp, tos, lp)
 				r, err = test(h, baseOp[*(*byte)(ip)], tos, k)
@@ -671,8 +664,7 @@ loop:
 				r = intTest(baseOp[*(*byte)(ip)], tos.AsInt(), k.AsInt())
 			} else {
 				if short(sp, m, 1) {
-					err = errUnderflow
-					break loop
+					goto underflow
 				}
 				h.Retain(tos) // test consumes its operands; the value stays
 				m.spill(ip, sp, tos, lp)
@@ -705,8 +697,7 @@ loop:
 				tos.X = math.Float64bits(math.Float64frombits(tos.X) + math.Float64frombits(l.X)) // a float is never the guard below the stack
 			} else {
 				if short(sp, m, 1) {
-					err = errUnderflow
-					break loop
+					goto underflow
 				}
 				h.Retain(l)
 				var r gc.Value
@@ -723,8 +714,7 @@ loop:
 			ip = unsafe.Add(ip, 3)
 		case GetLocal:
 			if short(sp, m, 1) {
-				err = errUnderflow
-				break loop
+				goto underflow
 			}
 			a, iv := tos, *slot(lp, int(argU16(ip, 1)))
 			if a.K != gc.KArr || iv.K != gc.KInt {
@@ -764,8 +754,7 @@ loop:
 
 		case JumpIfTrue:
 			if short(sp, m, 1) {
-				err = errUnderflow
-				break loop
+				goto underflow
 			}
 			falsy := tos.K == gc.KNil || tos == gc.False // read before the release: tos is not live across its call
 			if h.Drop(tos) {
@@ -817,8 +806,7 @@ loop:
 			ip = unsafe.Add(ip, 5)
 		case SwapInc, IncNos:
 			if short(sp, m, 2) {
-				err = errUnderflow
-				break loop
+				goto underflow
 			}
 			b := slot(sp, -1) // a, incremented in place; SwapInc then swaps
 			if b.K == gc.KInt {
@@ -844,8 +832,7 @@ loop:
 				tos.X--
 			} else {
 				if short(sp, m, 1) {
-					err = errUnderflow
-					break loop
+					goto underflow
 				}
 				h.Retain(tos)
 				*(*gc.Value)(sp) = tos
@@ -919,8 +906,7 @@ loop:
 				tos.X += idx.X
 			} else {
 				if short(sp, m, 1) {
-					err = errUnderflow
-					break loop
+					goto underflow
 				}
 				var r gc.Value
 				l := *idx
@@ -998,34 +984,40 @@ loop:
 		}
 	}
 
+	goto out
+underflow:
+	err = errUnderflow
+out:
 	// Write the state back and say why we stopped.
 	m.save(ip, sp, tos)
 	m.lbase = m.lbaseOf(lp)
 	m.Reductions += uint64(budget - m.budget)
-	if err == errStepped {
-		return statusStepped
-	}
-	switch e := err.(type) {
-	case nil:
-		panic("interp: loop left without a reason")
-	case *Exit:
-		m.setExit(e.Reason)
-		if e.Reason != gc.Sym(gc.SymNormal) {
-			m.fail(e.Reason) // for the report, if nobody else handles it
+	return func() Status { // called once: not counted into run's size
+		if err == errStepped {
+			return statusStepped
 		}
-		return StatusExited
-	case *RuntimeError:
-		m.fail(e.Reason)
-		return StatusFailed
-	}
-	switch err {
-	case ErrYield:
-		if h.NeedsCollect() {
-			m.collect()
+		switch e := err.(type) {
+		case nil:
+			panic("interp: loop left without a reason")
+		case *Exit:
+			m.setExit(e.Reason)
+			if e.Reason != gc.Sym(gc.SymNormal) {
+				m.fail(e.Reason) // for the report, if nobody else handles it
+			}
+			return StatusExited
+		case *RuntimeError:
+			m.fail(e.Reason)
+			return StatusFailed
 		}
-		return StatusYield
-	case ErrBlock:
-		return StatusBlocked
-	}
-	panic("interp: unexpected error from a builtin: " + err.Error())
+		switch err {
+		case ErrYield:
+			if h.NeedsCollect() {
+				m.collect()
+			}
+			return StatusYield
+		case ErrBlock:
+			return StatusBlocked
+		}
+		panic("interp: unexpected error from a builtin: " + err.Error())
+	}()
 }

@@ -1,6 +1,7 @@
 package interp
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -188,4 +189,47 @@ func TestDispatchInOneLine(t *testing.T) {
 		t.Fatalf("no opcode load before the first table jump:\n%s", strings.Join(lines[max(i-12, 0):i+1], "\n"))
 	}
 	t.Fatal("no jump-table dispatch found in run")
+}
+
+// JumpIfNotEqK and JumpIfNotNeK against nil, a bool or a symbol compare
+// in the loop (identity, as Equal does), whatever the other value is; a
+// heap value is released. Each program runs fused and plain (where the
+// comparison is Eq or Ne in cold, through Equal): same output, same
+// failure, and no more objects alive at the end than at the start.
+func TestIdentityJumpK(t *testing.T) {
+	progs := []string{
+		`: t ( x -- s ) nil = if "nil" else "no" then ;
+		 nil t . false t . 0 t . 0.0 t . :nil t . "" t . { } t . { nil } t . [ 1 ] t . self t .`,
+		`: t ( x -- s ) :ok <> if "other" else "ok" then ;
+		 :ok t . :err t . nil t . true t . 1 t . "ok" t . { :ok } t .`,
+		`: t ( x -- s ) true = if "yes" else "no" then ;
+		 true t . false t . 1 t . 1.0 t . { } t . nil t .`,
+		`0 | n | 1000 0 do { i } dup nil = if drop else 0 get n + to n then loop n .`, // the arrays are released
+		`: t nil = if 1 then ; 5 t .s t`,                                              // underflow on the second call, at the =
+		`: t :a <> if 1 then ; t`,
+	}
+	_, _, _, m0 := runProgram("t.raft", nil, 1)
+	base := m0.Heap.Stats().Live // the program's arguments
+	for _, src := range progs {
+		var got [2]string
+		for i, fuse := range []bool{true, false} {
+			fusing = fuse
+			out, rep, st, m := runProgram("t.raft", []byte(src), 100)
+			if m == nil {
+				t.Fatalf("%s: %s", src, rep)
+			}
+			if live := m.Heap.Stats().Live; live != base && st == StatusDone {
+				t.Errorf("%s (fusing %v): %d objects alive at the end", src, fuse, live)
+			}
+			got[i] = fmt.Sprintf("%v %q %q", st, out, rep)
+		}
+		fusing = true
+		if got[0] != got[1] {
+			t.Errorf("%s:\nfused: %s\nplain: %s", src, got[0], got[1])
+		}
+	}
+	out, _, _, _ := runProgram("t.raft", []byte(progs[0]), 100)
+	if want := "nil\n" + strings.Repeat("no\n", 9); out != want {
+		t.Errorf("x nil = printed %q, want %q", out, want)
+	}
 }
