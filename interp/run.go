@@ -98,6 +98,19 @@ package interp
 // (underflow). Measured: level instruction counts on bench/; a closure over
 // CallQuot's curried loop, which writes the registers, made the compiler
 // spill tos at the dispatch (TestDispatchHasNoSpills), so it stays inline.
+//   - An int and a float in + - * / in the loop (the binary ops turning
+//     the int into a float and running again; AddK...DivK converting an
+//     int constant): spectralnorm 9% fewer instructions, the float
+//     workloads level in instructions, but leibniz, integrate and heat
+//     1.2-1.35x in user time (min of 5, interleaved), the corpus 1.03x.
+//     The dispatch's line in the profile doubled: the indirect jump is
+//     predicted worse when run's code moves. TestMixedArith keeps the
+//     results; they come from arith.
+//   - JumpIfLt...JumpIfGe for "< not if" (Lt then JumpIfTrue: not
+//     JumpIfNotGe, which differs on NaN), as cases in run or in cold:
+//     with more than one new opcode in the switch the compiler spilled sp
+//     at the dispatch (TestDispatchHasNoSpills), wherever the labels
+//     went and whatever the numbering.
 //
 // Two cliffs made added cases look costly before they were understood: a
 // register live across a call anywhere spilled at every dispatch, and run

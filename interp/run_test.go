@@ -233,3 +233,22 @@ func TestIdentityJumpK(t *testing.T) {
 		t.Errorf("x nil = printed %q, want %q", out, want)
 	}
 }
+
+// An int and a float in + - * / give a float, in the binary ops (the loop
+// turns the int into a float and runs the instruction again) and in the
+// forms with a constant (AddK...DivK), either operand the int.
+func TestMixedArith(t *testing.T) {
+	src := `1.0 4 / . 3 2.0 / . 7 2.5 * . 2.5 2 - . 2 2.5 - . 1 0.5 + .
+	: h ( x -- y ) 2 / ; 5.0 h . 5 h .
+	: k ( x -- y ) 2.0 * 1 - 3 + 4 * ; 1.5 k . 2 k .
+	: s ( x -- y ) 10 swap - ; 2.5 s .`
+	want := "0.25 1.5 17.5 0.5 -0.5 1.5 2.5 2 20.0 24.0 7.5 "
+	for _, fuse := range []bool{true, false} {
+		fusing = fuse
+		out, rep, _, _ := runProgram("t.raft", []byte(src), 100)
+		if got := strings.ReplaceAll(out, "\n", " "); got != want || rep != "" {
+			t.Errorf("fusing %v: printed %q (%s), want %q", fuse, got, rep, want)
+		}
+	}
+	fusing = true
+}
