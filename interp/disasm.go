@@ -47,7 +47,7 @@ func Instruction(p *Program, fn *Func, pc int) string {
 		if opTable[op].Operand == oU16U16Value {
 			fmt.Fprintf(&b, " %s", AppendValue(nil, gc.NewHeap(p.In), nil, inlineValue(fn.Code, pc+4), true))
 		}
-	case oU16Value:
+	case oU16Value, oU16ValueRel:
 		fmt.Fprintf(&b, " %d %s", u16(fn.Code, pc+1), AppendValue(nil, gc.NewHeap(p.In), nil, inlineValue(fn.Code, pc+2), true))
 	case oU16:
 		s := u16(fn.Code, pc+1)
@@ -85,7 +85,7 @@ func Instruction(p *Program, fn *Func, pc int) string {
 	switch opTable[op].Operand {
 	case oU16Rel:
 		fmt.Fprintf(&b, " %d -> %d", u16(fn.Code, pc+1), jumpTarget(fn.Code, pc))
-	case oU16U16Rel:
+	case oU16U16Rel, oU16ValueRel:
 		fmt.Fprintf(&b, " -> %d", jumpTarget(fn.Code, pc))
 	}
 	return b.String()

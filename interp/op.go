@@ -164,6 +164,10 @@ const (
 	MapAt  // m k -- v|nil          ; (at)
 	MapPut // m k v --              ; (put)
 
+	// A superinstruction added after the maps, so that the opcodes above
+	// keep their numbers.
+	LocalJumpIfNotEqK // --  ; u16 slot, v k, rel: jumps unless the local = k (LocalGet, JumpIfNotEqK: "tag :add = if", "n 0 = if")
+
 	numOps
 )
 
@@ -192,9 +196,10 @@ const (
 	oU16U16Value         // two u16 slots then an inline value
 	oU16U16Rel           // two u16 slots then an i32 jump offset
 	oU16Value            // a u16 slot then an inline value
+	oU16ValueRel         // a u16 slot, an inline value, then an i32 jump offset
 )
 
-var operandSize = [...]int{oNone: 0, oU16: 2, oU32: 4, oRel: 4, oValue: 9, oU16Rel: 6, oValueRel: 13, oU16U16: 4, oU16U16Value: 13, oU16U16Rel: 8, oU16Value: 11}
+var operandSize = [...]int{oNone: 0, oU16: 2, oU32: 4, oRel: 4, oValue: 9, oU16Rel: 6, oValueRel: 13, oU16U16: 4, oU16U16Value: 13, oU16U16Rel: 8, oU16Value: 11, oU16ValueRel: 15}
 
 // targetOffset returns where the jump offset of a jump-like op sits.
 func targetOffset(op Op) int {
@@ -205,6 +210,8 @@ func targetOffset(op Op) int {
 		return 10
 	case oU16U16Rel:
 		return 5
+	case oU16ValueRel:
+		return 12
 	}
 	return 1
 }
@@ -298,10 +305,11 @@ var opTable = [numOps]OpInfo{
 	ArrPop:    {"ArrPop", "pop", oNone, 1, 1, 0},
 	Len:       {"Len", "len", oNone, 1, 1, 0},
 
-	Builtin:  {"Builtin", "", oU16, 0, 0, fVar | fBlock},
-	CallHost: {"CallHost", "", oU16, 0, 0, fVar | fBlock},
-	MapAt:    {"MapAt", "at", oNone, 2, 1, 0},
-	MapPut:   {"MapPut", "put", oNone, 3, 0, 0},
+	Builtin:           {"Builtin", "", oU16, 0, 0, fVar | fBlock},
+	CallHost:          {"CallHost", "", oU16, 0, 0, fVar | fBlock},
+	MapAt:             {"MapAt", "at", oNone, 2, 1, 0},
+	MapPut:            {"MapPut", "put", oNone, 3, 0, 0},
+	LocalJumpIfNotEqK: {"LocalJumpIfNotEqK", "", oU16ValueRel, 0, 0, fBranch | fSuper},
 
 	SpawnActor:     {"SpawnActor", "spawn", oNone, 1, 1, 0},
 	SendMessage:    {"SendMessage", "send", oNone, 2, 0, 0},
@@ -370,56 +378,57 @@ var opTable = [numOps]OpInfo{
 
 // superFuses gives each superinstruction (fSuper) the pair it replaces.
 var superFuses = map[Op][2]Op{
-	AddK:             {PushConst, Add},
-	SubK:             {PushConst, Sub},
-	MulK:             {PushConst, Mul},
-	DivK:             {PushConst, Div},
-	ModK:             {PushConst, Mod},
-	EqK:              {PushConst, Eq},
-	NeK:              {PushConst, Ne},
-	LtK:              {PushConst, Lt},
-	GtK:              {PushConst, Gt},
-	LeK:              {PushConst, Le},
-	GeK:              {PushConst, Ge},
-	JumpIfNotEq:      {Eq, JumpIfFalse},
-	JumpIfNotNe:      {Ne, JumpIfFalse},
-	JumpIfNotLt:      {Lt, JumpIfFalse},
-	JumpIfNotGt:      {Gt, JumpIfFalse},
-	JumpIfNotLe:      {Le, JumpIfFalse},
-	JumpIfNotGe:      {Ge, JumpIfFalse},
-	JumpIfNotEqK:     {EqK, JumpIfFalse},
-	JumpIfNotNeK:     {NeK, JumpIfFalse},
-	JumpIfNotLtK:     {LtK, JumpIfFalse},
-	JumpIfNotGtK:     {GtK, JumpIfFalse},
-	JumpIfNotLeK:     {LeK, JumpIfFalse},
-	JumpIfNotGeK:     {GeK, JumpIfFalse},
-	DupJumpIfNotEqK:  {Dup, JumpIfNotEqK},
-	DupJumpIfNotNeK:  {Dup, JumpIfNotNeK},
-	DupJumpIfNotLtK:  {Dup, JumpIfNotLtK},
-	DupJumpIfNotGtK:  {Dup, JumpIfNotGtK},
-	DupJumpIfNotLeK:  {Dup, JumpIfNotLeK},
-	DupJumpIfNotGeK:  {Dup, JumpIfNotGeK},
-	AddLocal:         {LocalGet, Add},
-	GetLocal:         {LocalGet, Get},
-	LocalGet2:        {LocalGet, LocalGet},
-	SetK:             {PushConst, Set},
-	JumpIfTrue:       {Not, JumpIfFalse},
-	SwapInc:          {Swap, Inc},
-	IncNos:           {SwapInc, Swap},
-	LocalsGet:        {LocalGet2, Get},
-	LocalsSetK:       {LocalGet2, SetK},
-	PlusLoopLocal:    {LocalGet, PlusLoop},
-	DupDec:           {Dup, Dec},
-	ReturnIfEqK:      {DupJumpIfNotEqK, Return},
-	ReturnIfNeK:      {DupJumpIfNotNeK, Return},
-	ReturnIfLtK:      {DupJumpIfNotLtK, Return},
-	ReturnIfGtK:      {DupJumpIfNotGtK, Return},
-	ReturnIfLeK:      {DupJumpIfNotLeK, Return},
-	ReturnIfGeK:      {DupJumpIfNotGeK, Return},
-	AddIndexLoop:     {AddLocal, Loop},
-	JumpIfLocalsTrue: {LocalsGet, JumpIfTrue},
-	GetK:             {PushConst, Get},
-	LocalGetK:        {LocalGet, GetK},
+	AddK:              {PushConst, Add},
+	SubK:              {PushConst, Sub},
+	MulK:              {PushConst, Mul},
+	DivK:              {PushConst, Div},
+	ModK:              {PushConst, Mod},
+	EqK:               {PushConst, Eq},
+	NeK:               {PushConst, Ne},
+	LtK:               {PushConst, Lt},
+	GtK:               {PushConst, Gt},
+	LeK:               {PushConst, Le},
+	GeK:               {PushConst, Ge},
+	JumpIfNotEq:       {Eq, JumpIfFalse},
+	JumpIfNotNe:       {Ne, JumpIfFalse},
+	JumpIfNotLt:       {Lt, JumpIfFalse},
+	JumpIfNotGt:       {Gt, JumpIfFalse},
+	JumpIfNotLe:       {Le, JumpIfFalse},
+	JumpIfNotGe:       {Ge, JumpIfFalse},
+	JumpIfNotEqK:      {EqK, JumpIfFalse},
+	JumpIfNotNeK:      {NeK, JumpIfFalse},
+	JumpIfNotLtK:      {LtK, JumpIfFalse},
+	JumpIfNotGtK:      {GtK, JumpIfFalse},
+	JumpIfNotLeK:      {LeK, JumpIfFalse},
+	JumpIfNotGeK:      {GeK, JumpIfFalse},
+	DupJumpIfNotEqK:   {Dup, JumpIfNotEqK},
+	DupJumpIfNotNeK:   {Dup, JumpIfNotNeK},
+	DupJumpIfNotLtK:   {Dup, JumpIfNotLtK},
+	DupJumpIfNotGtK:   {Dup, JumpIfNotGtK},
+	DupJumpIfNotLeK:   {Dup, JumpIfNotLeK},
+	DupJumpIfNotGeK:   {Dup, JumpIfNotGeK},
+	AddLocal:          {LocalGet, Add},
+	GetLocal:          {LocalGet, Get},
+	LocalGet2:         {LocalGet, LocalGet},
+	SetK:              {PushConst, Set},
+	JumpIfTrue:        {Not, JumpIfFalse},
+	SwapInc:           {Swap, Inc},
+	IncNos:            {SwapInc, Swap},
+	LocalsGet:         {LocalGet2, Get},
+	LocalsSetK:        {LocalGet2, SetK},
+	PlusLoopLocal:     {LocalGet, PlusLoop},
+	DupDec:            {Dup, Dec},
+	ReturnIfEqK:       {DupJumpIfNotEqK, Return},
+	ReturnIfNeK:       {DupJumpIfNotNeK, Return},
+	ReturnIfLtK:       {DupJumpIfNotLtK, Return},
+	ReturnIfGtK:       {DupJumpIfNotGtK, Return},
+	ReturnIfLeK:       {DupJumpIfNotLeK, Return},
+	ReturnIfGeK:       {DupJumpIfNotGeK, Return},
+	AddIndexLoop:      {AddLocal, Loop},
+	JumpIfLocalsTrue:  {LocalsGet, JumpIfTrue},
+	GetK:              {PushConst, Get},
+	LocalGetK:         {LocalGet, GetK},
+	LocalJumpIfNotEqK: {LocalGet, JumpIfNotEqK},
 }
 
 // fused maps a pair of opcodes to the superinstruction that replaces it.

@@ -95,7 +95,8 @@ package interp
 // counted into run's. Code that is rare and does not touch the loop's
 // registers in a loop goes there: the end of run (the switch over why it
 // stopped). A failure that needs no more than err takes one goto
-// (underflow). Measured: level instruction counts on bench/; a closure over
+// (underflow), and every conditional jump one (branch, which charges a
+// backward jump). Measured: level instruction counts on bench/; a closure over
 // CallQuot's curried loop, which writes the registers, made the compiler
 // spill tos at the dispatch (TestDispatchHasNoSpills), so it stays inline.
 //   - An int and a float in + - * / in the loop (the binary ops turning
@@ -193,7 +194,7 @@ func (m *Machine) Run(budget int) Status {
 // effect" of earlier notes: any change to the code before run flipped it.
 // TestDispatchInOneLine fails when the dispatch of the raft binary crosses
 // a line; then flip runPhase.
-const runPhase = 0
+const runPhase = 1
 
 // layoutPad is 32 or 64 bytes of code (runPhase) that moves run. NewProgram
 // calls it so that the linker keeps it; it counts into p.
@@ -229,6 +230,7 @@ func (m *Machine) run(budget int) Status {
 		err    error
 		callee *Func          // for doCall
 		ret    unsafe.Pointer // return ip for doCall
+		off    int            // jump offset for branch
 	)
 
 loop:
@@ -431,13 +433,8 @@ loop:
 				break loop
 			}
 		case Jump:
-			off := argRel(ip, 1)
-			ip = unsafe.Add(ip, off)
-			if off <= 0 && m.charge(sp) {
-				if ip, sp, tos, lp, err = m.backEdge(ip, sp, tos, lp); err != nil {
-					break loop
-				}
-			}
+			off = argRel(ip, 1)
+			goto branch
 		case JumpIfFalse:
 			if short(sp, m, 1) {
 				goto underflow
@@ -449,13 +446,8 @@ loop:
 			sp = unsafe.Add(sp, -vsize)
 			tos = *(*gc.Value)(sp)
 			if falsy {
-				off := argRel(ip, 1)
-				ip = unsafe.Add(ip, off)
-				if off <= 0 && m.charge(sp) {
-					if ip, sp, tos, lp, err = m.backEdge(ip, sp, tos, lp); err != nil {
-						break loop
-					}
-				}
+				off = argRel(ip, 1)
+				goto branch
 			} else {
 				ip = unsafe.Add(ip, 5)
 			}
@@ -791,13 +783,8 @@ loop:
 			sp = unsafe.Add(sp, -2*vsize)
 			tos = *(*gc.Value)(sp)
 			if !r {
-				off := argRel(ip, 1)
-				ip = unsafe.Add(ip, off)
-				if off <= 0 && m.charge(sp) {
-					if ip, sp, tos, lp, err = m.backEdge(ip, sp, tos, lp); err != nil {
-						break loop
-					}
-				}
+				off = argRel(ip, 1)
+				goto branch
 			} else {
 				ip = unsafe.Add(ip, 5)
 			}
@@ -844,17 +831,28 @@ loop:
 			sp = unsafe.Add(sp, -vsize)
 			tos = *(*gc.Value)(sp)
 			if !r {
-				off := argRel(ip, 10)
-				ip = unsafe.Add(ip, off)
-				if off <= 0 && m.charge(sp) {
-					if ip, sp, tos, lp, err = m.backEdge(ip, sp, tos, lp); err != nil {
-						break loop
-					}
-				}
+				off = argRel(ip, 10)
+				goto branch
 			} else {
 				ip = unsafe.Add(ip, 14)
 			}
 
+		case LocalJumpIfNotEqK:
+			// LocalGet then JumpIfNotEqK: two ints, or a constant that
+			// equals only itself (see Equal), compare by kind and payload;
+			// the rest (an int against a float or another kind, strings)
+			// through test.
+			l := *slot(lp, int(argU16(ip, 1)))
+			if k := (gc.Value{K: gc.Kind(*(*byte)(unsafe.Add(ip, 3))), X: *(*uint64)(unsafe.Add(ip, 4))}); !(k.K == gc.KInt && l.K == gc.KInt || identityKind(k.K)) {
+				if ip, sp, tos, lp, err = m.cold(ip, sp, tos, lp); err != nil {
+					break loop
+				}
+			} else if l != k {
+				off = argRel(ip, 12)
+				goto branch
+			} else {
+				ip = unsafe.Add(ip, 16)
+			}
 		case DupJumpIfNotEqK, DupJumpIfNotNeK, DupJumpIfNotLtK, DupJumpIfNotGtK, DupJumpIfNotLeK, DupJumpIfNotGeK:
 			k := gc.Value{K: gc.Kind(*(*byte)(unsafe.Add(ip, 1))), X: *(*uint64)(unsafe.Add(ip, 2))}
 			var r bool
@@ -875,13 +873,8 @@ loop:
 				}
 			}
 			if !r {
-				off := argRel(ip, 10)
-				ip = unsafe.Add(ip, off)
-				if off <= 0 && m.charge(sp) {
-					if ip, sp, tos, lp, err = m.backEdge(ip, sp, tos, lp); err != nil {
-						break loop
-					}
-				}
+				off = argRel(ip, 10)
+				goto branch
 			} else {
 				ip = unsafe.Add(ip, 14)
 			}
@@ -961,13 +954,8 @@ loop:
 			sp = unsafe.Add(sp, -vsize)
 			tos = *(*gc.Value)(sp)
 			if !falsy {
-				off := argRel(ip, 1)
-				ip = unsafe.Add(ip, off)
-				if off <= 0 && m.charge(sp) {
-					if ip, sp, tos, lp, err = m.backEdge(ip, sp, tos, lp); err != nil {
-						break loop
-					}
-				}
+				off = argRel(ip, 1)
+				goto branch
 			} else {
 				ip = unsafe.Add(ip, 5)
 			}
@@ -986,13 +974,8 @@ loop:
 				ip = unsafe.Add(ip, 9)
 				continue
 			}
-			off := argRel(ip, 5)
-			ip = unsafe.Add(ip, off)
-			if off <= 0 && m.charge(sp) {
-				if ip, sp, tos, lp, err = m.backEdge(ip, sp, tos, lp); err != nil {
-					break loop
-				}
-			}
+			off = argRel(ip, 5)
+			goto branch
 		case LocalGet2:
 			a, b := *slot(lp, int(argU16(ip, 1))), *slot(lp, int(argU16(ip, 3)))
 			h.Retain(a)
@@ -1129,6 +1112,17 @@ loop:
 			ip = unsafe.Add(ip, 7)
 		default:
 			panic("interp: bad opcode " + Op(*(*byte)(ip)).String())
+		}
+		continue
+
+	branch:
+		// Jump by off from the instruction at ip; a backward jump is
+		// charged a reduction.
+		ip = unsafe.Add(ip, off)
+		if off <= 0 && m.charge(sp) {
+			if ip, sp, tos, lp, err = m.backEdge(ip, sp, tos, lp); err != nil {
+				break loop
+			}
 		}
 		continue
 
@@ -1545,6 +1539,22 @@ func (m *Machine) cold(ip, sp unsafe.Pointer, tos gc.Value, lp unsafe.Pointer) (
 		tos = gc.Bool(eq == (Op(*(*byte)(ip)) == Eq))
 		sp = unsafe.Add(sp, -vsize)
 		ip = unsafe.Add(ip, 1)
+	case LocalJumpIfNotEqK: // a local and a constant that need Equal
+		l, k := *slot(lp, int(argU16(ip, 1))), gc.Value{K: gc.Kind(*(*byte)(unsafe.Add(ip, 3))), X: *(*uint64)(unsafe.Add(ip, 4))}
+		h.Retain(l) // test consumes its operands; the local keeps it
+		m.spill(ip, sp, tos, lp)
+		r, err := test(h, Eq, l, k)
+		if ip, sp, tos, lp = m.reload(); err != nil {
+			return ip, sp, tos, lp, err
+		}
+		if r {
+			return unsafe.Add(ip, 16), sp, tos, lp, nil
+		}
+		off := argRel(ip, 12)
+		ip = unsafe.Add(ip, off)
+		if off <= 0 && m.charge(sp) {
+			return m.backEdge(ip, sp, tos, lp)
+		}
 	case Lt, Gt, Le, Ge:
 		if short(sp, m, 2) {
 			return ip, sp, tos, lp, errUnderflow

@@ -26,6 +26,7 @@ func (m *Machine) runStep(budget int) Status {
 		err    error
 		callee *Func          // for doCall
 		ret    unsafe.Pointer // return ip for doCall
+		off    int            // jump offset for branch
 	)
 
 	stepped := false
@@ -233,13 +234,8 @@ loop:
 				break loop
 			}
 		case Jump:
-			off := argRel(ip, 1)
-			ip = unsafe.Add(ip, off)
-			if off <= 0 && m.charge(sp) {
-				if ip, sp, tos, lp, err = m.backEdge(ip, sp, tos, lp); err != nil {
-					break loop
-				}
-			}
+			off = argRel(ip, 1)
+			goto branch
 		case JumpIfFalse:
 			if short(sp, m, 1) {
 				goto underflow
@@ -251,13 +247,8 @@ loop:
 			sp = unsafe.Add(sp, -vsize)
 			tos = *(*gc.Value)(sp)
 			if falsy {
-				off := argRel(ip, 1)
-				ip = unsafe.Add(ip, off)
-				if off <= 0 && m.charge(sp) {
-					if ip, sp, tos, lp, err = m.backEdge(ip, sp, tos, lp); err != nil {
-						break loop
-					}
-				}
+				off = argRel(ip, 1)
+				goto branch
 			} else {
 				ip = unsafe.Add(ip, 5)
 			}
@@ -593,13 +584,8 @@ loop:
 			sp = unsafe.Add(sp, -2*vsize)
 			tos = *(*gc.Value)(sp)
 			if !r {
-				off := argRel(ip, 1)
-				ip = unsafe.Add(ip, off)
-				if off <= 0 && m.charge(sp) {
-					if ip, sp, tos, lp, err = m.backEdge(ip, sp, tos, lp); err != nil {
-						break loop
-					}
-				}
+				off = argRel(ip, 1)
+				goto branch
 			} else {
 				ip = unsafe.Add(ip, 5)
 			}
@@ -646,17 +632,28 @@ loop:
 			sp = unsafe.Add(sp, -vsize)
 			tos = *(*gc.Value)(sp)
 			if !r {
-				off := argRel(ip, 10)
-				ip = unsafe.Add(ip, off)
-				if off <= 0 && m.charge(sp) {
-					if ip, sp, tos, lp, err = m.backEdge(ip, sp, tos, lp); err != nil {
-						break loop
-					}
-				}
+				off = argRel(ip, 10)
+				goto branch
 			} else {
 				ip = unsafe.Add(ip, 14)
 			}
 
+		case LocalJumpIfNotEqK:
+			// LocalGet then JumpIfNotEqK: two ints, or a constant that
+			// equals only itself (see Equal), compare by kind and payload;
+			// the rest (an int against a float or another kind, strings)
+			// through test.
+			l := *slot(lp, int(argU16(ip, 1)))
+			if k := (gc.Value{K: gc.Kind(*(*byte)(unsafe.Add(ip, 3))), X: *(*uint64)(unsafe.Add(ip, 4))}); !(k.K == gc.KInt && l.K == gc.KInt || identityKind(k.K)) {
+				if ip, sp, tos, lp, err = m.cold(ip, sp, tos, lp); err != nil {
+					break loop
+				}
+			} else if l != k {
+				off = argRel(ip, 12)
+				goto branch
+			} else {
+				ip = unsafe.Add(ip, 16)
+			}
 		case DupJumpIfNotEqK, DupJumpIfNotNeK, DupJumpIfNotLtK, DupJumpIfNotGtK, DupJumpIfNotLeK, DupJumpIfNotGeK:
 			k := gc.Value{K: gc.Kind(*(*byte)(unsafe.Add(ip, 1))), X: *(*uint64)(unsafe.Add(ip, 2))}
 			var r bool
@@ -677,13 +674,8 @@ loop:
 				}
 			}
 			if !r {
-				off := argRel(ip, 10)
-				ip = unsafe.Add(ip, off)
-				if off <= 0 && m.charge(sp) {
-					if ip, sp, tos, lp, err = m.backEdge(ip, sp, tos, lp); err != nil {
-						break loop
-					}
-				}
+				off = argRel(ip, 10)
+				goto branch
 			} else {
 				ip = unsafe.Add(ip, 14)
 			}
@@ -763,13 +755,8 @@ loop:
 			sp = unsafe.Add(sp, -vsize)
 			tos = *(*gc.Value)(sp)
 			if !falsy {
-				off := argRel(ip, 1)
-				ip = unsafe.Add(ip, off)
-				if off <= 0 && m.charge(sp) {
-					if ip, sp, tos, lp, err = m.backEdge(ip, sp, tos, lp); err != nil {
-						break loop
-					}
-				}
+				off = argRel(ip, 1)
+				goto branch
 			} else {
 				ip = unsafe.Add(ip, 5)
 			}
@@ -788,13 +775,8 @@ loop:
 				ip = unsafe.Add(ip, 9)
 				continue
 			}
-			off := argRel(ip, 5)
-			ip = unsafe.Add(ip, off)
-			if off <= 0 && m.charge(sp) {
-				if ip, sp, tos, lp, err = m.backEdge(ip, sp, tos, lp); err != nil {
-					break loop
-				}
-			}
+			off = argRel(ip, 5)
+			goto branch
 		case LocalGet2:
 			a, b := *slot(lp, int(argU16(ip, 1))), *slot(lp, int(argU16(ip, 3)))
 			h.Retain(a)
@@ -931,6 +913,17 @@ loop:
 			ip = unsafe.Add(ip, 7)
 		default:
 			panic("interp: bad opcode " + Op(*(*byte)(ip)).String())
+		}
+		continue
+
+	branch:
+		// Jump by off from the instruction at ip; a backward jump is
+		// charged a reduction.
+		ip = unsafe.Add(ip, off)
+		if off <= 0 && m.charge(sp) {
+			if ip, sp, tos, lp, err = m.backEdge(ip, sp, tos, lp); err != nil {
+				break loop
+			}
 		}
 		continue
 

@@ -252,3 +252,64 @@ func TestMixedArith(t *testing.T) {
 	}
 	fusing = true
 }
+
+// LocalJumpIfNotEqK (a local, a constant, = if) agrees with LocalGet and
+// JumpIfNotEqK apart, for locals of every kind against constants of every
+// kind, backward (until) as well; the local keeps its value and nothing
+// stays alive.
+func TestLocalJumpIfNotEqK(t *testing.T) {
+	vals := []string{"nil", "true", "false", "0", "1", "-1", "1.0", "0.0", "0.0 0.0 /", `"a"`, `""`, ":a", ":b", "{ }", "{ 1 }", "[ 1 ]", "self"}
+	consts := []string{"nil", "true", "0", "1", "1.0", "0.0", `"a"`, ":a"}
+	var src strings.Builder
+	for i, k := range consts {
+		fmt.Fprintf(&src, ": t%d ( x -- ) | x | x %s = if \"y\" else \"n\" then x drop . ;\n", i, k)
+	}
+	for _, v := range vals {
+		for i := range consts {
+			fmt.Fprintf(&src, "%s t%d ", v, i)
+		}
+		src.WriteString("\n")
+	}
+	src.WriteString(`: count ( n -- k ) 0 | n k | begin n 1- to n k 1+ to k n 0 = until k ; 2500 count .` + "\n")
+	_, _, _, m0 := runProgram("t.raft", nil, 1)
+	base := m0.Heap.Stats().Live
+	var got [2]string
+	for i, fuse := range []bool{true, false} {
+		fusing = fuse
+		out, rep, st, m := runProgram("t.raft", []byte(src.String()), 1000)
+		if m == nil || st != StatusDone {
+			t.Fatalf("fusing %v: %v %s", fuse, st, rep)
+		}
+		if live := m.Heap.Stats().Live; live != base {
+			t.Errorf("fusing %v: %d objects alive at the end, want %d", fuse, live, base)
+		}
+		got[i] = out
+	}
+	fusing = true
+	if got[0] != got[1] {
+		t.Errorf("fused and plain disagree:\nfused: %q\nplain: %q", got[0], got[1])
+	}
+	lines := strings.Split(got[0], "\n")
+	if len(lines) != len(vals)*len(consts)+2 || lines[len(lines)-2] != "2500" {
+		t.Fatalf("printed %d lines, want %d: %q", len(lines), len(vals)*len(consts)+2, got[0])
+	}
+	at := func(v, k int) string { return lines[v*len(consts)+k] }
+	if at(6, 3) != "y" || at(4, 4) != "y" || at(8, 5) != "n" || at(9, 6) != "y" || at(11, 7) != "y" || at(12, 7) != "n" || at(0, 0) != "y" || at(7, 2) != "y" {
+		t.Errorf("1.0 = 1, 1 = 1.0, NaN <> 0.0, \"a\" = \"a\", :a = :a, :b <> :a, nil = nil, 0.0 = 0: got %q", got[0])
+	}
+	prog, err := Compile("t.raft", []byte(src.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, fn := range prog.Funcs() {
+		for pc := 0; pc < len(fn.Code); pc += Op(fn.Code[pc]).Size() {
+			if Op(fn.Code[pc]) == LocalJumpIfNotEqK {
+				n++
+			}
+		}
+	}
+	if n != len(consts)+1 {
+		t.Errorf("%d LocalJumpIfNotEqK, want %d (one a word, and until)", n, len(consts)+1)
+	}
+}

@@ -56,12 +56,15 @@ func verify(fn *Func, nfuncs int, in *gc.Interns, hosts []HostWord) error {
 			} else if s >= fn.NLocals {
 				return fmt.Errorf("pc %d: %s: slot %d of %d", pc, op, s, fn.NLocals)
 			}
-		case oU16Value:
+		case oU16Value, oU16ValueRel:
 			if s := u16(code, pc+1); s >= fn.NLocals {
 				return fmt.Errorf("pc %d: %s: slot %d of %d", pc, op, s, fn.NLocals)
 			}
 			if err := checkConst(code, pc+2, nfuncs, in); err != nil {
 				return fmt.Errorf("pc %d: %v", pc, err)
+			}
+			if info.Operand == oU16ValueRel {
+				targets = append(targets, jumpTarget(code, pc))
 			}
 		case oU16U16, oU16U16Value:
 			if a, b := u16(code, pc+1), u16(code, pc+3); a >= fn.NLocals || b >= fn.NLocals {

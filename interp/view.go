@@ -44,7 +44,7 @@ func Decode(fn *Func, pc int) Instr {
 	case oU16U16Value:
 		in.Slot, in.Slot2 = u16(code, pc+1), u16(code, pc+3)
 		in.K = inlineValue(code, pc+4)
-	case oU16Value:
+	case oU16Value, oU16ValueRel:
 		in.Slot = u16(code, pc+1)
 		in.K = inlineValue(code, pc+2)
 	}
@@ -78,7 +78,7 @@ func Expand(in Instr) []Instr {
 	case opTable[in.Op].Flags&fSuper != 0:
 		var slots []int
 		switch opTable[in.Op].Operand {
-		case oU16, oU16Rel, oU16Value:
+		case oU16, oU16Rel, oU16Value, oU16ValueRel:
 			slots = []int{in.Slot}
 		case oU16U16, oU16U16Rel, oU16U16Value:
 			slots = []int{in.Slot, in.Slot2}
