@@ -101,7 +101,7 @@ package interp
 // spill tos at the dispatch (TestDispatchHasNoSpills), so it stays inline.
 //   - An int and a float in + - * / in the loop (the binary ops turning
 //     the int into a float and running again; AddK...DivK converting an
-//     int constant): spectralnorm 9% fewer instructions, the float
+//     int constant): spectralnorm 6% fewer instructions, the float
 //     workloads level in instructions, but leibniz, integrate and heat
 //     1.2-1.35x in user time (min of 5, interleaved), the corpus 1.03x.
 //     The dispatch's line in the profile doubled: the indirect jump is
